@@ -1,0 +1,33 @@
+namespace CniBench.Core.Measurements;
+
+/// <summary>Host-wide CPU accounting, read before and after a measurement.</summary>
+public interface ICpuSampler
+{
+    CpuSnapshot Read();
+}
+
+/// <summary>Cumulative CPU time of the whole host since boot, split by mode, plus this process's own.</summary>
+public sealed record CpuSnapshot(
+    TimeSpan User,
+    TimeSpan System,
+    TimeSpan Softirq,
+    TimeSpan Total,
+    TimeSpan Harness,
+    DateTimeOffset At)
+{
+    /// <summary>The observations for the interval from <paramref name="before"/> to this snapshot.</summary>
+    public IReadOnlyList<Observation> Since(CpuSnapshot before)
+    {
+        var total = (Total - before.Total).TotalSeconds;
+        var busy = (User - before.User) + (System - before.System) + (Softirq - before.Softirq);
+        var percent = total > 0 ? 100.0 * busy.TotalSeconds / total : 0;
+        return
+        [
+            new(Metrics.HostCpuPercent, percent, Metrics.Percent),
+            new(Metrics.HostCpuUserSeconds, (User - before.User).TotalSeconds, Metrics.Seconds),
+            new(Metrics.HostCpuSystemSeconds, (System - before.System).TotalSeconds, Metrics.Seconds),
+            new(Metrics.HostCpuSoftirqSeconds, (Softirq - before.Softirq).TotalSeconds, Metrics.Seconds),
+            new(Metrics.HarnessCpuSeconds, (Harness - before.Harness).TotalSeconds, Metrics.Seconds),
+        ];
+    }
+}

@@ -1,0 +1,41 @@
+using CniBench.Core.Clusters;
+using CniBench.Core.Measurements;
+
+namespace CniBench.Core.Planning;
+
+/// <summary>A test kind (tcp, udp, …): runs one planned measurement between a client and a server host.</summary>
+public interface IBenchmarkTest
+{
+    string Name { get; }
+
+    Task<TestOutcome> RunAsync(TestInvocation invocation, CancellationToken cancellationToken);
+}
+
+/// <summary>Everything a test needs for one run; the raw output path is relative to the run folder.</summary>
+public sealed record TestInvocation(
+    PlannedMeasurement Planned,
+    IWorkloadHost Client,
+    IWorkloadHost Server,
+    IMeasurementSink Sink,
+    string RawPath);
+
+/// <summary>What a test produced: observations when it worked, or a reason when it did not.</summary>
+public sealed record TestOutcome
+{
+    public IReadOnlyList<Observation> Observations { get; init; } = [];
+
+    public MeasurementStatus Status { get; init; } = MeasurementStatus.Ok;
+
+    public string? Reason { get; init; }
+
+    public string? RawFile { get; init; }
+
+    public static TestOutcome Ok(IReadOnlyList<Observation> observations, string? rawFile) =>
+        new() { Observations = observations, RawFile = rawFile };
+
+    public static TestOutcome Failed(string reason, string? rawFile = null) =>
+        new() { Status = MeasurementStatus.Failed, Reason = reason, RawFile = rawFile };
+
+    public static TestOutcome Unsupported(string reason) =>
+        new() { Status = MeasurementStatus.Unsupported, Reason = reason };
+}

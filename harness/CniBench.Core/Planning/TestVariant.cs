@@ -1,0 +1,16 @@
+using CniBench.Core.Scenarios;
+
+namespace CniBench.Core.Planning;
+
+/// <summary>The parameters that distinguish one variant of a test from another.</summary>
+public sealed record TestVariant(string Name, int Streams, long? BitrateBps = null);
+
+/// <summary>One tool run the orchestrator will perform.</summary>
+public sealed record PlannedMeasurement(Measurements.MeasurementKey Key, TestSpec Test, TestVariant Variant);
+
+/// <summary>The frozen output of planning: what will run, in what order, on which clusters.</summary>
+public sealed record RunPlan(
+    string RunId,
+    ScenarioSpec Scenario,
+    IReadOnlyList<string> Clusters,
+    IReadOnlyList<PlannedMeasurement> Measurements);

@@ -1,0 +1,137 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+using CliWrap;
+using CniBench.Core.Processes;
+
+namespace CniBench.Processes;
+
+/// <summary>A background program: output is buffered and watched line by line; disposal kills it.</summary>
+internal sealed class LocalRunningProcess : IRunningProcess
+{
+    private readonly CancellationTokenSource _kill = new();
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly Lock _gate = new();
+    private readonly List<(Func<string, bool> Predicate, TaskCompletionSource Signal)> _waiters = [];
+    private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
+
+    public LocalRunningProcess(ProcessSpec spec, Command command)
+    {
+        Spec = spec;
+        var piped = command
+            .WithStandardOutputPipe(PipeTarget.ToDelegate(OnStdout))
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(OnStderr));
+        Completion = RunAsync(piped);
+    }
+
+    public ProcessSpec Spec { get; }
+
+    public Task<ProcessResult> Completion { get; }
+
+    public async Task WaitForOutputAsync(Func<string, bool> predicate, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            var seen = _stdout.ToString().Split('\n').Any(line => predicate(line.TrimEnd('\r')));
+            if (seen)
+            {
+                return;
+            }
+
+            _waiters.Add((predicate, signal));
+        }
+
+        var finished = await Task.WhenAny(signal.Task, Completion, Task.Delay(timeout, cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
+        if (finished == signal.Task)
+        {
+            return;
+        }
+
+        if (finished == Completion)
+        {
+            var result = await Completion;
+            throw new InvalidOperationException(
+                $"'{Spec}' exited with code {result.ExitCode} before it was ready: {Tail(result.StandardError, result.StandardOutput)}");
+        }
+
+        throw new ProcessTimeoutException(Spec, timeout);
+    }
+
+    public async Task StopAsync()
+    {
+        await _kill.CancelAsync();
+        try
+        {
+            await Completion;
+        }
+        catch (Exception)
+        {
+            // The program's fate after a deliberate stop is not interesting.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _kill.Dispose();
+    }
+
+    private async Task<ProcessResult> RunAsync(Command command)
+    {
+        try
+        {
+            var result = await command.ExecuteAsync(CancellationToken.None, _kill.Token);
+            return Snapshot(result.ExitCode);
+        }
+        catch (OperationCanceledException)
+        {
+            return Snapshot(-1);
+        }
+        catch (Win32Exception ex)
+        {
+            throw LocalProcessRunner.Missing(Spec, ex);
+        }
+    }
+
+    private ProcessResult Snapshot(int exitCode)
+    {
+        lock (_gate)
+        {
+            return new ProcessResult(exitCode, _stdout.ToString(), _stderr.ToString(), _stopwatch.Elapsed);
+        }
+    }
+
+    private void OnStdout(string line)
+    {
+        lock (_gate)
+        {
+            _stdout.Append(line).Append('\n');
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Predicate(line))
+                {
+                    _waiters[i].Signal.TrySetResult();
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    private void OnStderr(string line)
+    {
+        lock (_gate)
+        {
+            _stderr.Append(line).Append('\n');
+        }
+    }
+
+    private static string Tail(string stderr, string stdout)
+    {
+        var text = string.IsNullOrWhiteSpace(stderr) ? stdout : stderr;
+        text = text.Trim();
+        return text.Length <= 400 ? text : text[^400..];
+    }
+}
