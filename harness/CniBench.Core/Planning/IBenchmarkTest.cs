@@ -8,6 +8,9 @@ public interface IBenchmarkTest
 {
     string Name { get; }
 
+    /// <summary>The metric a failed run is recorded under, so failures count against the figure people read.</summary>
+    string PrimaryMetric => Measurements.Metrics.ThroughputBps;
+
     Task<TestOutcome> RunAsync(TestInvocation invocation, CancellationToken cancellationToken);
 }
 

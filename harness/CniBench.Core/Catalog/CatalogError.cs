@@ -1,0 +1,23 @@
+namespace CniBench.Core.Catalog;
+
+/// <summary>One problem in a catalog file, located so an editor can jump to it.</summary>
+public sealed record CatalogError(string File, long Line, long Column, string Message)
+{
+    public override string ToString() => $"{File}:{Line}:{Column}: {Message}";
+}
+
+/// <summary>Every problem found while loading a catalog, not just the first.</summary>
+public sealed class CatalogException : Exception
+{
+    public CatalogException(IReadOnlyList<CatalogError> errors)
+        : base(Format(errors))
+    {
+        Errors = errors;
+    }
+
+    public IReadOnlyList<CatalogError> Errors { get; }
+
+    private static string Format(IReadOnlyList<CatalogError> errors) =>
+        $"{errors.Count} error(s) in the CNI catalog:{Environment.NewLine}" +
+        string.Join(Environment.NewLine, errors.Select(e => "  " + e));
+}

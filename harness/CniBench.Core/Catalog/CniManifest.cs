@@ -1,0 +1,95 @@
+namespace CniBench.Core.Catalog;
+
+/// <summary>One CNI as <c>manifests/cni/&lt;name&gt;.yaml</c> describes it. Immutable.</summary>
+public sealed record CniManifest
+{
+    /// <summary>Lower-case identifier, equal to the file name; what scenarios name.</summary>
+    public required string Name { get; init; }
+
+    public required string DisplayName { get; init; }
+
+    public required UpstreamSpec Upstream { get; init; }
+
+    /// <summary>Where each fact of the manifest comes from (upstream documents or code paths).</summary>
+    public IReadOnlyList<string> Sources { get; init; } = [];
+
+    /// <summary>The Linux datapath the lab builds to stand for this CNI in its default mode.</summary>
+    public required LabDatapathSpec Lab { get; init; }
+
+    public required PolicySupport Policy { get; init; }
+
+    /// <summary>Sections the schema reserves for later issues (e.g. <c>kubernetes</c>) that this file has; not parsed yet.</summary>
+    public IReadOnlyList<string> ReservedSections { get; init; } = [];
+
+    /// <summary>The file it was read from, for messages.</summary>
+    public string SourcePath { get; init; } = "";
+}
+
+public sealed record UpstreamSpec(string Version, Uri Project);
+
+/// <summary>What the datapath enforces of a NetworkPolicy.</summary>
+public sealed record PolicySupport(bool Ingress, bool Egress);
+
+/// <summary>How pods attach to their node.</summary>
+public enum LabAttachment
+{
+    /// <summary>Pod veths are ports of a per-node Linux bridge that owns the first address of the node's pod subnet.</summary>
+    Bridge,
+
+    /// <summary>Pod veths are point-to-point: /32 pod address, host side without address, one host route per pod.</summary>
+    Routed,
+}
+
+/// <summary>The next hop a pod uses for the pod network.</summary>
+public enum LabGateway
+{
+    /// <summary>The bridge address, the first address of the node's pod subnet.</summary>
+    Bridge,
+
+    /// <summary>169.254.1.1, answered by proxy ARP on the host-side veth.</summary>
+    LinkLocal,
+}
+
+public enum EncapsulationType
+{
+    /// <summary>Nodes route each other's pod subnets via the peer's underlay address.</summary>
+    None,
+
+    /// <summary>A VXLAN device with static neighbour and FDB entries per peer.</summary>
+    Vxlan,
+}
+
+public sealed record LabDatapathSpec
+{
+    public required LabAttachment Attachment { get; init; }
+
+    /// <summary>Bridge device name when <see cref="Attachment"/> is <see cref="LabAttachment.Bridge"/>.</summary>
+    public string? Bridge { get; init; }
+
+    public required LabGateway Gateway { get; init; }
+
+    public required EncapsulationSpec Encapsulation { get; init; }
+
+    /// <summary>A fixed pod MTU; when absent the pod MTU follows the underlay: underlay MTU minus the encapsulation overhead.</summary>
+    public int? Mtu { get; init; }
+
+    public int PodMtu(int underlayMtu) => Mtu ?? underlayMtu - Encapsulation.OverheadBytes;
+}
+
+public sealed record EncapsulationSpec
+{
+    public static EncapsulationSpec None { get; } = new() { Type = EncapsulationType.None };
+
+    public required EncapsulationType Type { get; init; }
+
+    /// <summary>Tunnel device name, e.g. <c>flannel.1</c>.</summary>
+    public string? Device { get; init; }
+
+    /// <summary>UDP destination port of the tunnel.</summary>
+    public int? Port { get; init; }
+
+    public int? Vni { get; init; }
+
+    /// <summary>Bytes the encapsulation adds to each packet on the underlay.</summary>
+    public int OverheadBytes { get; init; }
+}

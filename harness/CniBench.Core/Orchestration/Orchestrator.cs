@@ -1,0 +1,166 @@
+using CniBench.Core.Clusters;
+using CniBench.Core.Measurements;
+using CniBench.Core.Planning;
+
+namespace CniBench.Core.Orchestration;
+
+/// <summary>What happened in a run, counted by status.</summary>
+public sealed record RunOutcome(int Measurements, int Ok, int Failed, int Unsupported, bool Cancelled, IReadOnlyDictionary<string, string> ClusterDescriptions, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ClusterFacts);
+
+/// <summary>
+/// Runs a plan: brings up one cluster per CNI, performs every measurement in plan order, writes each
+/// one's rows before the next starts, and always tears the clusters down. It knows no provider or tool.
+/// </summary>
+public sealed class Orchestrator(
+    IClusterProvider provider,
+    IReadOnlyDictionary<string, IBenchmarkTest> tests,
+    IMeasurementSink sink,
+    ICpuSampler cpu,
+    TimeProvider time,
+    IRunObserver observer)
+{
+    public async Task<RunOutcome> RunAsync(RunPlan plan, CancellationToken cancellationToken)
+    {
+        var clusters = new Dictionary<string, ICluster>(StringComparer.Ordinal);
+        var failures = new Dictionary<string, string>(StringComparer.Ordinal);
+        int ok = 0, failed = 0, unsupported = 0, done = 0;
+        var cancelled = false;
+        try
+        {
+            foreach (var cni in plan.Clusters)
+            {
+                await StartClusterAsync(plan, cni, clusters, failures, cancellationToken);
+            }
+
+            foreach (var planned in plan.Measurements)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                observer.MeasurementStarting(planned, done + 1, plan.Measurements.Count);
+                var rows = await MeasureAsync(plan, planned, clusters, failures, cancellationToken);
+
+                // Durable before moving on, even when the user is already pressing Ctrl-C.
+                await sink.WriteAsync(rows, CancellationToken.None);
+                done++;
+                ok += rows.Any(r => r.Status == MeasurementStatus.Ok) ? 1 : 0;
+                failed += rows.Any(r => r.Status == MeasurementStatus.Failed) ? 1 : 0;
+                unsupported += rows.Any(r => r.Status == MeasurementStatus.Unsupported) ? 1 : 0;
+                observer.MeasurementFinished(planned, rows);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cancelled = true;
+        }
+        finally
+        {
+            foreach (var (cni, cluster) in clusters)
+            {
+                observer.ClusterStopping(cni);
+                try
+                {
+                    await cluster.DisposeAsync();
+                }
+                catch (Exception ex)
+                {
+                    observer.Message($"tearing down {cni} failed: {ex.Message} (run 'cnibench lab down' to finish the clean-up)");
+                }
+            }
+        }
+
+        return new RunOutcome(
+            done, ok, failed, unsupported, cancelled,
+            clusters.ToDictionary(c => c.Key, c => c.Value.Description),
+            clusters.ToDictionary(c => c.Key, c => c.Value.Facts));
+    }
+
+    private async Task StartClusterAsync(
+        RunPlan plan, string cni, Dictionary<string, ICluster> clusters, Dictionary<string, string> failures, CancellationToken cancellationToken)
+    {
+        observer.ClusterStarting(cni);
+        var started = time.GetTimestamp();
+        try
+        {
+            var shape = new ClusterShape(plan.Scenario.Lab.Nodes, plan.Scenario.Lab.PodsPerNode, plan.Scenario.Lab.Mtu);
+            var cluster = await provider.CreateAsync(new ClusterRequest(cni, shape), null, cancellationToken);
+            clusters[cni] = cluster;
+            observer.ClusterReady(cni, cluster.Description, time.GetElapsedTime(started));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // One CNI that cannot come up must not cost the others their measurements.
+            failures[cni] = ex.Message;
+            observer.ClusterFailed(cni, ex.Message);
+        }
+    }
+
+    private async Task<IReadOnlyList<Measurement>> MeasureAsync(
+        RunPlan plan,
+        PlannedMeasurement planned,
+        Dictionary<string, ICluster> clusters,
+        Dictionary<string, string> failures,
+        CancellationToken cancellationToken)
+    {
+        if (!tests.TryGetValue(planned.Key.Test, out var test))
+        {
+            return [Row(plan, planned, MeasurementStatus.Unsupported, $"no driver for test '{planned.Key.Test}'")];
+        }
+
+        if (!clusters.TryGetValue(planned.Key.Cni, out var cluster))
+        {
+            var why = failures.GetValueOrDefault(planned.Key.Cni, "cluster was not created");
+            return [Row(plan, planned, MeasurementStatus.Failed, $"cluster did not come up: {why}", test.PrimaryMetric)];
+        }
+
+        if (EndpointSelector.Select(cluster, planned.Key.Topology) is not { } pair)
+        {
+            return [Row(plan, planned, MeasurementStatus.Unsupported, $"the cluster's shape has no {planned.Key.Topology} pair", test.PrimaryMetric)];
+        }
+
+        var (client, server) = pair;
+        var rawPath = RawPath(planned.Key);
+        var before = cpu.Read();
+        TestOutcome outcome;
+        try
+        {
+            outcome = await test.RunAsync(new TestInvocation(planned, client, server, sink, rawPath), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            outcome = TestOutcome.Failed(ex.Message);
+        }
+
+        var after = cpu.Read();
+        if (outcome.Status != MeasurementStatus.Ok)
+        {
+            return [Row(plan, planned, outcome.Status, outcome.Reason ?? "no reason given", test.PrimaryMetric, outcome.RawFile)];
+        }
+
+        var now = time.GetUtcNow();
+        return [.. outcome.Observations.Concat(after.Since(before)).Select(o => Row(plan, planned, MeasurementStatus.Ok, null, o.Metric, outcome.RawFile) with
+        {
+            Value = o.Value,
+            Unit = o.Unit,
+            Timestamp = now,
+        })];
+    }
+
+    private Measurement Row(RunPlan plan, PlannedMeasurement planned, MeasurementStatus status, string? reason, string metric = Metrics.ThroughputBps, string? rawFile = null) => new()
+    {
+        RunId = plan.RunId,
+        Provider = plan.Scenario.Provider,
+        Cni = planned.Key.Cni,
+        Test = planned.Key.Test,
+        Variant = planned.Key.Variant,
+        Topology = planned.Key.Topology,
+        Repetition = planned.Key.Repetition,
+        Metric = metric,
+        Status = status,
+        Reason = reason,
+        RawFile = rawFile,
+        Timestamp = time.GetUtcNow(),
+    };
+
+    /// <summary>Where a measurement's raw tool output goes, relative to the run folder.</summary>
+    public static string RawPath(MeasurementKey key) =>
+        $"raw/{key.Cni}/{key.Test}-{key.Variant}-{key.Topology}-r{key.Repetition}.json";
+}

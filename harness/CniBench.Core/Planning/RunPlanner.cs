@@ -1,0 +1,56 @@
+using System.Globalization;
+using CniBench.Core.Measurements;
+using CniBench.Core.Scenarios;
+
+namespace CniBench.Core.Planning;
+
+/// <summary>
+/// Expands a scenario into the ordered list of tool runs. Repetitions are the outer loop and CNIs the
+/// inner one, so every CNI is measured once before any is measured again: slow drift of a shared,
+/// noisy host then spreads over all CNIs instead of biasing the one measured last.
+/// </summary>
+public static class RunPlanner
+{
+    public static RunPlan Create(ScenarioSpec scenario, string runId)
+    {
+        var clusters = new List<string>();
+        if (scenario.Underlay)
+        {
+            clusters.Add(Underlay.Name);
+        }
+
+        clusters.AddRange(scenario.Cnis);
+
+        var maxRepetitions = scenario.Tests.Max(t => t.Repetitions ?? scenario.Repetitions);
+        var measurements = new List<PlannedMeasurement>();
+        for (var repetition = 1; repetition <= maxRepetitions; repetition++)
+        {
+            foreach (var test in scenario.Tests.Where(t => repetition <= (t.Repetitions ?? scenario.Repetitions)))
+            {
+                foreach (var variant in Variants(test))
+                {
+                    foreach (var topology in test.Topologies)
+                    {
+                        foreach (var cluster in clusters.Where(c => c != Underlay.Name || topology == Topologies.CrossNode))
+                        {
+                            measurements.Add(new PlannedMeasurement(
+                                new MeasurementKey(cluster, test.Test, variant.Name, topology, repetition), test, variant));
+                        }
+                    }
+                }
+            }
+        }
+
+        return new RunPlan(runId, scenario, clusters, measurements);
+    }
+
+    public static IReadOnlyList<TestVariant> Variants(TestSpec test) => test.Test switch
+    {
+        "udp" => [.. test.BitratesBps.SelectMany(bps => test.Streams.Select(streams => new TestVariant(
+            streams == 1 ? Quantities.FormatBitrate(bps) : $"{Quantities.FormatBitrate(bps)}-{StreamsLabel(streams)}", streams, bps)))],
+        _ => [.. test.Streams.Select(streams => new TestVariant(StreamsLabel(streams), streams))],
+    };
+
+    private static string StreamsLabel(int streams) =>
+        streams.ToString(CultureInfo.InvariantCulture) + (streams == 1 ? "-stream" : "-streams");
+}

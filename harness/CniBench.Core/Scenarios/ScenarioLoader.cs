@@ -1,0 +1,302 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace CniBench.Core.Scenarios;
+
+/// <summary>
+/// Turns scenario YAML into a validated <see cref="ScenarioSpec"/>. Every error is collected and
+/// reported together with file, line and column; nothing is created when any is found.
+/// </summary>
+public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
+{
+    public static IReadOnlyList<string> Providers { get; } = ["lab", "kubernetes"];
+
+    public static IReadOnlyList<string> KnownTests { get; } = ["tcp", "udp"];
+
+    private static readonly string[] TopLevelKeys = ["name", "description", "provider", "cnis", "underlay", "repetitions", "lab", "tests"];
+    private static readonly string[] LabKeys = ["nodes", "podsPerNode", "mtu"];
+    private static readonly string[] TcpKeys = ["test", "duration", "warmup", "streams", "topologies", "repetitions"];
+    private static readonly string[] UdpKeys = [.. TcpKeys, "bitrate"];
+
+    public ScenarioSpec LoadFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ScenarioException([new ScenarioError(path, 0, 0, "no such scenario file (scenarios live in scenarios/*.yaml)")]);
+        }
+
+        return Load(File.ReadAllText(path), path);
+    }
+
+    public ScenarioSpec Load(string yaml, string file)
+    {
+        var reader = new YamlNodeReader(file);
+        var stream = new YamlStream();
+        var parser = new Parser(new StringReader(yaml));
+        try
+        {
+            stream.Load(parser);
+        }
+        catch (YamlException ex)
+        {
+            var message = ex.InnerException?.Message ?? ex.Message;
+            throw new ScenarioException([new ScenarioError(file, (int)ex.Start.Line, (int)ex.Start.Column, $"not valid YAML: {message}")]);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (not YamlException) on some unterminated flow collections.
+            var mark = parser.Current?.End ?? Mark.Empty;
+            throw new ScenarioException([new ScenarioError(file, (int)mark.Line, (int)mark.Column,
+                "not valid YAML: the text after this point cannot be read; check for an unclosed [ or { or a stray quote")]);
+        }
+
+        if (stream.Documents.Count != 1)
+        {
+            throw new ScenarioException([new ScenarioError(file, 1, 1, "expected exactly one YAML document holding the scenario mapping")]);
+        }
+
+        var root = reader.Mapping(stream.Documents[0].RootNode, "the scenario");
+        var spec = root is null ? null : ReadScenario(root, reader, file);
+        if (reader.Errors.Count > 0 || spec is null)
+        {
+            throw new ScenarioException(reader.Errors);
+        }
+
+        return spec;
+    }
+
+    private ScenarioSpec? ReadScenario(YamlMappingNode root, YamlNodeReader reader, string file)
+    {
+        reader.CheckKeys(root, "the scenario", TopLevelKeys);
+        var defaults = new ScenarioSpec { Name = "", Cnis = [], Tests = [] };
+
+        string? name = null;
+        if (YamlNodeReader.Get(root, "name") is { } nameNode)
+        {
+            name = reader.String(nameNode, "name");
+        }
+        else
+        {
+            reader.Error(root, "missing 'name': every scenario needs a name (it is recorded in run.json and the report)");
+        }
+
+        var description = YamlNodeReader.Get(root, "description") is { } d ? reader.String(d, "description") ?? "" : "";
+        var provider = defaults.Provider;
+        if (YamlNodeReader.Get(root, "provider") is { } providerNode && reader.String(providerNode, "provider") is { } p)
+        {
+            if (!Providers.Contains(p, StringComparer.Ordinal))
+            {
+                reader.Error(providerNode, $"unknown provider '{p}'; expected one of: {string.Join(", ", Providers)}");
+            }
+
+            provider = p;
+        }
+
+        var cnis = ReadCnis(root, reader);
+        var underlay = YamlNodeReader.Get(root, "underlay") is { } u ? reader.Bool(u, "underlay") ?? true : defaults.Underlay;
+        var repetitions = YamlNodeReader.Get(root, "repetitions") is { } r ? reader.Int(r, "repetitions", 1, 1000) ?? 1 : defaults.Repetitions;
+        var lab = YamlNodeReader.Get(root, "lab") is { } labNode ? ReadLab(labNode, reader) : new LabSpec();
+        var tests = ReadTests(root, reader, lab);
+
+        return name is null
+            ? null
+            : new ScenarioSpec
+            {
+                Name = name,
+                Description = description,
+                SourcePath = file,
+                Provider = provider,
+                Cnis = cnis,
+                Underlay = underlay,
+                Repetitions = repetitions,
+                Lab = lab,
+                Tests = tests,
+            };
+    }
+
+    private List<string> ReadCnis(YamlMappingNode root, YamlNodeReader reader)
+    {
+        var cnis = new List<string>();
+        if (YamlNodeReader.Get(root, "cnis") is not { } cnisNode)
+        {
+            reader.Error(root, $"missing 'cnis': list the CNIs to benchmark, e.g. cnis: [{string.Join(", ", knownCnis.Order())}]");
+            return cnis;
+        }
+
+        foreach (var item in reader.List(cnisNode, "cnis"))
+        {
+            if (reader.String(item, "a CNI name") is not { } cni)
+            {
+                continue;
+            }
+
+            if (!knownCnis.Contains(cni))
+            {
+                reader.Error(item, $"unknown CNI '{cni}': there is no manifests/cni/{cni}.yaml; known CNIs: {string.Join(", ", knownCnis.Order())}");
+            }
+            else if (cnis.Contains(cni))
+            {
+                reader.Error(item, $"CNI '{cni}' is listed twice");
+            }
+            else
+            {
+                cnis.Add(cni);
+            }
+        }
+
+        return cnis;
+    }
+
+    private static LabSpec ReadLab(YamlNode node, YamlNodeReader reader)
+    {
+        var lab = new LabSpec();
+        if (reader.Mapping(node, "lab") is not { } map)
+        {
+            return lab;
+        }
+
+        reader.CheckKeys(map, "lab", LabKeys);
+        return lab with
+        {
+            Nodes = YamlNodeReader.Get(map, "nodes") is { } n ? reader.Int(n, "lab.nodes", 2, 50) ?? lab.Nodes : lab.Nodes,
+            PodsPerNode = YamlNodeReader.Get(map, "podsPerNode") is { } p ? reader.Int(p, "lab.podsPerNode", 1, 50) ?? lab.PodsPerNode : lab.PodsPerNode,
+            Mtu = YamlNodeReader.Get(map, "mtu") is { } m ? reader.Int(m, "lab.mtu", 1280, 9000) ?? lab.Mtu : lab.Mtu,
+        };
+    }
+
+    private static List<TestSpec> ReadTests(YamlMappingNode root, YamlNodeReader reader, LabSpec lab)
+    {
+        var tests = new List<TestSpec>();
+        if (YamlNodeReader.Get(root, "tests") is not { } testsNode)
+        {
+            reader.Error(root, "missing 'tests': list at least one test, e.g. tests: [{test: tcp, duration: 10s}]");
+            return tests;
+        }
+
+        if (testsNode is not YamlSequenceNode { Children.Count: > 0 } sequence)
+        {
+            reader.Error(testsNode, "tests must be a non-empty list of mappings, each starting with 'test: <name>'");
+            return tests;
+        }
+
+        foreach (var item in sequence.Children)
+        {
+            if (ReadTest(item, reader, lab) is { } test)
+            {
+                tests.Add(test);
+            }
+        }
+
+        return tests;
+    }
+
+    private static TestSpec? ReadTest(YamlNode node, YamlNodeReader reader, LabSpec lab)
+    {
+        if (reader.Mapping(node, "each test") is not { } map)
+        {
+            return null;
+        }
+
+        if (YamlNodeReader.Get(map, "test") is not { } kindNode)
+        {
+            reader.Error(map, $"a test needs 'test: <name>'; known tests: {string.Join(", ", KnownTests)}");
+            return null;
+        }
+
+        var kind = reader.String(kindNode, "test");
+        if (kind is null || !KnownTests.Contains(kind, StringComparer.Ordinal))
+        {
+            if (kind is not null)
+            {
+                reader.Error(kindNode, $"unknown test '{kind}'; known tests: {string.Join(", ", KnownTests)}");
+            }
+
+            return null;
+        }
+
+        reader.CheckKeys(map, $"test '{kind}'", kind == "udp" ? UdpKeys : TcpKeys);
+        var spec = new TestSpec { Test = kind };
+        var duration = YamlNodeReader.Get(map, "duration") is { } dn
+            ? reader.Duration(dn, $"{kind}.duration", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)) ?? spec.Duration
+            : spec.Duration;
+        var warmup = YamlNodeReader.Get(map, "warmup") is { } wn
+            ? reader.Duration(wn, $"{kind}.warmup", TimeSpan.Zero, TimeSpan.FromMinutes(10)) ?? spec.Warmup
+            : spec.Warmup;
+        if (warmup.Ticks % TimeSpan.TicksPerSecond != 0 || duration.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            // iperf3 takes whole seconds for -t and -O.
+            reader.Error(map, $"{kind}: duration and warmup must be whole seconds");
+        }
+
+        var streams = new List<int>();
+        if (YamlNodeReader.Get(map, "streams") is { } sn)
+        {
+            foreach (var item in reader.List(sn, $"{kind}.streams"))
+            {
+                if (reader.Int(item, $"{kind}.streams", 1, 128) is { } s)
+                {
+                    streams.Add(s);
+                }
+            }
+        }
+
+        var bitrates = new List<long>();
+        if (kind == "udp")
+        {
+            if (YamlNodeReader.Get(map, "bitrate") is { } bn)
+            {
+                foreach (var item in reader.List(bn, "udp.bitrate"))
+                {
+                    if (item is YamlScalarNode { Value: { } text } && Quantities.TryParseBitrate(text, out var bps))
+                    {
+                        bitrates.Add(bps);
+                    }
+                    else
+                    {
+                        reader.Error(item, "udp.bitrate must be a target rate such as 100M, 1G or 2.5G (bit/s, decimal units)");
+                    }
+                }
+            }
+            else
+            {
+                reader.Error(map, "udp needs 'bitrate', the target send rate such as 1G: unlimited UDP measures only loss");
+            }
+        }
+
+        var topologies = new List<string>();
+        if (YamlNodeReader.Get(map, "topologies") is { } tn)
+        {
+            foreach (var item in reader.List(tn, $"{kind}.topologies"))
+            {
+                if (reader.String(item, "a topology") is not { } topology)
+                {
+                    continue;
+                }
+
+                if (!Measurements.Topologies.All.Contains(topology, StringComparer.Ordinal))
+                {
+                    reader.Error(item, $"unknown topology '{topology}'; expected one of: {string.Join(", ", Measurements.Topologies.All)}");
+                }
+                else if (topology == Measurements.Topologies.SameNode && lab.PodsPerNode < 2)
+                {
+                    reader.Error(item, "same-node needs lab.podsPerNode of 2 or more");
+                }
+                else
+                {
+                    topologies.Add(topology);
+                }
+            }
+        }
+
+        int? repetitions = YamlNodeReader.Get(map, "repetitions") is { } rn ? reader.Int(rn, $"{kind}.repetitions", 1, 1000) : null;
+        return spec with
+        {
+            Duration = duration,
+            Warmup = warmup,
+            Streams = streams.Count > 0 ? streams.Distinct().ToList() : spec.Streams,
+            BitratesBps = bitrates.Distinct().ToList(),
+            Topologies = topologies.Count > 0 ? topologies.Distinct().ToList() : [.. spec.Topologies.Where(t => t != Measurements.Topologies.SameNode || lab.PodsPerNode >= 2)],
+            Repetitions = repetitions,
+        };
+    }
+}

@@ -1,0 +1,111 @@
+using CniBench.Core.Measurements;
+using CniBench.Core.Orchestration;
+using CniBench.Core.Planning;
+using CniBench.Core.Scenarios;
+
+namespace CniBench.Core.Tests.Orchestration;
+
+public sealed class OrchestratorTests
+{
+    private static RunPlan Plan(int repetitions = 1) => RunPlanner.Create(new ScenarioSpec
+    {
+        Name = "t",
+        Cnis = ["flannel", "calico"],
+        Repetitions = repetitions,
+        Tests = [new TestSpec { Test = "tcp", Topologies = ["cross-node"] }],
+    }, "run-1");
+
+    private static Orchestrator Create(FakeProvider provider, ScriptedTest test, MemorySink sink) =>
+        new(provider, new Dictionary<string, IBenchmarkTest> { [test.Name] = test }, sink, new FixedCpu(), TimeProvider.System, NullRunObserver.Instance);
+
+    private static Task<TestOutcome> Value(double bps) =>
+        Task.FromResult(TestOutcome.Ok([new Observation(Metrics.ThroughputBps, bps, Metrics.BitsPerSecond)], "raw/x.json"));
+
+    [Fact]
+    public async Task RunAsync_AllSucceed_WritesOneBatchPerMeasurementWithCpuRows()
+    {
+        var sink = new MemorySink();
+        var provider = new FakeProvider();
+        var outcome = await Create(provider, new ScriptedTest("tcp", (_, _, _) => Value(1e9)), sink).RunAsync(Plan(), CancellationToken.None);
+
+        Assert.Equal((3, 3, 0), (outcome.Measurements, outcome.Ok, outcome.Failed));
+        Assert.Equal(3, sink.Writes.Count);
+        var first = sink.Writes[0];
+        Assert.Contains(first, r => r.Metric == Metrics.ThroughputBps && r.Value == 1e9 && r.Cni == "underlay" && r.RawFile == "raw/x.json");
+        Assert.Contains(first, r => r.Metric == Metrics.HostCpuPercent && r.Value == 50);
+        Assert.All(provider.Created, c => Assert.True(c.Disposed));
+    }
+
+    [Fact]
+    public async Task RunAsync_ClientAndServerForCrossNode_AreOnDifferentNodes()
+    {
+        var test = new ScriptedTest("tcp", (_, _, _) => Value(1));
+        await Create(new FakeProvider(), test, new MemorySink()).RunAsync(Plan(), CancellationToken.None);
+
+        Assert.All(test.Invocations, i => Assert.NotEqual(i.Client.NodeName, i.Server.NodeName));
+        Assert.Equal(["n1", "n1-p1", "n1-p1"], test.Invocations.Select(i => i.Client.Name));
+    }
+
+    [Fact]
+    public async Task RunAsync_TestThrows_RecordsFailedAndContinues()
+    {
+        var sink = new MemorySink();
+        var test = new ScriptedTest("tcp", (_, call, _) => call == 2 ? throw new InvalidOperationException("server died") : Value(1));
+
+        var outcome = await Create(new FakeProvider(), test, sink).RunAsync(Plan(), CancellationToken.None);
+
+        Assert.Equal((2, 1), (outcome.Ok, outcome.Failed));
+        var failed = Assert.Single(sink.Writes[1]);
+        Assert.Equal((MeasurementStatus.Failed, "server died", Metrics.ThroughputBps), (failed.Status, failed.Reason, failed.Metric));
+        Assert.Null(failed.Value);
+    }
+
+    [Fact]
+    public async Task RunAsync_ClusterFailsToStart_ItsMeasurementsFailOthersRun()
+    {
+        var sink = new MemorySink();
+
+        var outcome = await Create(new FakeProvider("flannel"), new ScriptedTest("tcp", (_, _, _) => Value(1)), sink).RunAsync(Plan(), CancellationToken.None);
+
+        Assert.Equal((2, 1), (outcome.Ok, outcome.Failed));
+        var flannel = sink.Writes.SelectMany(w => w).Single(r => r.Cni == "flannel");
+        Assert.Equal(MeasurementStatus.Failed, flannel.Status);
+        Assert.Contains("flannel exploded", flannel.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelledMidRun_KeepsRowsSoFarAndTearsDown()
+    {
+        using var cts = new CancellationTokenSource();
+        var sink = new MemorySink();
+        var provider = new FakeProvider();
+        var test = new ScriptedTest("tcp", async (_, call, ct) =>
+        {
+            if (call == 2)
+            {
+                await cts.CancelAsync();
+                ct.ThrowIfCancellationRequested();
+            }
+
+            return await Value(1);
+        });
+
+        var outcome = await Create(provider, test, sink).RunAsync(Plan(repetitions: 2), cts.Token);
+
+        Assert.True(outcome.Cancelled);
+        Assert.Single(sink.Writes);
+        Assert.Equal(2, test.Invocations.Count);
+        Assert.All(provider.Created, c => Assert.True(c.Disposed));
+    }
+
+    [Fact]
+    public async Task RunAsync_UnknownTest_RecordsUnsupported()
+    {
+        var sink = new MemorySink();
+
+        var outcome = await Create(new FakeProvider(), new ScriptedTest("udp", (_, _, _) => Value(1)), sink).RunAsync(Plan(), CancellationToken.None);
+
+        Assert.Equal(3, outcome.Unsupported);
+        Assert.All(sink.Writes.SelectMany(w => w), r => Assert.Equal(MeasurementStatus.Unsupported, r.Status));
+    }
+}

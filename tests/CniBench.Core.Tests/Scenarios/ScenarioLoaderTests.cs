@@ -1,0 +1,134 @@
+using CniBench.Core.Scenarios;
+
+namespace CniBench.Core.Tests.Scenarios;
+
+public sealed class ScenarioLoaderTests
+{
+    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" });
+
+    [Fact]
+    public void Load_CompleteScenario_ReadsEveryField()
+    {
+        const string yaml = """
+            name: smoke
+            description: two CNIs
+            cnis: [flannel, calico]
+            repetitions: 2
+            lab: { nodes: 2, podsPerNode: 2, mtu: 1500 }
+            tests:
+              - test: tcp
+                duration: 3s
+                warmup: 1s
+                streams: [1, 4]
+              - test: udp
+                duration: 2
+                bitrate: [500M, 1G]
+                topologies: cross-node
+                repetitions: 1
+            """;
+
+        var spec = Loader.Load(yaml, "smoke.yaml");
+
+        Assert.Equal("smoke", spec.Name);
+        Assert.Equal(["flannel", "calico"], spec.Cnis);
+        Assert.Equal(2, spec.Lab.Nodes);
+        Assert.Equal(TimeSpan.FromSeconds(3), spec.Tests[0].Duration);
+        Assert.Equal([1, 4], spec.Tests[0].Streams);
+        Assert.Equal(["same-node", "cross-node"], spec.Tests[0].Topologies);
+        Assert.Equal([500_000_000L, 1_000_000_000L], spec.Tests[1].BitratesBps);
+        Assert.Equal(["cross-node"], spec.Tests[1].Topologies);
+        Assert.Equal(1, spec.Tests[1].Repetitions);
+    }
+
+    [Fact]
+    public void Load_UnknownKey_ReportsLineColumnAndSuggestion()
+    {
+        const string yaml = """
+            name: x
+            cnis: [flannel]
+            tests:
+              - test: tcp
+                stream: 4
+            """;
+
+        var error = Assert.Single(Assert.Throws<ScenarioException>(() => Loader.Load(yaml, "x.yaml")).Errors);
+
+        Assert.Equal(("x.yaml", 5, 5), (error.File, error.Line, error.Column));
+        Assert.Contains("unknown key 'stream'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'streams'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_SeveralProblems_ReportsAllOfThemAtOnce()
+    {
+        const string yaml = """
+            name: x
+            cnis: [flannel, weavenet-typo]
+            repetitions: zero
+            lab: { nodes: 1 }
+            tests:
+              - test: tcp
+                duration: fast
+              - test: sctp
+            """;
+
+        var errors = Assert.Throws<ScenarioException>(() => Loader.Load(yaml, "x.yaml")).Errors;
+
+        Assert.Equal(5, errors.Count);
+        Assert.Contains(errors, e => e.Line == 2 && e.Message.Contains("no manifests/cni/weavenet-typo.yaml", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Line == 3 && e.Message.Contains("whole number", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Line == 4 && e.Message.Contains("lab.nodes", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Line == 7 && e.Message.Contains("duration", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Line == 8 && e.Message.Contains("unknown test 'sctp'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_MalformedYaml_ReportsPositionOfSyntaxError()
+    {
+        const string yaml = "name: x\ncnis: [flannel\ntests: []\n";
+
+        var error = Assert.Single(Assert.Throws<ScenarioException>(() => Loader.Load(yaml, "bad.yaml")).Errors);
+
+        Assert.Equal("bad.yaml", error.File);
+        Assert.True(error.Line >= 2, $"line {error.Line}");
+        Assert.StartsWith("not valid YAML", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_UdpWithoutBitrate_IsAnError()
+    {
+        const string yaml = "name: x\ncnis: [calico]\ntests:\n  - test: udp\n";
+
+        var error = Assert.Single(Assert.Throws<ScenarioException>(() => Loader.Load(yaml, "u.yaml")).Errors);
+
+        Assert.Contains("bitrate", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_MissingRequiredSections_NamesEach()
+    {
+        var errors = Assert.Throws<ScenarioException>(() => Loader.Load("description: nothing\n", "e.yaml")).Errors;
+
+        Assert.Contains(errors, e => e.Message.StartsWith("missing 'name'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Message.StartsWith("missing 'cnis'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Message.StartsWith("missing 'tests'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LoadFile_MissingFile_SaysSo()
+    {
+        var error = Assert.Single(Assert.Throws<ScenarioException>(() => Loader.LoadFile("/nonexistent/s.yaml")).Errors);
+
+        Assert.Contains("no such scenario file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("quick.yaml")]
+    [InlineData("default.yaml")]
+    public void LoadFile_ShippedScenarios_AreValid(string file)
+    {
+        var spec = new ScenarioLoader(new HashSet<string> { "flannel", "calico" }).LoadFile(Path.Combine(RepoPaths.Root, "scenarios", file));
+
+        Assert.NotEmpty(spec.Tests);
+    }
+}
