@@ -1,0 +1,15 @@
+using CniBench.Core.Planning;
+using CniBench.Workloads.Iperf3;
+
+namespace CniBench.Workloads;
+
+/// <summary>The test kinds this assembly provides, by the name a scenario uses.</summary>
+public static class BenchmarkTests
+{
+    public static IReadOnlyDictionary<string, IBenchmarkTest> Create(Iperf3DriverOptions? options = null)
+    {
+        var driver = new Iperf3Driver(options ?? Iperf3DriverOptions.Default);
+        IBenchmarkTest[] tests = [new TcpTest(driver), new UdpTest(driver)];
+        return tests.ToDictionary(t => t.Name, StringComparer.Ordinal);
+    }
+}

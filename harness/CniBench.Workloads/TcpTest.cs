@@ -1,0 +1,24 @@
+using CniBench.Core.Planning;
+using CniBench.Workloads.Iperf3;
+
+namespace CniBench.Workloads;
+
+/// <summary>TCP throughput: one iperf3 run with the variant's stream count.</summary>
+public sealed class TcpTest(Iperf3Driver driver) : IBenchmarkTest
+{
+    public const string TestName = "tcp";
+
+    public string Name => TestName;
+
+    public Task<TestOutcome> RunAsync(TestInvocation invocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        var request = new Iperf3Request
+        {
+            Duration = invocation.Planned.Test.Duration,
+            Warmup = invocation.Planned.Test.Warmup,
+            Streams = invocation.Planned.Variant.Streams,
+        };
+        return driver.RunAsync(request, invocation.Client, invocation.Server, invocation.Sink, invocation.RawPath, cancellationToken);
+    }
+}

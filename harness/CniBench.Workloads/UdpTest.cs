@@ -1,0 +1,32 @@
+using CniBench.Core.Planning;
+using CniBench.Workloads.Iperf3;
+
+namespace CniBench.Workloads;
+
+/// <summary>UDP at a fixed offered rate: receiver throughput, jitter and loss.</summary>
+public sealed class UdpTest(Iperf3Driver driver) : IBenchmarkTest
+{
+    public const string TestName = "udp";
+
+    public string Name => TestName;
+
+    public Task<TestOutcome> RunAsync(TestInvocation invocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        var variant = invocation.Planned.Variant;
+        // Without -b iperf3 offers 1 Mbit/s, a figure that would look like a result but measure nothing.
+        if (variant.BitrateBps is not { } bitrate)
+        {
+            return Task.FromResult(TestOutcome.Failed($"udp variant '{variant.Name}' has no bitrate"));
+        }
+
+        var request = new Iperf3Request
+        {
+            Duration = invocation.Planned.Test.Duration,
+            Warmup = invocation.Planned.Test.Warmup,
+            Streams = variant.Streams,
+            UdpBitrateBps = bitrate,
+        };
+        return driver.RunAsync(request, invocation.Client, invocation.Server, invocation.Sink, invocation.RawPath, cancellationToken);
+    }
+}
