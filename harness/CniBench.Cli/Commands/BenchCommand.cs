@@ -1,0 +1,158 @@
+using System.CommandLine;
+using System.Globalization;
+using CniBench.Core.Catalog;
+using CniBench.Core.Clusters;
+using CniBench.Core.Measurements;
+using CniBench.Core.Planning;
+using CniBench.Core.Processes;
+using CniBench.Core.Scenarios;
+using CniBench.Lab;
+using CniBench.Workloads;
+using CniBench.Workloads.Iperf3;
+using Perfolizer.Mathematics.QuantileEstimators;
+using Spectre.Console;
+
+namespace CniBench.Cli.Commands;
+
+/// <summary>
+/// <c>cnibench bench</c>: end-to-end performance checks of the harness itself, measured side by side in one
+/// run because the machines are shared and noisy. Quoted in README.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create() => new("bench", "Measure the harness itself: lab set-up cost, and whether the harness distorts what it measures")
+    {
+        LabUpDown(),
+        UnderlayFidelity(),
+    };
+
+    private static Command LabUpDown()
+    {
+        var cni = new Option<string>("--cni") { Description = "CNI model to build", DefaultValueFactory = _ => "flannel" };
+        var iterations = new Option<int>("--iterations", "-n") { Description = "Labs to build and remove (1-100)", DefaultValueFactory = _ => 10 };
+        var nodes = new Option<int>("--nodes") { DefaultValueFactory = _ => 3, Description = "Nodes per lab" };
+        var pods = new Option<int>("--pods") { DefaultValueFactory = _ => 2, Description = "Pods per node" };
+        var command = new Command("lab", "Time lab up + down (default 3 nodes × 2 pods) and print the median") { cni, iterations, nodes, pods };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var console = CliConsole.Create(parse);
+            if (!RequireRoot(console))
+            {
+                return ExitCodes.Environment;
+            }
+
+            if (FindManifest(console, parse.GetValue(cni)!) is not { } manifest)
+            {
+                return ExitCodes.BadInput;
+            }
+
+            var count = Math.Clamp(parse.GetValue(iterations), 1, 100);
+            var shape = new ClusterShape(parse.GetValue(nodes), parse.GetValue(pods), 1500);
+            var timings = await LabTimings.MeasureAsync(manifest, shape, count, new LabProviderOptions(), cancellationToken);
+            console.MarkupLine($"lab up+down, {Markup.Escape(manifest.Name)}, {shape.Nodes} nodes × {shape.PodsPerNode} pods, {count} iterations:");
+            console.MarkupLine($"  up    median {Ms(Median(timings.Select(t => t.Up)))}   down median {Ms(Median(timings.Select(t => t.Down)))}");
+            console.MarkupLine($"  total median [bold]{Ms(Median(timings.Select(t => t.Total)))}[/]  (min {Ms(timings.Min(t => t.Total))}, max {Ms(timings.Max(t => t.Total))})");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command UnderlayFidelity()
+    {
+        var runs = new Option<int>("--runs", "-n") { Description = "Runs of each kind, interleaved (1-20)", DefaultValueFactory = _ => 5 };
+        var seconds = new Option<int>("--duration", "-d") { Description = "Measured seconds per run", DefaultValueFactory = _ => 5 };
+        var command = new Command("underlay", "Underlay TCP measured by the harness vs iperf3 run by hand between the same two namespaces, interleaved; prints the median ratio (target 0.95-1.05)")
+        {
+            runs, seconds,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var console = CliConsole.Create(parse);
+            if (!RequireRoot(console))
+            {
+                return ExitCodes.Environment;
+            }
+
+            var count = Math.Clamp(parse.GetValue(runs), 1, 20);
+            var duration = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(seconds), 1, 60));
+            await using var cluster = await new LabProvider(new CniCatalog([])).CreateAsync(new ClusterRequest(Underlay.Name, new ClusterShape(2, 0, 1500)), null, cancellationToken);
+            var client = cluster.Nodes[0].HostNetwork;
+            var server = cluster.Nodes[1].HostNetwork;
+            var test = BenchmarkTests.Create()["tcp"];
+            var spec = new TestSpec { Test = "tcp", Duration = duration, Warmup = TimeSpan.FromSeconds(1) };
+            var planned = new PlannedMeasurement(new MeasurementKey(Underlay.Name, "tcp", "1-stream", Topologies.CrossNode, 1), spec, new TestVariant("1-stream", 1));
+            var harness = new List<double>();
+            var byHand = new List<double>();
+            for (var i = 0; i < count; i++)
+            {
+                var outcome = await test.RunAsync(new TestInvocation(planned, client, server, new DiscardSink(), "raw/bench.json"), cancellationToken);
+                harness.Add(outcome.Observations.FirstOrDefault(o => o.Metric == Metrics.ThroughputBps)?.Value ?? double.NaN);
+                byHand.Add(await HandRunAsync(client, server, duration, cancellationToken));
+                console.MarkupLine($"  run {i + 1}: harness {Quantities.FormatThroughput(harness[^1])}, by hand {Quantities.FormatThroughput(byHand[^1])}");
+            }
+
+            var ratios = harness.Zip(byHand, (h, b) => h / b).Where(double.IsFinite).ToList();
+            if (ratios.Count == 0)
+            {
+                console.MarkupLine("[red]no run produced a figure on both sides[/]");
+                return ExitCodes.MeasurementsFailed;
+            }
+
+            var median = Median(ratios);
+            console.MarkupLine($"median harness/by-hand ratio: [bold]{median.ToString("0.000", CultureInfo.InvariantCulture)}[/] over {ratios.Count} pairs " +
+                $"(harness median {Quantities.FormatThroughput(Median(harness))}, by hand {Quantities.FormatThroughput(Median(byHand))})");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>What an engineer would type: a daemonised one-off server, then a plain client.</summary>
+    private static async Task<double> HandRunAsync(IWorkloadHost client, IWorkloadHost server, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        const string port = "5211";
+        await server.Runner.RunAsync(new ProcessSpec("iperf3", ["-s", "-1", "-D", "-p", port]) { Timeout = TimeSpan.FromSeconds(5) }, cancellationToken);
+        await Task.Delay(TimeSpan.FromMilliseconds(300), cancellationToken);
+        var result = await client.Runner.RunAsync(
+            new ProcessSpec("iperf3", ["-c", server.Address.ToString(), "-p", port, "-J", "-O", "1", "-t", duration.TotalSeconds.ToString(CultureInfo.InvariantCulture)])
+            {
+                Timeout = duration + TimeSpan.FromSeconds(20),
+            },
+            cancellationToken);
+        return Iperf3ResultParser.Parse(result.StandardOutput) is Iperf3TcpResult tcp ? tcp.ReceiverBitsPerSecond : double.NaN;
+    }
+
+    private static bool RequireRoot(IAnsiConsole console)
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            console.MarkupLine("[red]error:[/] benchmarks build labs: run as root");
+        }
+
+        return Environment.IsPrivilegedProcess;
+    }
+
+    private static CniManifest? FindManifest(IAnsiConsole console, string cni)
+    {
+        var catalog = CniCatalog.Load(RepoPaths.ManifestsCni());
+        if (!catalog.TryGet(cni, out var manifest))
+        {
+            console.MarkupLine($"[red]error:[/] unknown CNI '{Markup.Escape(cni)}'");
+            return null;
+        }
+
+        return manifest;
+    }
+
+    private static double Median(IEnumerable<double> values) => SimpleQuantileEstimator.Instance.Quantile([.. values.Where(double.IsFinite)], 0.5);
+
+    private static TimeSpan Median(IEnumerable<TimeSpan> values) => TimeSpan.FromTicks((long)Median(values.Select(v => (double)v.Ticks)));
+
+    private static string Ms(TimeSpan value) => value.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
+
+    private sealed class DiscardSink : IMeasurementSink
+    {
+        public Task WriteAsync(IReadOnlyList<Measurement> rows, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<string> WriteRawAsync(string relativePath, string content, CancellationToken cancellationToken) => Task.FromResult(relativePath);
+    }
+}

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using CniBench.Core.Scenarios;
+
+namespace CniBench.Cli.Commands;
+
+/// <summary><c>cnibench run</c>: parses options into <see cref="RunArguments"/> and hands over to <see cref="RunExecutor"/>.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var scenario = new Argument<string>("scenario")
+        {
+            Description = "Scenario file to run (YAML; see scenarios/). Default: scenarios/default.yaml",
+            DefaultValueFactory = _ => Path.Combine("scenarios", "default.yaml"),
+        };
+        var cni = new Option<string?>("--cni") { Description = "Only these CNIs, comma-separated (e.g. flannel,calico); overrides the scenario's list" };
+        var output = new Option<string>("--out", "-o") { Description = "Folder that receives results/<run-id>/", DefaultValueFactory = _ => "results" };
+        var quick = new Option<bool>("--quick") { Description = "Smoke mode: 1 repetition of 2 s per test, to check that everything works" };
+        var repetitions = new Option<int?>("--repetitions", "-r") { Description = "Repetitions of every test (overrides the scenario)" };
+        var duration = new Option<string?>("--duration", "-d") { Description = "Measured seconds per tool run, e.g. 10 or 10s (overrides the scenario; warm-up is extra)" };
+        var manifests = new Option<string?>("--manifests") { Description = "Folder of CNI manifests (default: manifests/cni of this checkout)" };
+
+        var command = new Command("run", "Run a scenario: bring up one cluster per CNI, measure, and write results/<run-id>/ (CSV, raw tool output, summary, charts).\n" +
+            "Exit codes: 0 done, 2 bad input, 3 some measurements failed (reasons in measurements.csv), 4 host not ready (see 'cnibench doctor'), 130 interrupted.")
+        {
+            scenario, cni, output, quick, repetitions, duration, manifests,
+        };
+        repetitions.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1 or > 1000)
+            {
+                r.AddError("--repetitions must be from 1 to 1000");
+            }
+        });
+        duration.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } text && (!Quantities.TryParseDuration(text, out var d) || d < TimeSpan.FromSeconds(1) || d.Ticks % TimeSpan.TicksPerSecond != 0))
+            {
+                r.AddError($"--duration must be whole seconds, at least 1 (e.g. 10 or 10s), not '{text}'");
+            }
+        });
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            _ = Quantities.TryParseDuration(parse.GetValue(duration) ?? "", out var seconds);
+            var arguments = new RunArguments
+            {
+                ScenarioPath = parse.GetRequiredValue(scenario),
+                OutputRoot = parse.GetRequiredValue(output),
+                ManifestsDirectory = RepoPaths.ManifestsCni(parse.GetValue(manifests)),
+                Overrides = new ScenarioOverrides
+                {
+                    Cnis = parse.GetValue(cni)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    Repetitions = parse.GetValue(repetitions),
+                    Duration = parse.GetValue(duration) is null ? null : seconds,
+                    Quick = parse.GetValue(quick),
+                },
+                CommandLine = [.. Environment.GetCommandLineArgs()],
+            };
+            return await new RunExecutor(CliConsole.Create(parse)).ExecuteAsync(arguments, cancellationToken);
+        });
+        return command;
+    }
+}
+
+internal sealed record RunArguments
+{
+    public required string ScenarioPath { get; init; }
+
+    public required string OutputRoot { get; init; }
+
+    public required string ManifestsDirectory { get; init; }
+
+    public ScenarioOverrides Overrides { get; init; } = new();
+
+    public IReadOnlyList<string> CommandLine { get; init; } = [];
+}

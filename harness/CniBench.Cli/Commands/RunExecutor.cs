@@ -1,0 +1,249 @@
+using CniBench.Charts;
+using CniBench.Cli.Console;
+using CniBench.Core.Catalog;
+using CniBench.Core.Orchestration;
+using CniBench.Core.Planning;
+using CniBench.Core.Processes;
+using CniBench.Core.Scenarios;
+using CniBench.Lab;
+using CniBench.Processes;
+using CniBench.Results;
+using CniBench.Workloads;
+using Spectre.Console;
+
+namespace CniBench.Cli.Commands;
+
+/// <summary>
+/// The whole of <c>cnibench run</c>: validate everything before creating anything, then measure with results
+/// written as they arrive, then summarise and chart. Each exporter after the run is isolated, so one that
+/// fails never loses the measurements.
+/// </summary>
+internal sealed class RunExecutor(IAnsiConsole console)
+{
+    private static readonly string[] RequiredTools = ["ip", "iperf3"];
+
+    private readonly TimeProvider _time = TimeProvider.System;
+
+    public async Task<int> ExecuteAsync(RunArguments arguments, CancellationToken cancellationToken)
+    {
+        if (Load(arguments) is not { } loaded)
+        {
+            return ExitCodes.BadInput;
+        }
+
+        var (catalog, scenario) = loaded;
+        if (scenario.Provider != "lab")
+        {
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(scenario.SourcePath)}: provider '{Markup.Escape(scenario.Provider)}' is not available in this version; use 'provider: lab'");
+            return ExitCodes.BadInput;
+        }
+
+        if (HostProblems() is { Count: > 0 } problems)
+        {
+            foreach (var problem in problems)
+            {
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(problem)}");
+            }
+
+            return ExitCodes.Environment;
+        }
+
+        var runId = RunIds.Create(_time);
+        var runDirectory = Path.GetFullPath(Path.Combine(arguments.OutputRoot, runId));
+        Directory.CreateDirectory(runDirectory);
+        var plan = RunPlanner.Create(scenario, runId);
+        console.MarkupLine($"[bold]run {runId}[/]: scenario [bold]{Markup.Escape(scenario.Name)}[/], {plan.Measurements.Count} measurements on " +
+            $"{string.Join(", ", plan.Clusters)}; results in {Markup.Escape(runDirectory)}");
+
+        using var interruption = new Interruption(text => console.MarkupLine($"[yellow]{Markup.Escape(text)}[/]"));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interruption.Token);
+
+        var janitor = new LabJanitor();
+        foreach (var swept in await janitor.SweepStaleAsync(CancellationToken.None))
+        {
+            console.MarkupLine($"[yellow]removed stale lab[/] {Markup.Escape(swept)} (left by a run that is no longer alive)");
+        }
+
+        var startedAt = _time.GetUtcNow();
+        var info = new RunInfo
+        {
+            RunId = runId,
+            ScenarioName = scenario.Name,
+            ScenarioPath = Path.GetFullPath(scenario.SourcePath),
+            ScenarioSha256 = await RunInfo.Sha256OfFileAsync(scenario.SourcePath, CancellationToken.None),
+            Provider = scenario.Provider,
+            CommandLine = arguments.CommandLine,
+            CniBenchVersion = RunInfo.CurrentVersion(),
+            Host = HostFacts.Collect(),
+            ToolVersions = await ToolVersions.CollectAsync(CancellationToken.None),
+            StartedAt = startedAt,
+        };
+        await RunInfoStore.WriteAsync(runDirectory, info, CancellationToken.None);
+
+        RunOutcome outcome;
+        await using (var sink = CsvMeasurementSink.Open(runDirectory))
+        {
+            var provider = new LabProvider(catalog, new LabProviderOptions { RunPrefix = LabNames.Root + RunIds.Tag(runId), TimeProvider = _time });
+            var observer = new ConsoleRunObserver(console);
+            var orchestrator = new Orchestrator(provider, BenchmarkTests.Create(), sink, new CniBench.Workloads.Cpu.ProcStatCpuSampler(_time), _time, observer);
+            outcome = await RunWithProgressAsync(orchestrator, observer, plan, linked.Token);
+        }
+
+        info = info with
+        {
+            EndedAt = _time.GetUtcNow(),
+            Clusters = outcome.ClusterDescriptions.ToDictionary(c => c.Key, c => new ClusterInfo(c.Value, outcome.ClusterFacts[c.Key])),
+        };
+        await Export("run.json", () => RunInfoStore.WriteAsync(runDirectory, info, CancellationToken.None));
+        var summary = await Summarise(runDirectory);
+        if (summary.Count > 0)
+        {
+            console.Write(ResultsTable.Build(summary));
+        }
+
+        console.MarkupLine($"{outcome.Measurements} measurements: [green]{outcome.Ok} ok[/], " +
+            $"{(outcome.Failed > 0 ? "[red]" : "")}{outcome.Failed} failed{(outcome.Failed > 0 ? "[/]" : "")}, {outcome.Unsupported} unsupported");
+        console.MarkupLine($"results: [bold]{Markup.Escape(runDirectory)}[/]");
+
+        if (outcome.Cancelled || interruption.Requested)
+        {
+            console.MarkupLine("[yellow]interrupted[/]: the lab was torn down; measurements so far are in measurements.csv");
+            return ExitCodes.Interrupted;
+        }
+
+        return outcome.Failed > 0 ? ExitCodes.MeasurementsFailed : ExitCodes.Ok;
+    }
+
+    private (CniCatalog Catalog, ScenarioSpec Scenario)? Load(RunArguments arguments)
+    {
+        try
+        {
+            var catalog = CniCatalog.Load(arguments.ManifestsDirectory);
+            var scenario = new ScenarioLoader(catalog.Names).LoadFile(arguments.ScenarioPath);
+            return (catalog, arguments.Overrides.ApplyTo(scenario, catalog.Names));
+        }
+        catch (ScenarioException ex)
+        {
+            ReportErrors(ex.Errors.Select(e => e.ToString()).ToList(), "scenario");
+        }
+        catch (CatalogException ex)
+        {
+            ReportErrors(ex.Errors.Select(e => e.ToString()).ToList(), "CNI catalog");
+        }
+
+        return null;
+    }
+
+    private void ReportErrors(List<string> errors, string what)
+    {
+        console.MarkupLine($"[red]error:[/] the {what} has {errors.Count} problem{(errors.Count == 1 ? "" : "s")}; nothing was started:");
+        foreach (var error in errors)
+        {
+            console.MarkupLine("  " + Markup.Escape(error));
+        }
+    }
+
+    private static List<string> HostProblems()
+    {
+        var problems = new List<string>();
+        if (!Environment.IsPrivilegedProcess)
+        {
+            problems.Add("the lab needs root: it creates network namespaces. Run as root (e.g. sudo ./run.sh)");
+        }
+
+        foreach (var tool in RequiredTools.Where(t => !ToolPackages.IsOnPath(t)))
+        {
+            ToolPackages.TryGetPackage(tool, out var package);
+            problems.Add($"'{tool}' is not installed: apt-get install {package} (./run.sh installs it)");
+        }
+
+        return problems;
+    }
+
+    private async Task<RunOutcome> RunWithProgressAsync(Orchestrator orchestrator, ConsoleRunObserver observer, RunPlan plan, CancellationToken cancellationToken)
+    {
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            return await orchestrator.RunAsync(plan, cancellationToken);
+        }
+
+        RunOutcome? outcome = null;
+        await console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                observer.Attach(context.AddTask("starting", maxValue: plan.Measurements.Count));
+                outcome = await orchestrator.RunAsync(plan, cancellationToken);
+            });
+        observer.Detach();
+        return outcome!;
+    }
+
+    private async Task<IReadOnlyList<SummaryRow>> Summarise(string runDirectory)
+    {
+        IReadOnlyList<SummaryRow> summary = [];
+        await Export("summary.csv", async () =>
+        {
+            // Summarise what is on disk, so the summary can never disagree with measurements.csv.
+            var rows = MeasurementCsvReader.Read(Path.Combine(runDirectory, RunFolder.MeasurementsCsv));
+            summary = SummaryBuilder.Build(rows);
+            await SummaryCsv.WriteAsync(runDirectory, summary, CancellationToken.None);
+        });
+        await Export("charts", () =>
+        {
+            ChartRenderer.RenderAll(summary, Path.Combine(runDirectory, RunFolder.ChartsDirectory));
+            return Task.CompletedTask;
+        });
+        return summary;
+    }
+
+    private async Task Export(string what, Func<Task> export)
+    {
+        try
+        {
+            await export();
+        }
+        catch (Exception ex)
+        {
+            console.MarkupLine($"[red]could not write {Markup.Escape(what)}[/]: {Markup.Escape(ex.Message)} (the measurements are safe in measurements.csv)");
+        }
+    }
+}
+
+/// <summary>Versions of the external tools, for run.json.</summary>
+internal static class ToolVersions
+{
+    private static readonly (string Name, string[] Argv)[] Probes =
+    [
+        ("iperf3", ["iperf3", "--version"]),
+        ("iproute2", ["ip", "-V"]),
+        ("nftables", ["nft", "--version"]),
+    ];
+
+    public static async Task<IReadOnlyDictionary<string, string>> CollectAsync(CancellationToken cancellationToken)
+    {
+        var versions = new Dictionary<string, string>(StringComparer.Ordinal) { ["dotnet"] = Environment.Version.ToString() };
+        foreach (var (name, argv) in Probes)
+        {
+            versions[name] = await FirstLineAsync(argv, cancellationToken) ?? "not installed";
+        }
+
+        return versions;
+    }
+
+    public static async Task<string?> FirstLineAsync(string[] argv, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await LocalProcessRunner.Instance.RunAsync(
+                new ProcessSpec(argv[0], argv[1..]) { Timeout = TimeSpan.FromSeconds(5) }, cancellationToken);
+            var text = string.IsNullOrWhiteSpace(result.StandardOutput) ? result.StandardError : result.StandardOutput;
+            return text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        }
+        catch (Exception ex) when (ex is ToolMissingException or InvalidOperationException or ProcessTimeoutException)
+        {
+            return null;
+        }
+    }
+}

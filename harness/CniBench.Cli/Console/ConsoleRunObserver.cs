@@ -1,0 +1,102 @@
+using System.Globalization;
+using CniBench.Core.Measurements;
+using CniBench.Core.Orchestration;
+using CniBench.Core.Planning;
+using CniBench.Core.Scenarios;
+using Spectre.Console;
+
+namespace CniBench.Cli.Console;
+
+/// <summary>
+/// Shows a run as it happens: a progress bar on a terminal, one line per event otherwise (CI logs).
+/// Problems seen during the live display are kept and printed once it ends, so none scrolls away.
+/// </summary>
+internal sealed class ConsoleRunObserver(IAnsiConsole console) : IRunObserver
+{
+    private readonly List<string> _deferred = [];
+    private ProgressTask? _task;
+
+    public IReadOnlyList<string> Deferred => _deferred;
+
+    public void Attach(ProgressTask task) => _task = task;
+
+    public void Detach()
+    {
+        _task = null;
+        foreach (var line in _deferred)
+        {
+            console.MarkupLine(line);
+        }
+
+        _deferred.Clear();
+    }
+
+    public void ClusterStarting(string cni) => Status($"bringing up [bold]{Markup.Escape(cni)}[/]");
+
+    public void ClusterReady(string cni, string description, TimeSpan elapsed) =>
+        Line($"[green]ready[/] {Markup.Escape(cni)} in {elapsed.TotalMilliseconds:0} ms: {Markup.Escape(description)}");
+
+    public void ClusterFailed(string cni, string reason) =>
+        Problem($"[red]could not bring up {Markup.Escape(cni)}[/]: {Markup.Escape(reason)} (its measurements are recorded as failed)");
+
+    public void MeasurementStarting(PlannedMeasurement planned, int index, int total) =>
+        Status($"[[{index}/{total}]] {Markup.Escape(planned.Key.ToString())}");
+
+    public void MeasurementFinished(PlannedMeasurement planned, IReadOnlyList<Measurement> rows)
+    {
+        _task?.Increment(1);
+        var main = rows.FirstOrDefault(r => r.Metric == Metrics.ThroughputBps) ?? (rows.Count > 0 ? rows[0] : null);
+        var what = Markup.Escape(planned.Key.ToString());
+        switch (main)
+        {
+            case { Status: MeasurementStatus.Ok, Value: { } value }:
+                var figure = main.Metric == Metrics.ThroughputBps
+                    ? Quantities.FormatThroughput(value)
+                    : value.ToString("0.###", CultureInfo.InvariantCulture) + " " + main.Unit;
+                Line($"{what} [bold]{Markup.Escape(figure)}[/]");
+                break;
+            case { Status: MeasurementStatus.Unsupported }:
+                Line($"{what} [yellow]unsupported[/]: {Markup.Escape(main.Reason ?? "")}");
+                break;
+            case not null:
+                Problem($"{what} [red]failed[/]: {Markup.Escape(main.Reason ?? "")}");
+                break;
+        }
+    }
+
+    public void ClusterStopping(string cni) => Status($"tearing down {Markup.Escape(cni)}");
+
+    public void Message(string text) => Problem(Markup.Escape(text));
+
+    private void Status(string markup)
+    {
+        if (_task is not null)
+        {
+            _task.Description = markup;
+        }
+    }
+
+    private void Line(string markup)
+    {
+        if (_task is null)
+        {
+            console.MarkupLine(markup);
+        }
+        else
+        {
+            _task.Description = markup;
+        }
+    }
+
+    private void Problem(string markup)
+    {
+        if (_task is null)
+        {
+            console.MarkupLine(markup);
+        }
+        else
+        {
+            _deferred.Add(markup);
+        }
+    }
+}

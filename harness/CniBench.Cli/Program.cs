@@ -1,0 +1,3 @@
+using CniBench.Cli;
+
+return await CliApp.InvokeAsync(args);

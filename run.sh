@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# CniBench's front door. It installs what is missing (Debian packages), builds the
+# solution in Release, then runs the benchmark or the tests. See ./run.sh --help.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+# Debian packages the lab and its tools need: package name for each program.
+APT_PACKAGES=(iproute2 nftables iperf3 procps iputils-ping fontconfig fonts-dejavu-core)
+CLI_COMMANDS=" run lab doctor bench "
+CLI="harness/CniBench.Cli/bin/Release/net10.0/cnibench"
+DEFAULT_SCENARIO="scenarios/default.yaml"
+
+usage() {
+  cat <<'USAGE'
+Usage: ./run.sh [mode] [arguments...]
+
+Modes:
+  (none)             set up, build, and run scenarios/default.yaml on the lab;
+                     results go to results/<run-id>/ (report, CSV, charts)
+  test               set up, build, and run every test (unit + lab integration)
+  <cli command> ...  set up, build, and pass everything to the cnibench CLI, e.g.
+                       ./run.sh run scenarios/quick.yaml
+                       ./run.sh doctor
+                       ./run.sh lab status
+                       ./run.sh lab down
+  --<option> ...     options for the default run, e.g. ./run.sh --quick --cni flannel
+  --help             this text (the CLI's own help: ./run.sh run --help)
+
+Set-up installs missing Debian packages (apt-get, needs root):
+  iproute2 nftables iperf3 procps iputils-ping fontconfig fonts-dejavu-core
+The .NET 10 SDK must already be installed (dotnet on PATH).
+The lab itself needs root: it creates network namespaces.
+USAGE
+}
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
+
+check_dotnet() {
+  command -v dotnet >/dev/null 2>&1 || die "the .NET SDK is not installed (dotnet not on PATH): install the .NET 10 SDK, then run ./run.sh again"
+  local major
+  major=$(dotnet --version 2>/dev/null | cut -d. -f1)
+  [[ "$major" =~ ^[0-9]+$ && "$major" -ge 10 ]] || die "the .NET SDK is $(dotnet --version 2>/dev/null || echo unknown); CniBench needs 10 or newer"
+}
+
+install_packages() {
+  local missing=()
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  if [[ $(id -u) -ne 0 ]]; then
+    die "missing Debian packages: ${missing[*]}; run as root (or: sudo apt-get install ${missing[*]})"
+  fi
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+  log "building (Release)"
+  dotnet build CniBench.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+}
+
+run_tests() {
+  log "running tests"
+  local log_file status
+  log_file=$(mktemp)
+  set +e
+  dotnet test CniBench.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log_file"
+  status=${PIPESTATUS[0]}
+  set -e
+  # One closing line with the totals of every test assembly.
+  awk '/(Passed|Failed)!  -/ {
+         for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+       }
+       END { gsub(",", "", f); printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log_file"
+  rm -f "$log_file"
+  return "$status"
+}
+
+main() {
+  local mode=${1:-}
+  case "$mode" in
+    -h|--help|help) usage; return 0 ;;
+  esac
+  check_dotnet
+  install_packages
+  build
+  if [[ "$mode" == "test" ]]; then
+    shift
+    run_tests "$@"
+  elif [[ -z "$mode" ]]; then
+    exec "$CLI" run "$DEFAULT_SCENARIO"
+  elif [[ "$CLI_COMMANDS" == *" $mode "* ]]; then
+    exec "$CLI" "$@"
+  elif [[ "$mode" == -* ]]; then
+    exec "$CLI" run "$DEFAULT_SCENARIO" "$@"
+  else
+    die "unknown mode '$mode' (see ./run.sh --help)"
+  fi
+}
+
+main "$@"
