@@ -1,0 +1,291 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace CniBench.Core.Catalog;
+
+/// <summary>
+/// The CNIs CniBench knows, loaded from <c>manifests/cni/*.yaml</c>. Loading is strict: an unknown key,
+/// a missing field or a wrong value is an error naming file:line:column, and all errors are reported together.
+/// </summary>
+public sealed partial class CniCatalog
+{
+    /// <summary>Top-level sections the schema reserves for later issues: accepted, not yet parsed. Any other unknown key is an error.</summary>
+    public static IReadOnlyList<string> ReservedSections { get; } = ["kubernetes"];
+
+    private static readonly Dictionary<string, LabAttachment> Attachments = new(StringComparer.Ordinal)
+    {
+        ["bridge"] = LabAttachment.Bridge,
+        ["routed"] = LabAttachment.Routed,
+    };
+
+    private static readonly Dictionary<string, LabGateway> Gateways = new(StringComparer.Ordinal)
+    {
+        ["bridge"] = LabGateway.Bridge,
+        ["link-local"] = LabGateway.LinkLocal,
+    };
+
+    private static readonly Dictionary<string, EncapsulationType> Encapsulations = new(StringComparer.Ordinal)
+    {
+        ["none"] = EncapsulationType.None,
+        ["vxlan"] = EncapsulationType.Vxlan,
+    };
+
+    private readonly Dictionary<string, CniManifest> _byName;
+
+    public CniCatalog(IEnumerable<CniManifest> manifests)
+    {
+        _byName = manifests.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        Manifests = [.. _byName.Values.OrderBy(m => m.Name, StringComparer.Ordinal)];
+        Names = new SortedSet<string>(_byName.Keys, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyList<CniManifest> Manifests { get; }
+
+    /// <summary>The CNI names a scenario may use (the pseudo-CNI <c>underlay</c> is not among them).</summary>
+    public IReadOnlySet<string> Names { get; }
+
+    public CniManifest this[string name] =>
+        _byName.TryGetValue(name, out var manifest)
+            ? manifest
+            : throw new KeyNotFoundException($"unknown CNI '{name}'; the catalog has: {string.Join(", ", Names)}");
+
+    public bool TryGet(string name, out CniManifest manifest) => _byName.TryGetValue(name, out manifest!);
+
+    /// <summary>Reads every <c>*.yaml</c> in <paramref name="directory"/>; throws <see cref="CatalogException"/> with all problems found.</summary>
+    public static CniCatalog Load(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new CatalogException([new CatalogError(directory, 0, 0, "catalog directory does not exist")]);
+        }
+
+        var errors = new List<CatalogError>();
+        var manifests = new List<CniManifest>();
+        var files = Directory.EnumerateFiles(directory)
+            .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var manifest = Parse(File.ReadAllText(file), file, errors);
+            if (manifest is not null)
+            {
+                manifests.Add(manifest);
+            }
+        }
+
+        if (manifests.Count == 0 && errors.Count == 0)
+        {
+            errors.Add(new CatalogError(directory, 0, 0, "no CNI manifests (*.yaml) found"));
+        }
+
+        return errors.Count > 0 ? throw new CatalogException(errors) : new CniCatalog(manifests);
+    }
+
+    /// <summary>Parses one manifest; <paramref name="sourcePath"/> names it in errors and its file name must match <c>name</c>.</summary>
+    public static CniManifest Parse(string yaml, string sourcePath)
+    {
+        var errors = new List<CatalogError>();
+        var manifest = Parse(yaml, sourcePath, errors);
+        return errors.Count > 0 || manifest is null ? throw new CatalogException(errors) : manifest;
+    }
+
+    private static CniManifest? Parse(string yaml, string file, List<CatalogError> errors)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            errors.Add(new CatalogError(file, ex.Start.Line, ex.Start.Column, $"invalid YAML: {ex.Message}"));
+            return null;
+        }
+
+        if (stream.Documents.Count != 1)
+        {
+            errors.Add(new CatalogError(file, 1, 1, $"expected exactly one YAML document, found {stream.Documents.Count}"));
+            return null;
+        }
+
+        var before = errors.Count;
+        var root = YamlMap.From(stream.Documents[0].RootNode, file, "", errors);
+        if (root is null)
+        {
+            return null;
+        }
+
+        var name = root.String("name", required: true);
+        if (name is not null && !NamePattern().IsMatch(name))
+        {
+            root.ErrorHere($"name '{name}' must be lower-case letters, digits and '-', starting with a letter");
+        }
+        else if (name is not null && Path.GetFileNameWithoutExtension(file) is var stem && stem != name)
+        {
+            root.ErrorHere($"name '{name}' does not match the file name '{stem}'");
+        }
+
+        var displayName = root.String("displayName", required: true);
+        var upstream = ReadUpstream(root.Map("upstream", required: true));
+        var sources = root.StringList("sources", required: false) ?? [];
+        var lab = ReadLab(root.Map("lab", required: true));
+        var policy = ReadPolicy(root.Map("policy", required: true));
+        var reserved = ReservedSections.Where(root.Reserved).ToList();
+        root.Finish();
+
+        if (errors.Count > before || name is null || displayName is null || upstream is null || lab is null || policy is null)
+        {
+            return null;
+        }
+
+        return new CniManifest
+        {
+            Name = name,
+            DisplayName = displayName,
+            Upstream = upstream,
+            Sources = sources,
+            Lab = lab,
+            Policy = policy,
+            ReservedSections = reserved,
+            SourcePath = file,
+        };
+    }
+
+    private static UpstreamSpec? ReadUpstream(YamlMap? map)
+    {
+        if (map is null)
+        {
+            return null;
+        }
+
+        var version = map.String("version", required: true);
+        var project = map.AbsoluteUri("project", required: true);
+        map.Finish();
+        return version is null || project is null ? null : new UpstreamSpec(version, project);
+    }
+
+    private static PolicySupport? ReadPolicy(YamlMap? map)
+    {
+        if (map is null)
+        {
+            return null;
+        }
+
+        var ingress = map.Bool("ingress", required: true);
+        var egress = map.Bool("egress", required: true);
+        map.Finish();
+        return ingress is null || egress is null ? null : new PolicySupport(ingress.Value, egress.Value);
+    }
+
+    private static LabDatapathSpec? ReadLab(YamlMap? map)
+    {
+        if (map is null)
+        {
+            return null;
+        }
+
+        var attachment = map.Enum("attachment", required: true, Attachments);
+        string? bridge = null;
+        if (attachment == LabAttachment.Bridge)
+        {
+            bridge = map.String("bridge", required: true);
+            CheckInterfaceName(map, "bridge", bridge);
+        }
+        else if (attachment == LabAttachment.Routed)
+        {
+            map.Forbid("bridge", "when attachment is routed");
+        }
+        else
+        {
+            // The attachment itself is wrong (already reported); do not also call its bridge unknown.
+            map.Reserved("bridge");
+        }
+
+        var gateway = map.Enum("gateway", required: true, Gateways);
+        if (gateway == LabGateway.Bridge && attachment == LabAttachment.Routed)
+        {
+            map.ErrorHere("gateway 'bridge' needs attachment 'bridge' (a routed attachment has no bridge address)");
+        }
+
+        if (gateway == LabGateway.LinkLocal && attachment == LabAttachment.Bridge)
+        {
+            map.ErrorHere("gateway 'link-local' is modelled only with attachment 'routed' (proxy ARP on each host-side veth)");
+        }
+
+        var encapsulation = ReadEncapsulation(map.Map("encapsulation", required: true));
+        var mtu = map.Int("mtu", required: false, min: 576, max: 9000);
+        map.Finish();
+
+        if (attachment is null || gateway is null || encapsulation is null || (attachment == LabAttachment.Bridge && bridge is null))
+        {
+            return null;
+        }
+
+        return new LabDatapathSpec
+        {
+            Attachment = attachment.Value,
+            Bridge = bridge,
+            Gateway = gateway.Value,
+            Encapsulation = encapsulation,
+            Mtu = mtu,
+        };
+    }
+
+    private static EncapsulationSpec? ReadEncapsulation(YamlMap? map)
+    {
+        if (map is null)
+        {
+            return null;
+        }
+
+        var type = map.Enum("type", required: true, Encapsulations);
+        if (type is null)
+        {
+            // Already reported; accept the type-specific keys silently rather than add noise.
+            foreach (var key in new[] { "device", "port", "vni", "overheadBytes" })
+            {
+                map.Reserved(key);
+            }
+
+            map.Finish();
+            return null;
+        }
+
+        if (type == EncapsulationType.None)
+        {
+            foreach (var key in new[] { "device", "port", "vni", "overheadBytes" })
+            {
+                map.Forbid(key, "when type is none");
+            }
+
+            map.Finish();
+            return EncapsulationSpec.None;
+        }
+
+        var device = map.String("device", required: true);
+        CheckInterfaceName(map, "device", device);
+        var port = map.Int("port", required: true, min: 1, max: 65535);
+        var vni = map.Int("vni", required: true, min: 1, max: 16_777_215);
+        var overhead = map.Int("overheadBytes", required: true, min: 0, max: 200);
+        map.Finish();
+        return device is null || port is null || vni is null || overhead is null
+            ? null
+            : new EncapsulationSpec { Type = EncapsulationType.Vxlan, Device = device, Port = port, Vni = vni, OverheadBytes = overhead.Value };
+    }
+
+    // The kernel limits interface names to 15 bytes (IFNAMSIZ - 1); catch it here rather than at `ip link add`.
+    private static void CheckInterfaceName(YamlMap map, string key, string? value)
+    {
+        if (value is not null && (value.Length > 15 || !InterfacePattern().IsMatch(value)))
+        {
+            map.ErrorHere($"{key} '{value}' is not a valid interface name (1-15 characters of letters, digits, '.', '-', '_')");
+        }
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9-]*$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    private static partial Regex InterfacePattern();
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Net;
+using CniBench.Core.Catalog;
+using CniBench.Core.Clusters;
+using CniBench.Core.Measurements;
+
+namespace CniBench.Lab;
+
+/// <summary>A lab node: its namespace and underlay address. <see cref="Index"/> counts from 1.</summary>
+public sealed record LabNodePlan(int Index, string Name, string Namespace, IPAddress Address);
+
+/// <summary>A lab pod: its namespace, address, and the name of its veth's host side in the node namespace.</summary>
+public sealed record LabPodPlan(int Node, int Index, string Name, string NodeName, string Namespace, IPAddress Address, string HostVeth);
+
+/// <summary>
+/// Everything a lab will be, computed from a CNI manifest, a shape and a run prefix, before anything is
+/// created: names, addresses, MTUs. Pure, so the commands rendered from it can be tested without root.
+/// </summary>
+public sealed record LabBlueprint
+{
+    public required string Lab { get; init; }
+
+    public required string RunPrefix { get; init; }
+
+    /// <summary>The CNI name, or <see cref="Underlay.Name"/> for the no-CNI baseline.</summary>
+    public required string Cni { get; init; }
+
+    /// <summary>Null for the underlay baseline.</summary>
+    public CniManifest? Manifest { get; init; }
+
+    public required ClusterShape Shape { get; init; }
+
+    public required string SwitchNamespace { get; init; }
+
+    public required IReadOnlyList<LabNodePlan> Nodes { get; init; }
+
+    public required IReadOnlyList<LabPodPlan> Pods { get; init; }
+
+    public required int PodMtu { get; init; }
+
+    /// <summary>Every namespace the lab creates, switch first.</summary>
+    public IReadOnlyList<string> Namespaces =>
+        [SwitchNamespace, .. Nodes.Select(n => n.Namespace), .. Pods.Select(p => p.Namespace)];
+
+    public bool IsUnderlay => Manifest is null;
+
+    /// <summary>What the lab models, e.g. <c>lab: bridge cni0 + vxlan flannel.1 (VNI 1, port 8472), pod MTU 1450</c>.</summary>
+    public string Description
+    {
+        get
+        {
+            var shape = string.Create(CultureInfo.InvariantCulture, $"{Shape.Nodes} nodes x {Shape.PodsPerNode} pods, underlay MTU {Shape.UnderlayMtu}");
+            if (Manifest is null)
+            {
+                return $"lab: underlay only (nodes on one bridge), {shape}";
+            }
+
+            var lab = Manifest.Lab;
+            var attachment = lab.Attachment == LabAttachment.Bridge
+                ? $"bridge {lab.Bridge}"
+                : "routed /32 veths";
+            var gateway = lab.Gateway == LabGateway.Bridge ? "bridge gateway" : $"gateway {LabAddressing.LinkLocalGateway} by proxy ARP";
+            var encapsulation = lab.Encapsulation.Type == EncapsulationType.Vxlan
+                ? string.Create(CultureInfo.InvariantCulture, $"vxlan {lab.Encapsulation.Device} (VNI {lab.Encapsulation.Vni}, port {lab.Encapsulation.Port})")
+                : "no encapsulation (routes via peer underlay addresses)";
+            return string.Create(CultureInfo.InvariantCulture, $"lab: {attachment}, {gateway}, {encapsulation}, pod MTU {PodMtu}; {shape}");
+        }
+    }
+
+    /// <summary>Plans a lab; <paramref name="manifest"/> null means the underlay baseline (nodes and switch, no pods).</summary>
+    public static LabBlueprint Create(CniManifest? manifest, ClusterShape shape, string runPrefix)
+    {
+        if (!LabNames.IsValidRunPrefix(runPrefix))
+        {
+            throw new ArgumentException($"run prefix '{runPrefix}' must look like 'cnb-3fa2' (cnb- and 1-16 lower-case letters or digits)", nameof(runPrefix));
+        }
+
+        if (shape.Nodes is < 1 or > LabAddressing.MaxNodes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shape), $"nodes must be 1..{LabAddressing.MaxNodes}, was {shape.Nodes}");
+        }
+
+        if (shape.PodsPerNode is < 0 or > LabAddressing.MaxPodsPerNode)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shape), $"pods per node must be 0..{LabAddressing.MaxPodsPerNode}, was {shape.PodsPerNode}");
+        }
+
+        if (shape.UnderlayMtu is < 576 or > 9000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shape), $"underlay MTU must be 576..9000, was {shape.UnderlayMtu}");
+        }
+
+        var cni = manifest?.Name ?? Underlay.Name;
+        var lab = LabNames.Lab(runPrefix, cni);
+        var nodes = Enumerable.Range(1, shape.Nodes)
+            .Select(n => new LabNodePlan(n, LabNames.NodeName(n), LabNames.Node(lab, n), LabAddressing.NodeAddress(n)))
+            .ToList();
+        var podsPerNode = manifest is null ? 0 : shape.PodsPerNode;
+        var pods = nodes
+            .SelectMany(node => Enumerable.Range(1, podsPerNode).Select(p => new LabPodPlan(
+                node.Index,
+                p,
+                LabNames.PodName(node.Index, p),
+                node.Name,
+                LabNames.Pod(lab, node.Index, p),
+                LabAddressing.PodAddress(node.Index, p),
+                HostVeth: string.Create(CultureInfo.InvariantCulture, $"veth{p}"))))
+            .ToList();
+        var podMtu = manifest?.Lab.PodMtu(shape.UnderlayMtu) ?? shape.UnderlayMtu;
+        if (podMtu is < 576 or > 9000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shape), $"{cni}: pod MTU {podMtu} from underlay MTU {shape.UnderlayMtu} is out of range");
+        }
+
+        return new LabBlueprint
+        {
+            Lab = lab,
+            RunPrefix = runPrefix,
+            Cni = cni,
+            Manifest = manifest,
+            Shape = shape,
+            SwitchNamespace = LabNames.Switch(lab),
+            Nodes = nodes,
+            Pods = pods,
+            PodMtu = podMtu,
+        };
+    }
+}

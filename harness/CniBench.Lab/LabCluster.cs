@@ -1,0 +1,89 @@
+using System.Globalization;
+using CniBench.Core.Catalog;
+using CniBench.Core.Clusters;
+using CniBench.Core.Processes;
+
+namespace CniBench.Lab;
+
+/// <summary>A running lab. Disposing it kills everything inside, deletes its namespaces and its state file.</summary>
+public sealed class LabCluster : ICluster
+{
+    private readonly IProcessRunner _runner;
+    private readonly LabStateStore _store;
+    private readonly TimeProvider _time;
+    private readonly bool _persistent;
+    private int _disposed;
+
+    internal LabCluster(LabBlueprint blueprint, IReadOnlyList<ClusterNode> nodes, IProcessRunner runner, LabStateStore store, TimeProvider time, bool persistent)
+    {
+        Blueprint = blueprint;
+        Nodes = nodes;
+        _runner = runner;
+        _store = store;
+        _time = time;
+        _persistent = persistent;
+        var facts = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["lab.name"] = blueprint.Lab,
+            ["lab.run_prefix"] = blueprint.RunPrefix,
+            ["lab.nodes"] = I(blueprint.Nodes.Count),
+            ["lab.pods_per_node"] = I(blueprint.IsUnderlay ? 0 : blueprint.Shape.PodsPerNode),
+            ["lab.underlay_mtu"] = I(blueprint.Shape.UnderlayMtu),
+            ["lab.pod_mtu"] = I(blueprint.PodMtu),
+            ["lab.model"] = blueprint.Description,
+            ["kernel"] = Environment.OSVersion.Version.ToString(),
+        };
+        if (blueprint.Manifest is { } manifest)
+        {
+            facts["cni.upstream_version"] = manifest.Upstream.Version;
+            facts["lab.attachment"] = manifest.Lab.Attachment.ToString().ToLowerInvariant();
+            facts["lab.encapsulation"] = manifest.Lab.Encapsulation.Type == EncapsulationType.Vxlan
+                ? string.Create(CultureInfo.InvariantCulture, $"vxlan:{manifest.Lab.Encapsulation.Port}")
+                : "none";
+        }
+
+        Facts = facts;
+    }
+
+    public LabBlueprint Blueprint { get; }
+
+    public string Name => Blueprint.Lab;
+
+    public string Cni => Blueprint.Cni;
+
+    public string Description => Blueprint.Description;
+
+    public IReadOnlyList<ClusterNode> Nodes { get; }
+
+    public IReadOnlyDictionary<string, string> Facts { get; }
+
+    public IReadOnlyList<string> Namespaces => Blueprint.Namespaces;
+
+    /// <summary>Every pod, node by node.</summary>
+    public IReadOnlyList<IWorkloadHost> Pods => [.. Nodes.SelectMany(n => n.Pods)];
+
+    /// <summary>
+    /// Tears the lab down, unless it is persistent (made by <c>lab up</c>): then it stays for
+    /// <see cref="LabJanitor.DownAsync"/> to remove, and disposing only lets go of it.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1 || _persistent)
+        {
+            return;
+        }
+
+        await DestroyAsync();
+    }
+
+    /// <summary>Removes the lab now, persistent or not.</summary>
+    public async Task DestroyAsync()
+    {
+        await LabTeardown.RemoveAsync(_runner, Namespaces, _time);
+        _store.Delete(Blueprint.Lab);
+    }
+
+    public override string ToString() => $"{Name} ({Description})";
+
+    private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,148 @@
+using CniBench.Core.Processes;
+using CniBench.Processes;
+
+namespace CniBench.Lab;
+
+public sealed record LabJanitorOptions
+{
+    public string StateDirectory { get; init; } = LabStateStore.DefaultDirectory;
+
+    /// <summary>Only namespaces and labs whose names start with this are considered; <c>cnb-</c> means all of CniBench.</summary>
+    public string Scope { get; init; } = LabNames.Root;
+
+    /// <summary>
+    /// A <c>cnb-</c> namespace with no state file is swept only once it is this old: labs write their state
+    /// before their first namespace, but another tool may be between `ip netns add` and using it.
+    /// </summary>
+    public TimeSpan OrphanGracePeriod { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    public IProcessRunner Runner { get; init; } = LocalProcessRunner.Instance;
+}
+
+/// <summary>A lab as <c>lab status</c> shows it.</summary>
+public sealed record LabStatus(
+    string Lab,
+    string? Cni,
+    int? OwnerPid,
+    bool OwnerAlive,
+    bool Persistent,
+    DateTimeOffset? CreatedAt,
+    IReadOnlyList<string> Namespaces,
+    IReadOnlyList<string> MissingNamespaces,
+    IReadOnlyDictionary<string, IReadOnlyList<int>> Processes,
+    string? Problem)
+{
+    /// <summary>No state file: left by a crash before the state was written, or by something else using the prefix.</summary>
+    public bool Orphan => Cni is null;
+}
+
+/// <summary>Finds and removes labs: stale ones after a crash (sweep), or on request (<c>lab down</c>).</summary>
+public sealed class LabJanitor(LabJanitorOptions? options = null)
+{
+    private readonly LabJanitorOptions _options = options ?? new LabJanitorOptions();
+
+    private LabStateStore Store => new(_options.StateDirectory);
+
+    /// <summary>
+    /// Removes labs whose owner is gone and that are not persistent, and <c>cnb-</c> namespaces that no state
+    /// file claims (older than the grace period). A live run's lab is never touched. Returns what was removed.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SweepStaleAsync(CancellationToken cancellationToken)
+    {
+        var removed = new List<string>();
+        foreach (var lab in await ListAsync(cancellationToken))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var stale = lab.Orphan
+                ? IsOldOrphan(lab) && !IsLiveProbe(lab.Lab)
+                : !lab.Persistent && !lab.OwnerAlive;
+            if (stale)
+            {
+                await RemoveAsync(lab);
+                removed.Add(lab.Lab);
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>Removes every lab (and orphan namespace) that is <paramref name="labOrPrefix"/> or starts with it and '-'; all in scope when null.</summary>
+    public async Task<IReadOnlyList<string>> DownAsync(string? labOrPrefix, CancellationToken cancellationToken)
+    {
+        var removed = new List<string>();
+        foreach (var lab in await ListAsync(cancellationToken))
+        {
+            if (labOrPrefix is null || LabNames.BelongsTo(lab.Lab, labOrPrefix))
+            {
+                await RemoveAsync(lab);
+                removed.Add(lab.Lab);
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>Labs from their state files, then each namespace in scope that no state claims as its own orphan entry.</summary>
+    public Task<IReadOnlyList<LabStatus>> ListAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var present = NetnsTable.Names(_options.Scope);
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        var labs = new List<(string Lab, LabState? State, string? Problem, IReadOnlyList<string> Namespaces)>();
+        foreach (var (lab, state, problem) in Store.ReadAll())
+        {
+            if (!lab.StartsWith(_options.Scope, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            // An unreadable state file still owns whatever namespaces carry its lab name.
+            IReadOnlyList<string> namespaces = state?.Namespaces ?? [.. present.Where(ns => LabNames.BelongsTo(ns, lab))];
+            claimed.UnionWith(namespaces);
+            labs.Add((lab, state, problem, namespaces));
+        }
+
+        var orphans = present.Where(ns => !claimed.Contains(ns)).ToList();
+        var processes = NetnsTable.Processes([.. labs.SelectMany(l => l.Namespaces), .. orphans]);
+        var result = new List<LabStatus>();
+        foreach (var (lab, state, problem, namespaces) in labs)
+        {
+            result.Add(new LabStatus(
+                lab,
+                state?.Cni ?? "?",
+                state?.OwnerPid,
+                state?.Owner.IsAlive() ?? false,
+                state?.Persistent ?? false,
+                state?.CreatedAt,
+                namespaces,
+                [.. namespaces.Where(ns => !NetnsTable.Exists(ns))],
+                Only(processes, namespaces),
+                problem));
+        }
+
+        result.AddRange(orphans.Select(ns => new LabStatus(
+            ns, null, null, false, false, NetnsTable.CreatedAt(ns), [ns], [], Only(processes, [ns]), "no state file")));
+        return Task.FromResult<IReadOnlyList<LabStatus>>(result);
+    }
+
+    private async Task RemoveAsync(LabStatus lab)
+    {
+        await LabTeardown.RemoveAsync(_options.Runner, lab.Namespaces, _options.TimeProvider);
+        if (!lab.Orphan)
+        {
+            Store.Delete(lab.Lab);
+        }
+    }
+
+    private bool IsOldOrphan(LabStatus lab) =>
+        lab.CreatedAt is not { } created || _options.TimeProvider.GetUtcNow() - created >= _options.OrphanGracePeriod;
+
+    // LabPreflight names its throwaway namespace cnb-probe-<pid>-...: leave it while that process lives.
+    private static bool IsLiveProbe(string ns) =>
+        LabPreflight.TryParseProbeOwner(ns) is { } pid && ProcessIdentity.Of(pid) is not null;
+
+    private static Dictionary<string, IReadOnlyList<int>> Only(IReadOnlyDictionary<string, IReadOnlyList<int>> all, IEnumerable<string> namespaces) =>
+        namespaces.Where(all.ContainsKey).ToDictionary(ns => ns, ns => all[ns], StringComparer.Ordinal);
+}

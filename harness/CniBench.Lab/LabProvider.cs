@@ -1,0 +1,118 @@
+using CniBench.Core.Catalog;
+using CniBench.Core.Clusters;
+using CniBench.Core.Measurements;
+using CniBench.Core.Processes;
+using CniBench.Processes;
+
+namespace CniBench.Lab;
+
+public sealed record LabProviderOptions
+{
+    /// <summary>The run's prefix (<c>cnb-3fa2</c>); every lab of the run is named from it. A fresh one by default.</summary>
+    public string RunPrefix { get; init; } = LabNames.NewRunPrefix();
+
+    /// <summary>Labs made by <c>lab up</c>: they outlive this process, are never swept, and disposal leaves them.</summary>
+    public bool Persistent { get; init; }
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    public string StateDirectory { get; init; } = LabStateStore.DefaultDirectory;
+
+    /// <summary>Runs ip/bridge on this host; the pods' runners wrap it in <c>ip netns exec</c>.</summary>
+    public IProcessRunner Runner { get; init; } = LocalProcessRunner.Instance;
+}
+
+/// <summary>
+/// The embedded provider: a multi-node cluster of network namespaces on this host, one datapath model per CNI
+/// (from the manifest's <c>lab</c> section). Needs root; touches nothing outside its own namespaces.
+/// </summary>
+public sealed class LabProvider(CniCatalog catalog, LabProviderOptions? options = null) : IClusterProvider
+{
+    private readonly LabProviderOptions _options = Validate(options ?? new LabProviderOptions());
+
+    public string Name => "lab";
+
+    public string RunPrefix => _options.RunPrefix;
+
+    async Task<ICluster> IClusterProvider.CreateAsync(ClusterRequest request, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        await CreateAsync(request, progress, cancellationToken);
+
+    public async Task<LabCluster> CreateAsync(ClusterRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        CniManifest? manifest = null;
+        if (request.Cni != Underlay.Name && !catalog.TryGet(request.Cni, out manifest))
+        {
+            throw new ArgumentException($"unknown CNI '{request.Cni}'; the catalog has: {string.Join(", ", catalog.Names)} (or '{Underlay.Name}')", nameof(request));
+        }
+
+        var blueprint = LabBlueprint.Create(manifest, request.Shape, _options.RunPrefix);
+        return await BuildAsync(blueprint, progress, cancellationToken);
+    }
+
+    internal async Task<LabCluster> BuildAsync(LabBlueprint blueprint, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var clash = NetnsTable.Names(blueprint.Lab).Where(ns => LabNames.BelongsTo(ns, blueprint.Lab)).ToList();
+        if (clash.Count > 0)
+        {
+            throw new InvalidOperationException($"lab '{blueprint.Lab}' already exists ({clash.Count} namespaces); remove it with 'lab down {blueprint.Lab}'");
+        }
+
+        var store = new LabStateStore(_options.StateDirectory);
+        var owner = ProcessIdentity.Current;
+        await store.WriteAsync(
+            new LabState
+            {
+                Lab = blueprint.Lab,
+                Cni = blueprint.Cni,
+                OwnerPid = owner.Pid,
+                OwnerStartTicks = owner.StartTicks,
+                CreatedAt = _options.TimeProvider.GetUtcNow(),
+                Persistent = _options.Persistent,
+                Namespaces = blueprint.Namespaces,
+            },
+            cancellationToken);
+
+        progress?.Report($"{blueprint.Lab}: creating {blueprint.Namespaces.Count} namespaces ({blueprint.Description})");
+        var cluster = new LabCluster(blueprint, Hosts(blueprint), _options.Runner, store, _options.TimeProvider, _options.Persistent);
+        try
+        {
+            await BatchRunner.RunPhasesAsync(_options.Runner, LabScript.Up(blueprint), cancellationToken);
+        }
+        catch (Exception buildError)
+        {
+            // Half a lab is worth nothing; remove it even if the caller's token is already cancelled.
+            try
+            {
+                await cluster.DestroyAsync();
+            }
+            catch (Exception cleanupError)
+            {
+                throw new LabCommandException($"{buildError.Message}; removing the half-built lab also failed: {cleanupError.Message}");
+            }
+
+            throw;
+        }
+
+        progress?.Report($"{blueprint.Lab}: ready");
+        return cluster;
+    }
+
+    private IReadOnlyList<ClusterNode> Hosts(LabBlueprint blueprint) =>
+    [
+        .. blueprint.Nodes.Select(node => new ClusterNode(
+            node.Name,
+            new LabWorkloadHost(node.Name, node.Name, node.Address, blueprint.Shape.UnderlayMtu, InNamespace(node.Namespace), node.Namespace),
+            [
+                .. blueprint.Pods
+                    .Where(pod => pod.Node == node.Index)
+                    .Select(pod => new LabWorkloadHost(pod.Name, pod.NodeName, pod.Address, blueprint.PodMtu, InNamespace(pod.Namespace), pod.Namespace)),
+            ])),
+    ];
+
+    private NetnsProcessRunner InNamespace(string ns) => new(ns, _options.Runner);
+
+    private static LabProviderOptions Validate(LabProviderOptions options) =>
+        LabNames.IsValidRunPrefix(options.RunPrefix)
+            ? options
+            : throw new ArgumentException($"run prefix '{options.RunPrefix}' must look like 'cnb-3fa2'", nameof(options));
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using CniBench.Core.Catalog;
+using CniBench.Core.Clusters;
+
+namespace CniBench.Lab;
+
+/// <summary>One lab brought up and torn down.</summary>
+public sealed record LabUpDownTiming(TimeSpan Up, TimeSpan Down)
+{
+    public TimeSpan Total => Up + Down;
+}
+
+/// <summary>How long a lab takes to build and remove: the fixed cost every CNI in a run pays.</summary>
+public static class LabTimings
+{
+    /// <summary>Up+down time of <paramref name="iterations"/> labs built one after another under one fresh run prefix.</summary>
+    public static async Task<IReadOnlyList<TimeSpan>> MeasureUpDownAsync(CniManifest cni, ClusterShape shape, int iterations, CancellationToken cancellationToken) =>
+        [.. (await MeasureAsync(cni, shape, iterations, new LabProviderOptions(), cancellationToken)).Select(t => t.Total)];
+
+    public static async Task<IReadOnlyList<LabUpDownTiming>> MeasureAsync(
+        CniManifest cni, ClusterShape shape, int iterations, LabProviderOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
+        var catalog = new CniCatalog([cni]);
+        var timings = new List<LabUpDownTiming>(iterations);
+        for (var i = 0; i < iterations; i++)
+        {
+            // One lab at a time, each removed before the next, so the run prefix can be reused.
+            var provider = new LabProvider(catalog, options with { Persistent = false });
+            var started = Stopwatch.GetTimestamp();
+            var cluster = await provider.CreateAsync(new ClusterRequest(cni.Name, shape), null, cancellationToken);
+            var up = Stopwatch.GetElapsedTime(started);
+            started = Stopwatch.GetTimestamp();
+            await cluster.DisposeAsync();
+            timings.Add(new LabUpDownTiming(up, Stopwatch.GetElapsedTime(started)));
+        }
+
+        return timings;
+    }
+
+    public static TimeSpan Median(IReadOnlyList<TimeSpan> values)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(values.Count);
+        var sorted = values.Order().ToList();
+        var middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+}

@@ -1,0 +1,158 @@
+using CniBench.Core.Catalog;
+
+namespace CniBench.Lab.Tests;
+
+public sealed class CniCatalogTests : IDisposable
+{
+    private const string Valid = """
+        name: demo
+        displayName: Demo
+        upstream: { version: v1.0.0, project: https://example.org/demo }
+        sources:
+          - "docs: a fact"
+        lab:
+          attachment: bridge
+          bridge: cni0
+          gateway: bridge
+          encapsulation: { type: vxlan, device: vx.1, port: 4789, vni: 7, overheadBytes: 50 }
+        policy: { ingress: false, egress: false }
+        """;
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "cnibench-catalog-tests", Guid.NewGuid().ToString("N"));
+
+    public CniCatalogTests() => Directory.CreateDirectory(_directory);
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Load_RepositoryManifests_ModelsFlannelAndCalico()
+    {
+        var catalog = CniCatalog.Load(TestSupport.ManifestsDirectory);
+
+        Assert.Contains("flannel", catalog.Names);
+        Assert.Contains("calico", catalog.Names);
+        var flannel = catalog["flannel"].Lab;
+        Assert.Equal(LabAttachment.Bridge, flannel.Attachment);
+        Assert.Equal("cni0", flannel.Bridge);
+        Assert.Equal(EncapsulationType.Vxlan, flannel.Encapsulation.Type);
+        Assert.Equal(8472, flannel.Encapsulation.Port);
+        Assert.Equal(1, flannel.Encapsulation.Vni);
+        Assert.Equal("flannel.1", flannel.Encapsulation.Device);
+        Assert.Equal(1450, flannel.PodMtu(1500));
+        var calico = catalog["calico"];
+        Assert.Equal(LabAttachment.Routed, calico.Lab.Attachment);
+        Assert.Equal(LabGateway.LinkLocal, calico.Lab.Gateway);
+        Assert.Equal(EncapsulationType.None, calico.Lab.Encapsulation.Type);
+        Assert.Equal(1500, calico.Lab.PodMtu(1500));
+        Assert.True(calico.Policy.Ingress);
+        Assert.All(catalog.Manifests, m => Assert.NotEmpty(m.Sources));
+    }
+
+    [Fact]
+    public void Parse_ValidManifest_ReadsEveryField()
+    {
+        var manifest = CniCatalog.Parse(Valid, "/x/demo.yaml");
+
+        Assert.Equal("Demo", manifest.DisplayName);
+        Assert.Equal("v1.0.0", manifest.Upstream.Version);
+        Assert.Equal(new Uri("https://example.org/demo"), manifest.Upstream.Project);
+        Assert.Equal(["docs: a fact"], manifest.Sources);
+        Assert.Equal(7, manifest.Lab.Encapsulation.Vni);
+        Assert.Equal(8950, manifest.Lab.PodMtu(9000));
+        Assert.Empty(manifest.ReservedSections);
+    }
+
+    [Fact]
+    public void Parse_UnknownKey_ReportsFileLineAndColumn()
+    {
+        var yaml = Valid.Replace("  gateway: bridge", "  gateway: bridge\n  gatway: bridge", StringComparison.Ordinal);
+
+        var error = Assert.Single(Assert.Throws<CatalogException>(() => CniCatalog.Parse(yaml, "/x/demo.yaml")).Errors);
+
+        Assert.Equal("/x/demo.yaml", error.File);
+        Assert.Equal(10, error.Line);
+        Assert.Equal(3, error.Column);
+        Assert.Contains("unknown key 'gatway'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("gateway", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("/x/demo.yaml:10:3: lab.gatway", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_MissingRequiredField_NamesTheField()
+    {
+        var yaml = Valid.Replace("displayName: Demo\n", "", StringComparison.Ordinal);
+
+        var error = Assert.Single(Assert.Throws<CatalogException>(() => CniCatalog.Parse(yaml, "/x/demo.yaml")).Errors);
+
+        Assert.Contains("missing required key 'displayName'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, error.Line);
+    }
+
+    [Fact]
+    public void Load_SeveralProblems_ReportsAllAtOnce()
+    {
+        File.WriteAllText(Path.Combine(_directory, "demo.yaml"), Valid
+            .Replace("port: 4789", "port: 99999", StringComparison.Ordinal)
+            .Replace("attachment: bridge", "attachment: tunnel", StringComparison.Ordinal)
+            .Replace("ingress: false", "ingress: maybe", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(_directory, "other.yaml"), Valid.Replace("name: demo", "name: demo2\ncolour: red", StringComparison.Ordinal));
+
+        var errors = Assert.Throws<CatalogException>(() => CniCatalog.Load(_directory)).Errors;
+
+        Assert.Contains(errors, e => e.File.EndsWith("demo.yaml", StringComparison.Ordinal) && e.Message.Contains("lab.encapsulation.port", StringComparison.Ordinal) && e.Line == 10);
+        Assert.Contains(errors, e => e.Message.Contains("lab.attachment: expected one of bridge | routed, found 'tunnel'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Message.Contains("policy.ingress: expected true or false", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.File.EndsWith("other.yaml", StringComparison.Ordinal) && e.Message.Contains("does not match the file name", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.File.EndsWith("other.yaml", StringComparison.Ordinal) && e.Message.Contains("unknown key 'colour'", StringComparison.Ordinal) && e.Line == 2);
+        Assert.True(errors.Count >= 5);
+    }
+
+    [Fact]
+    public void Parse_ReservedKubernetesSection_IsAcceptedButUnknownSectionIsNot()
+    {
+        var reserved = CniCatalog.Parse(Valid + "\nkubernetes:\n  install: later\n", "/x/demo.yaml");
+        var unknown = Assert.Throws<CatalogException>(() => CniCatalog.Parse(Valid + "\nkubernetez: {}\n", "/x/demo.yaml"));
+
+        Assert.Equal(["kubernetes"], reserved.ReservedSections);
+        Assert.Contains("unknown key 'kubernetez'", Assert.Single(unknown.Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_RoutedAttachmentWithBridgeGateway_IsRejected()
+    {
+        var yaml = Valid
+            .Replace("attachment: bridge", "attachment: routed", StringComparison.Ordinal)
+            .Replace("  bridge: cni0\n", "", StringComparison.Ordinal);
+
+        var error = Assert.Single(Assert.Throws<CatalogException>(() => CniCatalog.Parse(yaml, "/x/demo.yaml")).Errors);
+
+        Assert.Contains("gateway 'bridge' needs attachment 'bridge'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_EncapsulationNoneWithPort_IsRejected()
+    {
+        var yaml = Valid.Replace("{ type: vxlan, device: vx.1, port: 4789, vni: 7, overheadBytes: 50 }", "{ type: none, port: 4789 }", StringComparison.Ordinal);
+
+        var error = Assert.Single(Assert.Throws<CatalogException>(() => CniCatalog.Parse(yaml, "/x/demo.yaml")).Errors);
+
+        Assert.Contains("lab.encapsulation.port: not allowed when type is none", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_InvalidYaml_ReportsPosition()
+    {
+        var error = Assert.Single(Assert.Throws<CatalogException>(() => CniCatalog.Parse("name: [unclosed\n", "/x/demo.yaml")).Errors);
+
+        Assert.Contains("invalid YAML", error.Message, StringComparison.Ordinal);
+        Assert.True(error.Line >= 1);
+    }
+
+    [Fact]
+    public void Indexer_UnknownName_ListsKnownNames()
+    {
+        var ex = Assert.Throws<KeyNotFoundException>(() => TestSupport.Catalog["weave"]);
+
+        Assert.Contains("calico", ex.Message, StringComparison.Ordinal);
+    }
+}
