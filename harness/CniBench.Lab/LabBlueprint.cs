@@ -49,11 +49,12 @@ public sealed record LabBlueprint
     {
         get
         {
-            var shape = string.Create(CultureInfo.InvariantCulture, $"{Shape.Nodes} nodes x {Shape.PodsPerNode} pods, underlay MTU {Shape.UnderlayMtu}");
             if (Manifest is null)
             {
-                return $"lab: underlay only (nodes on one bridge), {shape}";
+                return string.Create(CultureInfo.InvariantCulture, $"lab: underlay only, {Shape.Nodes} nodes on one bridge, MTU {Shape.UnderlayMtu}, no pods");
             }
+
+            var shape = string.Create(CultureInfo.InvariantCulture, $"{Shape.Nodes} nodes x {Shape.PodsPerNode} pods, underlay MTU {Shape.UnderlayMtu}");
 
             var lab = Manifest.Lab;
             var attachment = lab.Attachment == LabAttachment.Bridge

@@ -85,9 +85,19 @@ internal static class BenchCommand
             var byHand = new List<double>();
             for (var i = 0; i < count; i++)
             {
+                // Alternate which goes first (ABBA), so drift of the shared host cancels out of the ratio.
+                if (i % 2 == 1)
+                {
+                    byHand.Add(await HandRunAsync(client, server, duration, cancellationToken));
+                }
+
                 var outcome = await test.RunAsync(new TestInvocation(planned, client, server, new DiscardSink(), "raw/bench.json"), cancellationToken);
                 harness.Add(outcome.Observations.FirstOrDefault(o => o.Metric == Metrics.ThroughputBps)?.Value ?? double.NaN);
-                byHand.Add(await HandRunAsync(client, server, duration, cancellationToken));
+                if (i % 2 == 0)
+                {
+                    byHand.Add(await HandRunAsync(client, server, duration, cancellationToken));
+                }
+
                 console.MarkupLine($"  run {i + 1}: harness {Quantities.FormatThroughput(harness[^1])}, by hand {Quantities.FormatThroughput(byHand[^1])}");
             }
 

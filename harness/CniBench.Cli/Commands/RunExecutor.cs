@@ -99,6 +99,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
         if (summary.Count > 0)
         {
             console.Write(ResultsTable.Build(summary));
+            console.MarkupLine("[dim]lab figures measure the kernel datapath each CNI builds in its default mode, not its agents, eBPF programs or control plane[/]");
         }
 
         console.MarkupLine($"{outcome.Measurements} measurements: [green]{outcome.Ok} ok[/], " +
