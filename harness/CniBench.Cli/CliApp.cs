@@ -17,6 +17,7 @@ public static class CliApp
             LabCommand.Create(),
             DoctorCommand.Create(),
             BenchCommand.Create(),
+            NetpolCommand.Create(),
         };
         return root;
     }
