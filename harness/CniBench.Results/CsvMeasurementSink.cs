@@ -24,7 +24,6 @@ public sealed class CsvMeasurementSink : IMeasurementSink, IAsyncDisposable, IDi
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly FileStream _stream;
     private readonly CsvWriter _csv;
-    private readonly string _rawRoot;
     private bool _disposed;
 
     private CsvMeasurementSink(string runDirectory, FileStream stream)
@@ -32,7 +31,6 @@ public sealed class CsvMeasurementSink : IMeasurementSink, IAsyncDisposable, IDi
         RunDirectory = runDirectory;
         _stream = stream;
         _csv = CsvWriter.Create(stream, WriterOptions, leaveOpen: true);
-        _rawRoot = Path.Join(runDirectory, RunFolder.RawDirectory);
     }
 
     /// <summary>Full path of the run folder.</summary>
@@ -157,17 +155,23 @@ public sealed class CsvMeasurementSink : IMeasurementSink, IAsyncDisposable, IDi
             throw new ArgumentException($"Raw path '{relativePath}' must be relative to the run folder", nameof(relativePath));
         }
 
-        const string rawPrefix = RunFolder.RawDirectory + "/";
-        if (normalized.StartsWith(rawPrefix, StringComparison.Ordinal))
+        // Tool output goes under raw/; the policy truth tables have their own top-level folder.
+        var folder = RunFolder.RawDirectory;
+        foreach (var allowed in new[] { RunFolder.RawDirectory, RunFolder.NetpolDirectory })
         {
-            normalized = normalized[rawPrefix.Length..];
+            if (normalized.StartsWith(allowed + "/", StringComparison.Ordinal))
+            {
+                folder = allowed;
+                normalized = normalized[(allowed.Length + 1)..];
+                break;
+            }
         }
 
-        var root = Path.GetFullPath(_rawRoot) + Path.DirectorySeparatorChar;
+        var root = Path.GetFullPath(Path.Join(RunDirectory, folder)) + Path.DirectorySeparatorChar;
         var full = Path.GetFullPath(Path.Join(root, normalized));
         if (!full.StartsWith(root, StringComparison.Ordinal) || full.Length == root.Length)
         {
-            throw new ArgumentException($"Raw path '{relativePath}' escapes the run folder's raw/ directory", nameof(relativePath));
+            throw new ArgumentException($"Raw path '{relativePath}' escapes the run folder's {folder}/ directory", nameof(relativePath));
         }
 
         return full;

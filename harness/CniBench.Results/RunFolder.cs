@@ -8,4 +8,5 @@ public static class RunFolder
     public const string SummaryCsv = "summary.csv";
     public const string RawDirectory = "raw";
     public const string ChartsDirectory = "charts";
+    public const string NetpolDirectory = "netpol";
 }

@@ -146,7 +146,7 @@ internal static class BenchCommand
         var catalog = CniCatalog.Load(RepoPaths.ManifestsCni());
         if (!catalog.TryGet(cni, out var manifest))
         {
-            console.MarkupLine($"[red]error:[/] unknown CNI '{Markup.Escape(cni)}'");
+            console.MarkupLine($"[red]error:[/] unknown CNI '{Markup.Escape(cni)}'; known CNIs: {Markup.Escape(string.Join(", ", catalog.Names.Order()))}");
             return null;
         }
 

@@ -27,7 +27,8 @@ internal static class RunCommand
         };
         repetitions.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is < 1 or > 1000)
+            // Read the token, not the value: a value that did not parse throws when read, and the parser reports it anyway.
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out var value) && value is < 1 or > 1000)
             {
                 r.AddError("--repetitions must be from 1 to 1000");
             }

@@ -50,7 +50,16 @@ internal sealed class RunExecutor(IAnsiConsole console)
 
         var runId = RunIds.Create(_time);
         var runDirectory = Path.GetFullPath(Path.Combine(arguments.OutputRoot, runId));
-        Directory.CreateDirectory(runDirectory);
+        try
+        {
+            Directory.CreateDirectory(runDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            console.MarkupLine($"[red]error:[/] cannot create the results folder {Markup.Escape(runDirectory)} under --out {Markup.Escape(arguments.OutputRoot)}: {Markup.Escape(ex.Message)}");
+            return ExitCodes.BadInput;
+        }
+
         var plan = RunPlanner.Create(scenario, runId);
         console.MarkupLine($"[bold]run {runId}[/]: scenario [bold]{Markup.Escape(scenario.Name)}[/], {plan.Measurements.Count} measurements on " +
             $"{string.Join(", ", plan.Clusters)}; results in {Markup.Escape(runDirectory)}");

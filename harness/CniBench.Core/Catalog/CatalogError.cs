@@ -3,7 +3,7 @@ namespace CniBench.Core.Catalog;
 /// <summary>One problem in a catalog file, located so an editor can jump to it.</summary>
 public sealed record CatalogError(string File, long Line, long Column, string Message)
 {
-    public override string ToString() => $"{File}:{Line}:{Column}: {Message}";
+    public override string ToString() => Line > 0 ? $"{File}:{Line}:{Column}: {Message}" : $"{File}: {Message}";
 }
 
 /// <summary>Every problem found while loading a catalog, not just the first.</summary>

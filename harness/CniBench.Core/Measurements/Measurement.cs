@@ -81,6 +81,9 @@ public static class Topologies
     public const string SameNode = "same-node";
     public const string CrossNode = "cross-node";
 
+    /// <summary>Every pod to every pod: the network-policy probe matrix.</summary>
+    public const string PodToPod = "pod-to-pod";
+
     public static IReadOnlyList<string> All { get; } = [SameNode, CrossNode];
 }
 

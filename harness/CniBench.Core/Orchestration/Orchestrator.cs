@@ -56,6 +56,18 @@ public sealed class Orchestrator(
             foreach (var (cni, cluster) in clusters)
             {
                 observer.ClusterStopping(cni);
+                foreach (var test in tests.Values)
+                {
+                    try
+                    {
+                        await test.ReleaseAsync(cluster);
+                    }
+                    catch (Exception ex)
+                    {
+                        observer.Message($"{test.Name} could not release {cni}: {ex.Message}");
+                    }
+                }
+
                 try
                 {
                     await cluster.DisposeAsync();
@@ -122,7 +134,7 @@ public sealed class Orchestrator(
         TestOutcome outcome;
         try
         {
-            outcome = await test.RunAsync(new TestInvocation(planned, client, server, sink, rawPath), cancellationToken);
+            outcome = await test.RunAsync(new TestInvocation(planned, client, server, sink, rawPath) { Cluster = cluster }, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -12,6 +12,9 @@ public interface IBenchmarkTest
     string PrimaryMetric => Measurements.Metrics.ThroughputBps;
 
     Task<TestOutcome> RunAsync(TestInvocation invocation, CancellationToken cancellationToken);
+
+    /// <summary>Called before <paramref name="cluster"/> is torn down, so a test can close what it keeps open there.</summary>
+    ValueTask ReleaseAsync(ICluster cluster) => ValueTask.CompletedTask;
 }
 
 /// <summary>Everything a test needs for one run; the raw output path is relative to the run folder.</summary>
@@ -20,7 +23,11 @@ public sealed record TestInvocation(
     IWorkloadHost Client,
     IWorkloadHost Server,
     IMeasurementSink Sink,
-    string RawPath);
+    string RawPath)
+{
+    /// <summary>The whole cluster, for tests that use more than one client/server pair (network-policy probes).</summary>
+    public ICluster? Cluster { get; init; }
+}
 
 /// <summary>What a test produced: observations when it worked, or a reason when it did not.</summary>
 public sealed record TestOutcome

@@ -31,7 +31,8 @@ public static class RunPlanner
                 {
                     foreach (var topology in test.Topologies)
                     {
-                        foreach (var cluster in clusters.Where(c => c != Underlay.Name || topology == Topologies.CrossNode))
+                        // The underlay has no pods and no CNI: only node-to-node throughput means anything there.
+                        foreach (var cluster in clusters.Where(c => c != Underlay.Name || (topology == Topologies.CrossNode && test.Test != "netpol")))
                         {
                             measurements.Add(new PlannedMeasurement(
                                 new MeasurementKey(cluster, test.Test, variant.Name, topology, repetition), test, variant));
@@ -41,11 +42,16 @@ public static class RunPlanner
             }
         }
 
-        return new RunPlan(runId, scenario, clusters, measurements);
+        // A cluster nobody measures (the underlay of a policy-only scenario) is not brought up.
+        return new RunPlan(runId, scenario, [.. clusters.Where(c => measurements.Exists(m => m.Key.Cni == c))], measurements);
     }
+
+    /// <summary>The variant of the netpol test that turns a repetition's case results into one score per CNI.</summary>
+    public const string NetpolScoreVariant = "score";
 
     public static IReadOnlyList<TestVariant> Variants(TestSpec test) => test.Test switch
     {
+        "netpol" => [.. (test.Netpol?.Cases ?? []).Append(NetpolScoreVariant).Select(c => new TestVariant(c, 1))],
         "udp" => [.. test.BitratesBps.SelectMany(bps => test.Streams.Select(streams => new TestVariant(
             streams == 1 ? Quantities.FormatBitrate(bps) : $"{Quantities.FormatBitrate(bps)}-{StreamsLabel(streams)}", streams, bps)))],
         _ => [.. test.Streams.Select(streams => new TestVariant(StreamsLabel(streams), streams))],

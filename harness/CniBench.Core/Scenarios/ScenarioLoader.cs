@@ -11,12 +11,13 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
 {
     public static IReadOnlyList<string> Providers { get; } = ["lab", "kubernetes"];
 
-    public static IReadOnlyList<string> KnownTests { get; } = ["tcp", "udp"];
+    public static IReadOnlyList<string> KnownTests { get; } = ["tcp", "udp", "netpol"];
 
     private static readonly string[] TopLevelKeys = ["name", "description", "provider", "cnis", "underlay", "repetitions", "lab", "tests"];
     private static readonly string[] LabKeys = ["nodes", "podsPerNode", "mtu"];
     private static readonly string[] TcpKeys = ["test", "duration", "warmup", "streams", "topologies", "repetitions"];
     private static readonly string[] UdpKeys = [.. TcpKeys, "bitrate"];
+    private static readonly string[] NetpolKeys = ["test", "suite", "cases", "model", "probeTimeout", "samples", "selfTraffic", "repetitions"];
 
     public ScenarioSpec LoadFile(string path)
     {
@@ -59,7 +60,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
         var spec = root is null ? null : ReadScenario(root, reader, file);
         if (reader.Errors.Count > 0 || spec is null)
         {
-            throw new ScenarioException(reader.Errors);
+            throw new ScenarioException([.. reader.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column)]);
         }
 
         return spec;
@@ -214,6 +215,11 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
             return null;
         }
 
+        if (kind == "netpol")
+        {
+            return ReadNetpolTest(map, reader);
+        }
+
         reader.CheckKeys(map, $"test '{kind}'", kind == "udp" ? UdpKeys : TcpKeys);
         var spec = new TestSpec { Test = kind };
         var duration = YamlNodeReader.Get(map, "duration") is { } dn
@@ -297,6 +303,81 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
             BitratesBps = bitrates.Distinct().ToList(),
             Topologies = topologies.Count > 0 ? topologies.Distinct().ToList() : [.. spec.Topologies.Where(t => t != Measurements.Topologies.SameNode || lab.PodsPerNode >= 2)],
             Repetitions = repetitions,
+        };
+    }
+
+    private static TestSpec ReadNetpolTest(YamlMappingNode map, YamlNodeReader reader)
+    {
+        reader.CheckKeys(map, "test 'netpol'", NetpolKeys);
+        var netpol = new NetpolTestSpec();
+        var suite = YamlNodeReader.Get(map, "suite") is { } sn ? reader.String(sn, "netpol.suite") ?? netpol.Suite : netpol.Suite;
+        var available = Directory.Exists(suite)
+            ? Directory.GetFiles(suite, "*.yaml").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal).ToList()
+            : [];
+        if (available.Count == 0)
+        {
+            reader.Error(YamlNodeReader.Get(map, "suite") ?? map, $"netpol.suite '{suite}' has no case files (*.yaml); paths are relative to the folder cnibench runs in");
+        }
+
+        var cases = new List<string>();
+        if (YamlNodeReader.Get(map, "cases") is { } cn)
+        {
+            foreach (var item in reader.List(cn, "netpol.cases"))
+            {
+                if (reader.String(item, "a case name") is not { } name)
+                {
+                    continue;
+                }
+
+                if (available.Count > 0 && !available.Contains(name, StringComparer.Ordinal))
+                {
+                    reader.Error(item, $"unknown case '{name}': no {name}.yaml in {suite}");
+                }
+                else
+                {
+                    cases.Add(name);
+                }
+            }
+        }
+
+        string? model = null;
+        if (YamlNodeReader.Get(map, "model") is { } mn && reader.String(mn, "netpol.model") is { } path)
+        {
+            if (!File.Exists(path))
+            {
+                reader.Error(mn, $"netpol.model '{path}' does not exist; paths are relative to the folder cnibench runs in");
+            }
+
+            model = path;
+        }
+
+        var self = false;
+        if (YamlNodeReader.Get(map, "selfTraffic") is { } stn && reader.String(stn, "netpol.selfTraffic") is { } mode)
+        {
+            if (mode is not ("grade" or "ignore"))
+            {
+                reader.Error(stn, "netpol.selfTraffic must be 'ignore' (default, as upstream) or 'grade'");
+            }
+
+            self = mode == "grade";
+        }
+
+        return new TestSpec
+        {
+            Test = "netpol",
+            Topologies = [Measurements.Topologies.PodToPod],
+            Repetitions = YamlNodeReader.Get(map, "repetitions") is { } rn ? reader.Int(rn, "netpol.repetitions", 1, 1000) : null,
+            Netpol = netpol with
+            {
+                Suite = suite,
+                Cases = cases.Count > 0 ? cases : available,
+                Model = model,
+                ProbeTimeout = YamlNodeReader.Get(map, "probeTimeout") is { } pt
+                    ? reader.Duration(pt, "netpol.probeTimeout", TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(30)) ?? netpol.ProbeTimeout
+                    : netpol.ProbeTimeout,
+                Samples = YamlNodeReader.Get(map, "samples") is { } sm ? reader.Int(sm, "netpol.samples", 1, 20) ?? netpol.Samples : netpol.Samples,
+                GradeSelfTraffic = self,
+            },
         };
     }
 }

@@ -54,4 +54,28 @@ public sealed record TestSpec
 
     /// <summary>Overrides the scenario's repetitions for this test.</summary>
     public int? Repetitions { get; init; }
+
+    /// <summary>Network-policy settings; only for the <c>netpol</c> test.</summary>
+    public NetpolTestSpec? Netpol { get; init; }
+}
+
+/// <summary>Which policy cases to run, against which model, and how to probe.</summary>
+public sealed record NetpolTestSpec
+{
+    /// <summary>Folder of case files (one YAML file of NetworkPolicies per case).</summary>
+    public string Suite { get; init; } = Path.Combine("manifests", "netpol");
+
+    /// <summary>Case names to run (file names without .yaml); empty means every case in the suite.</summary>
+    public IReadOnlyList<string> Cases { get; init; } = [];
+
+    /// <summary>A model file (namespaces, pods, labels, ports); null means the upstream x/y/z × a/b/c model.</summary>
+    public string? Model { get; init; }
+
+    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Probe rounds per case, all recorded: a cell that flaps between rounds fails.</summary>
+    public int Samples { get; init; } = 2;
+
+    /// <summary>Grade pod-to-itself cells too (CNIs differ on hairpin traffic; upstream ignores them).</summary>
+    public bool GradeSelfTraffic { get; init; }
 }

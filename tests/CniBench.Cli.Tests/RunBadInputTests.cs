@@ -1,0 +1,260 @@
+namespace CniBench.Cli.Tests;
+
+/// <summary>
+/// <c>cnibench run</c> on bad input, in process: exit 2, a message that says where and what was expected, and
+/// nothing created (the results folder is made before any lab, so an empty --out proves no lab was started).
+/// </summary>
+public sealed class RunBadInputTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+    private readonly string _out;
+
+    public RunBadInputTests()
+    {
+        _out = _temp.Folder("results");
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Run_ScenarioWithUnknownKeys_ReportsEachKeyWithLineAndColumn()
+    {
+        var file = _temp.WriteFile("unknown-key.yaml", """
+            name: bad
+            provider: lab
+            cnis: [flannel]
+            repetitons: 3
+            tests:
+              - test: tcp
+                duraton: 2s
+            """);
+
+        var result = await RunAsync(file);
+
+        AssertBadInput(result);
+        Assert.Contains($"{file}:4:1: unknown key 'repetitons' in the scenario (did you mean 'repetitions'?)", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains($"{file}:7:5: unknown key 'duraton' in test 'tcp' (did you mean 'duration'?)", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains("has 2 problems", OutputText.Flat(result.Output), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("name: bad\n  cnis: [flannel]\ntests: []\n", 2, "not valid YAML")]
+    [InlineData("name: bad\ncnis: [flannel\ntests:\n  - test: tcp\n", 0, "not valid YAML")]
+    [InlineData("name: \"bad\ncnis: [flannel]\n", 0, "not valid YAML")]
+    [InlineData("- just\n- a list\n", 1, "the scenario must be a mapping")]
+    public async Task Run_ScenarioThatIsNotAScenarioMapping_ReportsLineAndColumn(string yaml, int line, string expected)
+    {
+        var file = _temp.WriteFile("bad.yaml", yaml);
+
+        var result = await RunAsync(file);
+
+        AssertBadInput(result);
+        Assert.Contains(expected, OutputText.Flat(result.Output), StringComparison.Ordinal);
+        // Some YAML errors are only detectable at the end of the text: then any line is fine, but it must be located.
+        var location = line > 0 ? $@"{Escape(file)}:{line}:\d+: " : $@"{Escape(file)}:[1-9]\d*:\d+: ";
+        Assert.Matches(location, OutputText.Flat(result.Output));
+    }
+
+    [Fact]
+    public async Task Run_ScenarioWithWrongTypes_ReportsEveryValueWithWhatWasExpected()
+    {
+        var file = _temp.WriteFile("wrong-types.yaml", """
+            name: bad
+            provider: lab
+            cnis: [flannel]
+            repetitions: many
+            underlay: perhaps
+            lab:
+              nodes: two
+            tests:
+              - test: tcp
+                duration: fast
+                streams: [1, lots]
+            """);
+
+        var result = await RunAsync(file);
+
+        AssertBadInput(result);
+        Assert.Contains($"{file}:4:14: repetitions must be a whole number from 1 to 1000, not 'many'", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains($"{file}:5:11: underlay must be true or false, not 'perhaps'", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains($"{file}:7:10: lab.nodes must be a whole number from 2 to 50, not 'two'", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains($"{file}:10:15: tcp.duration must be a duration", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains($"{file}:11:18: tcp.streams must be a whole number from 1 to 128, not 'lots'", OutputText.Flat(result.Output), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_ScenarioNamingCniWithoutManifest_NamesTheKnownCnis()
+    {
+        var file = _temp.WriteFile("nosuch.yaml", Scenarios.Tcp("nosuch", ["flannel", "nosuch"], 1, 1));
+
+        var result = await RunAsync(file);
+
+        AssertBadInput(result);
+        Assert.Contains($"{file}:4:17: unknown CNI 'nosuch': there is no manifests/cni/nosuch.yaml; known CNIs: calico, flannel", OutputText.Flat(result.Output), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_CniOptionWithoutManifest_NamesTheKnownCnis()
+    {
+        var file = _temp.WriteFile("ok.yaml", Scenarios.Tcp("ok", ["flannel"], 1, 1));
+
+        var result = await RunAsync(file, "--cni", "flannel,nosuch");
+
+        AssertBadInput(result);
+        Assert.Contains("--cni: unknown CNI 'nosuch'; known CNIs: calico, flannel", OutputText.Flat(result.Output), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_ScenarioFileMissing_ExitsBadInputNamingTheFile()
+    {
+        var file = Path.Combine(_temp.Path, "does-not-exist.yaml");
+
+        var result = await RunAsync(file);
+
+        AssertBadInput(result);
+        Assert.Contains($"{file}: no such scenario file", OutputText.Flat(result.Output), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--repetitions", "0", "--repetitions must be from 1 to 1000")]
+    [InlineData("--repetitions", "1001", "--repetitions must be from 1 to 1000")]
+    [InlineData("--duration", "abc", "--duration must be whole seconds, at least 1 (e.g. 10 or 10s), not 'abc'")]
+    [InlineData("--duration", "0s", "--duration must be whole seconds")]
+    [InlineData("--duration", "1.5s", "--duration must be whole seconds")]
+    public async Task Run_BadOptionValue_ExitsBadInputExplainingTheOption(string option, string value, string expected)
+    {
+        var file = _temp.WriteFile("ok.yaml", Scenarios.Tcp("ok", ["flannel"], 1, 1));
+
+        var result = await RunAsync(file, option, value);
+
+        Assert.True(result.ExitCode == ExitCodes.BadInput, result.ToString());
+        Assert.Contains(expected, OutputText.Flat(result.All), StringComparison.Ordinal);
+        AssertNothingCreated(result);
+    }
+
+    [Fact]
+    public async Task Run_RepetitionsNotANumber_ExitsBadInputNamingTheOption()
+    {
+        var file = _temp.WriteFile("ok.yaml", Scenarios.Tcp("ok", ["flannel"], 1, 1));
+
+        var result = await RunAsync(file, "--repetitions", "abc");
+
+        Assert.True(result.ExitCode == ExitCodes.BadInput, result.ToString());
+        Assert.Contains("'abc'", result.All, StringComparison.Ordinal);
+        Assert.Contains("--repetitions", result.All, StringComparison.Ordinal);
+        AssertNothingCreated(result);
+    }
+
+    [Fact]
+    public async Task Run_ManifestsFolderMissing_ExitsBadInputNamingIt()
+    {
+        var file = _temp.WriteFile("ok.yaml", Scenarios.Tcp("ok", ["flannel"], 1, 1));
+        var missing = Path.Combine(_temp.Path, "no-manifests");
+
+        var result = await CliInvocation.InvokeAsync("run", file, "--out", _out, "--manifests", missing);
+
+        AssertBadInput(result);
+        Assert.Contains($"{missing}", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains("catalog directory does not exist", OutputText.Flat(result.Output), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_ManifestThatIsNotYaml_ExitsBadInputNamingFileLineAndColumn()
+    {
+        var manifests = _temp.Folder("manifests");
+        foreach (var manifest in Directory.GetFiles(TestPaths.ManifestsDirectory, "*.yaml"))
+        {
+            File.Copy(manifest, Path.Combine(manifests, Path.GetFileName(manifest)));
+        }
+
+        var broken = Path.Combine(manifests, "broken.yaml");
+        await File.WriteAllTextAsync(broken, "name: broken\nlab: [\n", TestContext.Current.CancellationToken);
+        var file = _temp.WriteFile("ok.yaml", Scenarios.Tcp("ok", ["flannel"], 1, 1));
+
+        var result = await CliInvocation.InvokeAsync("run", file, "--out", _out, "--manifests", manifests);
+
+        AssertBadInput(result);
+        Assert.Contains("CNI catalog", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Matches($@"{Escape(broken)}:\d+:\d+: invalid YAML", OutputText.Flat(result.Output));
+    }
+
+    [Fact]
+    public async Task Run_OutIsAFile_ExitsBadInputSayingWhy()
+    {
+        RequireRoot("the results folder is made after the root check");
+        var file = _temp.WriteFile("ok.yaml", Scenarios.Tcp("ok", ["flannel"], 1, 1));
+        var notAFolder = _temp.WriteFile("not-a-folder", "x");
+
+        var result = await CliInvocation.InvokeAsync("run", file, "--out", notAFolder, "--manifests", TestPaths.ManifestsDirectory);
+
+        Assert.True(result.ExitCode == ExitCodes.BadInput, result.ToString());
+        Assert.Contains(notAFolder, OutputText.Flat(result.All), StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", result.All, StringComparison.Ordinal);
+        Assert.Empty(HostLabs.StateFilesOwnedBy(Environment.ProcessId));
+    }
+
+    [Fact]
+    public async Task LabUp_CniWithoutManifest_ExitsBadInputNamingTheKnownCnis()
+    {
+        RequireRoot("lab up checks for root before its input");
+
+        var result = await CliInvocation.InvokeAsync("lab", "up", "--cni", "nosuch", "--manifests", TestPaths.ManifestsDirectory);
+
+        Assert.True(result.ExitCode == ExitCodes.BadInput, result.ToString());
+        Assert.Contains("unknown CNI 'nosuch'; known: calico, flannel, underlay", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Empty(HostLabs.StateFilesOwnedBy(Environment.ProcessId));
+    }
+
+    [Theory]
+    [InlineData("--nodes", "1")]
+    [InlineData("--pods", "0")]
+    [InlineData("--mtu", "1000")]
+    public async Task LabUp_ShapeOutOfRange_ExitsBadInput(string option, string value)
+    {
+        RequireRoot("lab up checks for root before its input");
+
+        var result = await CliInvocation.InvokeAsync("lab", "up", option, value, "--manifests", TestPaths.ManifestsDirectory);
+
+        Assert.True(result.ExitCode == ExitCodes.BadInput, result.ToString());
+        Assert.Contains("--nodes must be 2-50, --pods 1-50, --mtu 1280-9000", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Empty(HostLabs.StateFilesOwnedBy(Environment.ProcessId));
+    }
+
+    [Fact]
+    public async Task BenchLab_CniWithoutManifest_ExitsBadInputNamingTheKnownCnis()
+    {
+        RequireRoot("bench lab checks for root before its input");
+
+        var result = await CliInvocation.InvokeAsync("bench", "lab", "--cni", "nosuch", "-n", "1");
+
+        Assert.True(result.ExitCode == ExitCodes.BadInput, result.ToString());
+        Assert.Contains("unknown CNI 'nosuch'", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains("calico, flannel", OutputText.Flat(result.Output), StringComparison.Ordinal);
+    }
+
+    private static void RequireRoot(string why)
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Assert.Skip($"needs root: {why}");
+        }
+    }
+
+    private Task<CliResult> RunAsync(string scenario, params string[] more) =>
+        CliInvocation.InvokeAsync(["run", scenario, "--out", _out, "--manifests", TestPaths.ManifestsDirectory, .. more]);
+
+    private void AssertBadInput(CliResult result)
+    {
+        Assert.True(result.ExitCode == ExitCodes.BadInput, result.ToString());
+        Assert.Contains("nothing was started", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        AssertNothingCreated(result);
+    }
+
+    private void AssertNothingCreated(CliResult result)
+    {
+        Assert.True(Directory.GetFileSystemEntries(_out).Length == 0, $"bad input created {string.Join(", ", Directory.GetFileSystemEntries(_out))}\n{result}");
+        Assert.Empty(HostLabs.StateFilesOwnedBy(Environment.ProcessId));
+    }
+
+    private static string Escape(string text) => System.Text.RegularExpressions.Regex.Escape(text);
+}
