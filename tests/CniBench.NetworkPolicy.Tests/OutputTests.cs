@@ -179,7 +179,7 @@ public sealed class ExampleManifestTests
     [Fact]
     public void Compute_DenyAllEgressManifest_BlocksEveryConnectionOutOfX()
     {
-        var oracle = OracleForManifest("deny-all-egress.yaml");
+        var oracle = OracleForManifest("02-deny-all-egress.yaml");
 
         AssertMatrix(oracle.Compute(Tcp81),
             "x/a: XXX XXX XXX",
@@ -196,7 +196,7 @@ public sealed class ExampleManifestTests
     [Fact]
     public void Compute_PortRangeManifest_AdmitsUdpRangeOnly()
     {
-        var oracle = OracleForManifest("allow-port-range-udp.yaml");
+        var oracle = OracleForManifest("21-endport-udp-range.yaml");
 
         AssertMatrix(oracle.Compute(Udp80), SameRows("... ... ..."));
         AssertMatrix(oracle.Compute(Udp81), SameRows("... ... ..."));
