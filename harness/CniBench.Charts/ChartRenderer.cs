@@ -16,7 +16,7 @@ public static class ChartRenderer
     private static readonly Color[] CniColors = new ScottPlot.Palettes.Category10().Colors;
 
     // ScottPlot's own default resolves to a serif face on a bare Debian; a sans face reads better at small sizes.
-    private static readonly Lazy<string> SansFont = new(() =>
+    internal static readonly Lazy<string> SansFont = new(() =>
         new[] { "DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial" }.FirstOrDefault(IsInstalled) ?? Fonts.Sans);
 
     /// <summary>Writes <c>&lt;test&gt;-throughput.png|svg</c> and <c>&lt;test&gt;-cpu.png|svg</c> for every test with data.</summary>

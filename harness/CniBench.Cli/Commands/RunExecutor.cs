@@ -1,11 +1,13 @@
 using CniBench.Charts;
 using CniBench.Cli.Console;
 using CniBench.Core.Catalog;
+using CniBench.Core.Measurements;
 using CniBench.Core.Orchestration;
 using CniBench.Core.Planning;
 using CniBench.Core.Processes;
 using CniBench.Core.Scenarios;
 using CniBench.Lab;
+using CniBench.NetworkPolicy.Conformance;
 using CniBench.Processes;
 using CniBench.Results;
 using CniBench.Workloads;
@@ -94,7 +96,8 @@ internal sealed class RunExecutor(IAnsiConsole console)
         {
             var provider = new LabProvider(catalog, new LabProviderOptions { RunPrefix = LabNames.Root + RunIds.Tag(runId), TimeProvider = _time });
             var observer = new ConsoleRunObserver(console);
-            var orchestrator = new Orchestrator(provider, BenchmarkTests.Create(), sink, new CniBench.Workloads.Cpu.ProcStatCpuSampler(_time), _time, observer);
+            var tests = new Dictionary<string, IBenchmarkTest>(BenchmarkTests.Create()) { ["netpol"] = new NetpolTest(_time) };
+            var orchestrator = new Orchestrator(provider, tests, sink, new CniBench.Workloads.Cpu.ProcStatCpuSampler(_time), _time, observer);
             outcome = await RunWithProgressAsync(orchestrator, observer, plan, linked.Token);
         }
 
@@ -105,7 +108,12 @@ internal sealed class RunExecutor(IAnsiConsole console)
         };
         await Export("run.json", () => RunInfoStore.WriteAsync(runDirectory, info, CancellationToken.None));
         var summary = await Summarise(runDirectory);
-        if (summary.Count > 0)
+        if (summary.Any(r => r.Metric == NetpolTest.CasePass))
+        {
+            console.Write(ConformanceTable.Build(summary));
+        }
+
+        if (summary.Any(r => r.Metric == Metrics.ThroughputBps))
         {
             console.Write(ResultsTable.Build(summary));
             console.MarkupLine("[dim]lab figures measure the kernel datapath each CNI builds in its default mode, not its agents, eBPF programs or control plane[/]");
@@ -202,7 +210,9 @@ internal sealed class RunExecutor(IAnsiConsole console)
         });
         await Export("charts", () =>
         {
-            ChartRenderer.RenderAll(summary, Path.Combine(runDirectory, RunFolder.ChartsDirectory));
+            // Policy cases have their own heatmap; bars per case would be noise.
+            ChartRenderer.RenderAll([.. summary.Where(r => r.Test != "netpol")], Path.Combine(runDirectory, RunFolder.ChartsDirectory));
+            ConformanceChart.Render(summary, Path.Combine(runDirectory, RunFolder.ChartsDirectory));
             return Task.CompletedTask;
         });
         return summary;
