@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 # Debian packages the lab and its tools need: package name for each program.
-APT_PACKAGES=(iproute2 nftables iperf3 procps iputils-ping fontconfig fonts-dejavu-core)
+APT_PACKAGES=(iproute2 nftables conntrack iperf3 procps iputils-ping fontconfig fonts-dejavu-core)
 CLI_COMMANDS=" run lab doctor bench "
 CLI="harness/CniBench.Cli/bin/Release/net10.0/cnibench"
 DEFAULT_SCENARIO="scenarios/default.yaml"
@@ -27,7 +27,7 @@ Modes:
   --help             this text (the CLI's own help: ./run.sh run --help)
 
 Set-up installs missing Debian packages (apt-get, needs root):
-  iproute2 nftables iperf3 procps iputils-ping fontconfig fonts-dejavu-core
+  iproute2 nftables conntrack iperf3 procps iputils-ping fontconfig fonts-dejavu-core
 The .NET 10 SDK must already be installed (dotnet on PATH).
 The lab itself needs root: it creates network namespaces.
 USAGE

@@ -2,11 +2,15 @@ using System.Globalization;
 using CniBench.Core.Catalog;
 using CniBench.Core.Clusters;
 using CniBench.Core.Processes;
+using CniBench.Lab.Policy;
+using CniBench.Lab.Probes;
+using CniBench.NetworkPolicy.Conformance;
+using CniBench.NetworkPolicy.Model;
 
 namespace CniBench.Lab;
 
 /// <summary>A running lab. Disposing it kills everything inside, deletes its namespaces and its state file.</summary>
-public sealed class LabCluster : ICluster
+public sealed class LabCluster : ICluster, INetpolCluster
 {
     private readonly IProcessRunner _runner;
     private readonly LabStateStore _store;
@@ -61,6 +65,19 @@ public sealed class LabCluster : ICluster
 
     /// <summary>Every pod, node by node.</summary>
     public IReadOnlyList<IWorkloadHost> Pods => [.. Nodes.SelectMany(n => n.Pods)];
+
+    /// <summary>
+    /// Puts the policy model on the lab's pods (spread over the nodes), with sockets opened inside the pod
+    /// namespaces for probing and nftables in the node namespaces for enforcement.
+    /// </summary>
+    public Task<NetpolDeployment> DeployAsync(ClusterModel model, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var placed = LabPolicyPlacement.Place(Blueprint, model);
+        var enforcer = NftPolicyEnforcer.ForLab(Blueprint, placed, _runner);
+        var prober = new NamespaceProbeEngine(placed.Placements.ToDictionary(p => p.PodId, p => p.PodNamespace!, StringComparer.Ordinal), _time);
+        return Task.FromResult(new NetpolDeployment(placed.Model, prober, enforcer));
+    }
 
     /// <summary>
     /// Tears the lab down, unless it is persistent (made by <c>lab up</c>): then it stays for

@@ -38,7 +38,7 @@ public static class LabPreflight
                 ? new("root", true, "running as root")
                 : new("root", false, "the lab creates network namespaces: run as root (sudo)"),
         };
-        foreach (var (tool, package) in new[] { ("ip", "iproute2"), ("bridge", "iproute2"), ("nft", "nftables"), ("sysctl", "procps") })
+        foreach (var (tool, package) in new[] { ("ip", "iproute2"), ("bridge", "iproute2"), ("nft", "nftables"), ("conntrack", "conntrack"), ("sysctl", "procps") })
         {
             var path = ToolPackages.Which(tool);
             checks.Add(path is null

@@ -2,6 +2,7 @@ using CniBench.Core.Catalog;
 using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
 using CniBench.Core.Processes;
+using CniBench.Lab.Probes;
 using CniBench.Processes;
 
 namespace CniBench.Lab;
@@ -28,6 +29,8 @@ public sealed record LabProviderOptions
 /// </summary>
 public sealed class LabProvider(CniCatalog catalog, LabProviderOptions? options = null) : IClusterProvider
 {
+    private static readonly TimeSpan LinkReadyTimeout = TimeSpan.FromSeconds(10);
+
     private readonly LabProviderOptions _options = Validate(options ?? new LabProviderOptions());
 
     public string Name => "lab";
@@ -90,6 +93,17 @@ public sealed class LabProvider(CniCatalog catalog, LabProviderOptions? options 
                 throw new LabCommandException($"{buildError.Message}; removing the half-built lab also failed: {cleanupError.Message}");
             }
 
+            throw;
+        }
+
+        // A link is not usable the moment 'ip link set up' returns: packets sent before the kernel marks it up are dropped.
+        try
+        {
+            await LabLinkReadiness.WaitAsync(blueprint.Namespaces, _options.Runner, _options.TimeProvider, LinkReadyTimeout, cancellationToken);
+        }
+        catch (Exception)
+        {
+            await cluster.DestroyAsync();
             throw;
         }
 

@@ -7,6 +7,7 @@ public static class ToolPackages
     {
         ["ip"] = "iproute2",
         ["nft"] = "nftables",
+        ["conntrack"] = "conntrack",
         ["iperf3"] = "iperf3",
         ["sysctl"] = "procps",
         ["ping"] = "iputils-ping",
