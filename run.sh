@@ -23,6 +23,7 @@ Modes:
                        ./run.sh doctor
                        ./run.sh lab status
                        ./run.sh lab down
+  <scenario.yaml> ... run that scenario, e.g. ./run.sh scenarios/netpol.yaml
   --<option> ...     options for the default run, e.g. ./run.sh --quick --cni flannel
   --help             this text (the CLI's own help: ./run.sh run --help)
 
@@ -97,6 +98,8 @@ main() {
     exec "$CLI" "$@"
   elif [[ "$mode" == -* ]]; then
     exec "$CLI" run "$DEFAULT_SCENARIO" "$@"
+  elif [[ "$mode" == *.yaml || "$mode" == *.yml ]]; then
+    exec "$CLI" run "$@"
   else
     die "unknown mode '$mode' (see ./run.sh --help)"
   fi

@@ -46,13 +46,13 @@ public static class ConformanceChart
         plot.Axes.Left.SetTicks([.. names.Select((_, i) => names.Count - i - 0.5)], [.. names]);
         plot.Axes.Left.TickLabelStyle.FontSize = 11;
         plot.Axes.SetLimits(0, cnis.Count, 0, names.Count);
-        plot.Title("NetworkPolicy conformance per case (green pass, red fail, grey no result)");
+        plot.Title("Policy conformance (green pass, red fail, grey none)");
         plot.Grid.IsVisible = false;
         plot.Legend.IsVisible = false;
 
         Directory.CreateDirectory(chartsDir);
         var height = Math.Max(400, 60 + (22 * names.Count));
-        var width = Math.Max(520, 320 + (140 * cnis.Count));
+        var width = Math.Max(640, 320 + (140 * cnis.Count));
         var png = Path.Join(chartsDir, "netpol-conformance.png");
         var svg = Path.Join(chartsDir, "netpol-conformance.svg");
         plot.SavePng(png, width, height);

@@ -7,6 +7,8 @@ using CniBench.Core.Planning;
 using CniBench.Core.Processes;
 using CniBench.Core.Scenarios;
 using CniBench.Lab;
+using CniBench.Lab.Probes;
+using CniBench.NetworkPolicy.Model;
 using CniBench.Workloads;
 using CniBench.Workloads.Iperf3;
 using Perfolizer.Mathematics.QuantileEstimators;
@@ -24,7 +26,64 @@ internal static class BenchCommand
     {
         LabUpDown(),
         UnderlayFidelity(),
+        Probes(),
     };
+
+    private static Command Probes()
+    {
+        var cni = new Option<string>("--cni") { Description = "CNI model to probe across", DefaultValueFactory = _ => "calico" };
+        var nodes = new Option<int>("--nodes") { Description = "Nodes (pods spread over them)", DefaultValueFactory = _ => 3 };
+        var pods = new Option<int>("--pods") { Description = "Pods per node", DefaultValueFactory = _ => 3 };
+        var ports = new Option<string>("--ports") { Description = "Ports, comma-separated", DefaultValueFactory = _ => "80,81" };
+        var protocols = new Option<string>("--protocols") { Description = "tcp, udp or both, comma-separated", DefaultValueFactory = _ => "tcp,udp" };
+        var timeout = new Option<int>("--timeout-ms") { Description = "Probe timeout; the pods of node 1 drop their ports, so some probes wait this long", DefaultValueFactory = _ => 500 };
+        var compare = new Option<bool>("--compare") { Description = "Also time the same round with one process per probe (ip netns exec + bash /dev/tcp)" };
+        var command = new Command("probes", "Time a full probe round (every pod to every pod, every port and protocol) on a lab, optionally against one process per probe")
+        {
+            cni, nodes, pods, ports, protocols, timeout, compare,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var console = CliConsole.Create(parse);
+            if (!RequireRoot(console))
+            {
+                return ExitCodes.Environment;
+            }
+
+            if (FindManifest(console, parse.GetValue(cni)!) is not { } manifest)
+            {
+                return ExitCodes.BadInput;
+            }
+
+            var keys = new List<ProbeKey>();
+            foreach (var port in parse.GetValue(ports)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                foreach (var protocol in parse.GetValue(protocols)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    if (!int.TryParse(port, CultureInfo.InvariantCulture, out var number) || number is < 1 or > 65535 || !NetpolProtocols.TryParse(protocol.ToUpperInvariant(), out var parsed))
+                    {
+                        console.MarkupLine($"[red]error:[/] bad port '{Markup.Escape(port)}' or protocol '{Markup.Escape(protocol)}'");
+                        return ExitCodes.BadInput;
+                    }
+
+                    keys.Add(new ProbeKey(number, parsed));
+                }
+            }
+
+            var result = await ProbeBenchmarks.RunAsync(new ProbeBenchmarkSpec
+            {
+                Cni = manifest,
+                Nodes = Math.Clamp(parse.GetValue(nodes), 2, 50),
+                PodsPerNode = Math.Clamp(parse.GetValue(pods), 1, 50),
+                Probes = keys,
+                Timeout = TimeSpan.FromMilliseconds(Math.Clamp(parse.GetValue(timeout), 50, 30_000)),
+                CompareProcessPerProbe = parse.GetValue(compare),
+            }, cancellationToken);
+            console.WriteLine(result.ToString());
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
 
     private static Command LabUpDown()
     {
