@@ -292,6 +292,39 @@ public sealed class RunProcessTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Run_NetpolScenario_CalicoPassesDenyCaseFlannelFailsItAndTablesAreWritten()
+    {
+        RequireLabHost();
+        var suite = Path.Combine(TestPaths.RepositoryRoot, "manifests", "netpol");
+        var scenario = _temp.WriteFile("netpol.yaml", Scenarios.Netpol("cli-netpol", ["flannel", "calico"], suite, ["01-deny-all-ingress", "04-allow-all-ingress"]));
+        await using var tracker = new RunTracker(_out);
+        try
+        {
+            await using var cli = CliProcess.Start(RootOptions(), Run(scenario));
+            var code = await cli.WaitForExitAsync(TimeSpan.FromSeconds(90), Token);
+
+            Assert.True(code == ExitCodes.Ok, $"exit {code}:\n{cli.Output}");
+            var run = tracker.RunDirectory!;
+            var passes = MeasurementCsvReader.Read(Path.Combine(run, RunFolder.MeasurementsCsv))
+                .Where(r => r.Metric == "case_pass")
+                .ToDictionary(r => (r.Cni, r.Variant), r => r.Value);
+            Assert.Equal(1, passes[("calico", "01-deny-all-ingress")]);
+            Assert.Equal(0, passes[("flannel", "01-deny-all-ingress")]);
+            Assert.Equal(1, passes[("calico", "04-allow-all-ingress")]);
+            Assert.Equal(1, passes[("flannel", "04-allow-all-ingress")]);
+            var table = File.ReadAllText(Path.Combine(run, "netpol", "flannel", "01-deny-all-ingress-r1.txt"));
+            Assert.Contains("FAIL", table, StringComparison.Ordinal);
+            Assert.Contains("80/TCP diff", table, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(run, RunFolder.ChartsDirectory, "netpol-conformance.png")));
+            AssertRunLeftNothing(tracker);
+        }
+        finally
+        {
+            await CleanUpAsync(tracker);
+        }
+    }
+
     private static void Log(RunTracker tracker, string text) =>
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"run {tracker.RunId}: {text}; seen {tracker.SeenNamespaces.Count} namespaces, iperf3 pids [{string.Join(", ", tracker.SeenIperf3)}]");

@@ -23,4 +23,21 @@ internal static class Scenarios
             streams: [1]
             topologies: [cross-node]
         """;
+
+    public static string Netpol(string name, IReadOnlyList<string> cnis, string suite, IReadOnlyList<string> cases) => $"""
+        name: {name}
+        provider: lab
+        cnis: [{string.Join(", ", cnis)}]
+        underlay: false
+        repetitions: 1
+        lab:
+          nodes: 3
+          podsPerNode: 3
+        tests:
+          - test: netpol
+            suite: {suite}
+            cases: [{string.Join(", ", cases)}]
+            probeTimeout: 300ms
+            samples: 1
+        """;
 }

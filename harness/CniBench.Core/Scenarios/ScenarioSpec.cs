@@ -21,6 +21,9 @@ public sealed record ScenarioSpec
 
     public LabSpec Lab { get; init; } = new();
 
+    /// <summary>Clusters, images and permissions for <c>provider: kubernetes</c>.</summary>
+    public KubernetesSpec? Kubernetes { get; init; }
+
     public required IReadOnlyList<TestSpec> Tests { get; init; }
 }
 

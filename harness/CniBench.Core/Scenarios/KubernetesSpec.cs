@@ -1,0 +1,43 @@
+namespace CniBench.Core.Scenarios;
+
+/// <summary>The <c>kubernetes:</c> section of a scenario: where each CNI's cluster is and what may be done to it.</summary>
+public sealed record KubernetesSpec
+{
+    /// <summary>Kubeconfig file; null means what kubectl uses (KUBECONFIG, then ~/.kube/config).</summary>
+    public string? Kubeconfig { get; init; }
+
+    /// <summary>One cluster per CNI, keyed by CNI name.</summary>
+    public IReadOnlyDictionary<string, KubernetesClusterSpec> Clusters { get; init; } = new Dictionary<string, KubernetesClusterSpec>();
+
+    public KubernetesImagesSpec Images { get; init; } = new();
+
+    /// <summary>How long to wait for a CNI install or a workload to become ready.</summary>
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>A CNI's cluster: an existing kubeconfig context, or a provisioner that creates one.</summary>
+public sealed record KubernetesClusterSpec
+{
+    public string? Context { get; init; }
+
+    /// <summary>Only a disposable cluster may have a CNI installed on it (or --allow-install).</summary>
+    public bool Disposable { get; init; }
+
+    /// <summary>Command line that creates the cluster; <c>{cni}</c> and <c>{podCidr}</c> are replaced.</summary>
+    public string? Provision { get; init; }
+
+    /// <summary>Command line that destroys what <see cref="Provision"/> created.</summary>
+    public string? Destroy { get; init; }
+}
+
+/// <summary>Container images of the workloads, pinned by default.</summary>
+public sealed record KubernetesImagesSpec
+{
+    public string Iperf3 { get; init; } = DefaultIperf3;
+
+    public string Agnhost { get; init; } = DefaultAgnhost;
+
+    public const string DefaultIperf3 = "docker.io/networkstatic/iperf3:latest";
+
+    public const string DefaultAgnhost = "registry.k8s.io/e2e-test-images/agnhost:2.53";
+}
