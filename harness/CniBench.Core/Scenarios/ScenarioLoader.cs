@@ -13,7 +13,10 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
 
     public static IReadOnlyList<string> KnownTests { get; } = ["tcp", "udp", "netpol"];
 
-    private static readonly string[] TopLevelKeys = ["name", "description", "provider", "cnis", "underlay", "repetitions", "lab", "tests"];
+    private static readonly string[] TopLevelKeys = ["name", "description", "provider", "cnis", "underlay", "repetitions", "lab", "kubernetes", "tests"];
+    private static readonly string[] KubernetesKeys = ["kubeconfig", "readyTimeout", "images", "clusters"];
+    private static readonly string[] KubernetesImageKeys = ["iperf3", "agnhost"];
+    private static readonly string[] KubernetesClusterKeys = ["context", "disposable", "provision", "destroy"];
     private static readonly string[] LabKeys = ["nodes", "podsPerNode", "mtu"];
     private static readonly string[] TcpKeys = ["test", "duration", "warmup", "streams", "topologies", "repetitions"];
     private static readonly string[] UdpKeys = [.. TcpKeys, "bitrate"];
@@ -98,6 +101,11 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
         var repetitions = YamlNodeReader.Get(root, "repetitions") is { } r ? reader.Int(r, "repetitions", 1, 1000) ?? 1 : defaults.Repetitions;
         var lab = YamlNodeReader.Get(root, "lab") is { } labNode ? ReadLab(labNode, reader) : new LabSpec();
         var tests = ReadTests(root, reader, lab);
+        var kubernetes = YamlNodeReader.Get(root, "kubernetes") is { } kn ? ReadKubernetes(kn, reader, cnis) : null;
+        if (provider == "kubernetes" && kubernetes is null)
+        {
+            reader.Error(root, "provider: kubernetes needs a 'kubernetes:' section naming a cluster (context or provision command) for each CNI");
+        }
 
         return name is null
             ? null
@@ -111,8 +119,84 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
                 Underlay = underlay,
                 Repetitions = repetitions,
                 Lab = lab,
+                Kubernetes = kubernetes,
                 Tests = tests,
             };
+    }
+
+    private static KubernetesSpec? ReadKubernetes(YamlNode node, YamlNodeReader reader, List<string> cnis)
+    {
+        if (reader.Mapping(node, "kubernetes") is not { } map)
+        {
+            return null;
+        }
+
+        reader.CheckKeys(map, "kubernetes", KubernetesKeys);
+        var spec = new KubernetesSpec();
+        var images = spec.Images;
+        if (YamlNodeReader.Get(map, "images") is { } imagesNode && reader.Mapping(imagesNode, "kubernetes.images") is { } imagesMap)
+        {
+            reader.CheckKeys(imagesMap, "kubernetes.images", KubernetesImageKeys);
+            images = images with
+            {
+                Iperf3 = YamlNodeReader.Get(imagesMap, "iperf3") is { } i ? reader.String(i, "kubernetes.images.iperf3") ?? images.Iperf3 : images.Iperf3,
+                Agnhost = YamlNodeReader.Get(imagesMap, "agnhost") is { } a ? reader.String(a, "kubernetes.images.agnhost") ?? images.Agnhost : images.Agnhost,
+            };
+        }
+
+        var clusters = new Dictionary<string, KubernetesClusterSpec>(StringComparer.Ordinal);
+        if (YamlNodeReader.Get(map, "clusters") is { } clustersNode && reader.Mapping(clustersNode, "kubernetes.clusters") is { } clustersMap)
+        {
+            foreach (var (keyNode, valueNode) in clustersMap.Children)
+            {
+                var cni = (keyNode as YamlScalarNode)?.Value ?? "";
+                if (!cnis.Contains(cni, StringComparer.Ordinal))
+                {
+                    reader.Error(keyNode, $"kubernetes.clusters has '{cni}', which is not in cnis: [{string.Join(", ", cnis)}]");
+                    continue;
+                }
+
+                if (reader.Mapping(valueNode, $"kubernetes.clusters.{cni}") is not { } clusterMap)
+                {
+                    continue;
+                }
+
+                reader.CheckKeys(clusterMap, $"kubernetes.clusters.{cni}", KubernetesClusterKeys);
+                var cluster = new KubernetesClusterSpec
+                {
+                    Context = YamlNodeReader.Get(clusterMap, "context") is { } c ? reader.String(c, "context") : null,
+                    Disposable = YamlNodeReader.Get(clusterMap, "disposable") is { } d && (reader.Bool(d, "disposable") ?? false),
+                    Provision = YamlNodeReader.Get(clusterMap, "provision") is { } p ? reader.String(p, "provision") : null,
+                    Destroy = YamlNodeReader.Get(clusterMap, "destroy") is { } x ? reader.String(x, "destroy") : null,
+                };
+                if (cluster.Context is null && cluster.Provision is null)
+                {
+                    reader.Error(clusterMap, $"kubernetes.clusters.{cni} needs a 'context' (an existing cluster) or a 'provision' command");
+                }
+
+                if (cluster.Provision is not null && cluster.Destroy is null)
+                {
+                    reader.Error(clusterMap, $"kubernetes.clusters.{cni} has 'provision' but no 'destroy': a cluster CniBench creates must be removable");
+                }
+
+                clusters[cni] = cluster;
+            }
+        }
+
+        foreach (var missing in cnis.Where(c => !clusters.ContainsKey(c)))
+        {
+            reader.Error(map, $"kubernetes.clusters has no entry for CNI '{missing}' (one cluster per CNI)");
+        }
+
+        return spec with
+        {
+            Kubeconfig = YamlNodeReader.Get(map, "kubeconfig") is { } k ? reader.String(k, "kubernetes.kubeconfig") : null,
+            ReadyTimeout = YamlNodeReader.Get(map, "readyTimeout") is { } rt
+                ? reader.Duration(rt, "kubernetes.readyTimeout", TimeSpan.FromSeconds(10), TimeSpan.FromHours(1)) ?? spec.ReadyTimeout
+                : spec.ReadyTimeout,
+            Images = images,
+            Clusters = clusters,
+        };
     }
 
     private List<string> ReadCnis(YamlMappingNode root, YamlNodeReader reader)

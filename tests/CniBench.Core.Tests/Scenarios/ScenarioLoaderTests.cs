@@ -131,4 +131,65 @@ public sealed class ScenarioLoaderTests
 
         Assert.NotEmpty(spec.Tests);
     }
+
+    [Fact]
+    public void Load_KubernetesSection_ReadsClustersImagesAndTimeout()
+    {
+        const string yaml = """
+            name: k
+            provider: kubernetes
+            cnis: [flannel, calico]
+            kubernetes:
+              kubeconfig: /tmp/kubeconfig
+              readyTimeout: 2m
+              images: { agnhost: registry.example/agnhost:1 }
+              clusters:
+                flannel: { context: kind-flannel, disposable: true }
+                calico: { provision: "create.sh {cni} {podCidr}", destroy: "destroy.sh {cni}" }
+            tests:
+              - test: tcp
+            """;
+
+        var spec = Loader.Load(yaml, "k.yaml");
+
+        var kubernetes = Assert.IsType<KubernetesSpec>(spec.Kubernetes);
+        Assert.Equal("/tmp/kubeconfig", kubernetes.Kubeconfig);
+        Assert.Equal(TimeSpan.FromMinutes(2), kubernetes.ReadyTimeout);
+        Assert.Equal("registry.example/agnhost:1", kubernetes.Images.Agnhost);
+        Assert.Equal(KubernetesImagesSpec.DefaultIperf3, kubernetes.Images.Iperf3);
+        Assert.Equal(("kind-flannel", true), (kubernetes.Clusters["flannel"].Context, kubernetes.Clusters["flannel"].Disposable));
+        Assert.False(kubernetes.Clusters["calico"].Disposable);
+        Assert.Equal("destroy.sh {cni}", kubernetes.Clusters["calico"].Destroy);
+    }
+
+    [Fact]
+    public void Load_KubernetesProviderWithIncompleteClusters_ReportsEachProblem()
+    {
+        const string yaml = """
+            name: k
+            provider: kubernetes
+            cnis: [flannel, calico]
+            kubernetes:
+              clusters:
+                flannel: { disposable: true }
+                cilium: { context: c }
+            tests:
+              - test: tcp
+            """;
+
+        var errors = Assert.Throws<ScenarioException>(() => Loader.Load(yaml, "k.yaml")).Errors;
+
+        Assert.Contains(errors, e => e.Line == 6 && e.Message.Contains("needs a 'context'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Line == 7 && e.Message.Contains("'cilium', which is not in cnis", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Message.Contains("no entry for CNI 'calico'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_KubernetesProviderWithoutSection_IsAnError()
+    {
+        var error = Assert.Single(Assert.Throws<ScenarioException>(() =>
+            Loader.Load("name: k\nprovider: kubernetes\ncnis: [flannel]\ntests:\n  - test: tcp\n", "k.yaml")).Errors);
+
+        Assert.Contains("needs a 'kubernetes:' section", error.Message, StringComparison.Ordinal);
+    }
 }
