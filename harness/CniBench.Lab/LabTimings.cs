@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CniBench.Core.Catalog;
 using CniBench.Core.Clusters;
+using Perfolizer.Mathematics.QuantileEstimators;
 
 namespace CniBench.Lab;
 
@@ -41,8 +42,6 @@ public static class LabTimings
     public static TimeSpan Median(IReadOnlyList<TimeSpan> values)
     {
         ArgumentOutOfRangeException.ThrowIfZero(values.Count);
-        var sorted = values.Order().ToList();
-        var middle = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        return TimeSpan.FromTicks((long)Math.Round(SimpleQuantileEstimator.Instance.Quantile([.. values.Select(v => (double)v.Ticks)], 0.5)));
     }
 }

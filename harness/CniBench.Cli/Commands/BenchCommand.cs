@@ -214,7 +214,7 @@ internal static class BenchCommand
 
     private static double Median(IEnumerable<double> values) => SimpleQuantileEstimator.Instance.Quantile([.. values.Where(double.IsFinite)], 0.5);
 
-    private static TimeSpan Median(IEnumerable<TimeSpan> values) => TimeSpan.FromTicks((long)Median(values.Select(v => (double)v.Ticks)));
+    private static TimeSpan Median(IEnumerable<TimeSpan> values) => LabTimings.Median([.. values]);
 
     private static string Ms(TimeSpan value) => value.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
 
