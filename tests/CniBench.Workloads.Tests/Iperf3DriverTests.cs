@@ -156,6 +156,25 @@ public sealed class Iperf3DriverTests
     }
 
     [Fact]
+    public async Task RunAsync_ServerExitReapedJustAfterClientFailed_ReasonStillAddsServerExit()
+    {
+        // The client can see the control socket close before the server's exit is noticed (seen in CI).
+        var client = new FakeProcessRunner
+        {
+            OnRun = (_, _) =>
+            {
+                _ = Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None).ContinueWith(_ => ServerProcess.Exit(137), TaskScheduler.Default);
+                return Task.FromResult(new ProcessResult(0, TestAssets.Iperf3("tcp-server-killed.json"), "", TimeSpan.FromSeconds(1)));
+            },
+        };
+
+        var outcome = await RunAsync(client);
+
+        Assert.Equal(MeasurementStatus.Failed, outcome.Status);
+        Assert.EndsWith("; server on n2-p1 exited with code 137", outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_ClientTimesOut_FailsAndStopsServer()
     {
         var client = new FakeProcessRunner { OnRun = (spec, _) => Task.FromException<ProcessResult>(new ProcessTimeoutException(spec, spec.Timeout)) };

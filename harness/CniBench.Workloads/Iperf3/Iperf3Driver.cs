@@ -31,6 +31,8 @@ public sealed class Iperf3Driver(Iperf3DriverOptions options)
 {
     private const int MaxDetailLength = 200;
 
+    private static readonly TimeSpan ServerExitGrace = TimeSpan.FromSeconds(1);
+
     public Iperf3Driver()
         : this(Iperf3DriverOptions.Default)
     {
@@ -158,13 +160,14 @@ public sealed class Iperf3Driver(Iperf3DriverOptions options)
         {
             var stderr = string.IsNullOrWhiteSpace(result.StandardError) ? "nothing on stderr" : Detail(result.StandardError);
             return TestOutcome.Failed(
-                $"iperf3 client exited with code {result.ExitCode.ToString(CultureInfo.InvariantCulture)} and printed no JSON: {stderr}{ServerState(serverProcess, server)}");
+                $"iperf3 client exited with code {result.ExitCode.ToString(CultureInfo.InvariantCulture)} and printed no JSON: {stderr}{await ServerStateAsync(serverProcess, server)}");
         }
 
         var rawFile = await sink.WriteRawAsync(rawPath, result.StandardOutput, cancellationToken);
-        return Iperf3ResultParser.Parse(result.StandardOutput) switch
+        var parsed = Iperf3ResultParser.Parse(result.StandardOutput);
+        return parsed switch
         {
-            Iperf3Failure failure => TestOutcome.Failed(failure.Reason + ServerState(serverProcess, server), rawFile),
+            Iperf3Failure failure => TestOutcome.Failed(failure.Reason + await ServerStateAsync(serverProcess, server), rawFile),
             _ when !result.Succeeded => TestOutcome.Failed(
                 $"iperf3 client exited with code {result.ExitCode.ToString(CultureInfo.InvariantCulture)} despite a complete report", rawFile),
             Iperf3TcpResult tcp => TestOutcome.Ok(tcp.ToObservations(), rawFile),
@@ -173,7 +176,17 @@ public sealed class Iperf3Driver(Iperf3DriverOptions options)
         };
     }
 
-    /// <summary>A note on the server when it is already gone, which usually explains a client failure.</summary>
+    /// <summary>
+    /// A note on the server when it is gone, which usually explains a client failure. The client can notice a
+    /// dead server before the server's own exit is reaped, so a failure waits briefly for that news.
+    /// </summary>
+    private static async Task<string> ServerStateAsync(IRunningProcess serverProcess, IWorkloadHost server)
+    {
+        await Task.WhenAny(serverProcess.Completion, Task.Delay(ServerExitGrace));
+        return ServerState(serverProcess, server);
+    }
+
+    /// <summary>A note on the server when it is already gone.</summary>
     private static string ServerState(IRunningProcess serverProcess, IWorkloadHost server)
     {
         if (!serverProcess.Completion.IsCompletedSuccessfully)
