@@ -18,6 +18,8 @@ public static class CliApp
             DoctorCommand.Create(),
             BenchCommand.Create(),
             NetpolCommand.Create(),
+            CleanCommand.Create(),
+            RenderCommand.Create(),
         };
         return root;
     }

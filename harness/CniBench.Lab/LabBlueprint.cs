@@ -56,7 +56,7 @@ public sealed record LabBlueprint
 
             var shape = string.Create(CultureInfo.InvariantCulture, $"{Shape.Nodes} nodes x {Shape.PodsPerNode} pods, underlay MTU {Shape.UnderlayMtu}");
 
-            var lab = Manifest.Lab;
+            var lab = Manifest.Lab ?? throw new InvalidOperationException(LabProvider.NoLabModel(Manifest.Name));
             var attachment = lab.Attachment == LabAttachment.Bridge
                 ? $"bridge {lab.Bridge}"
                 : "routed /32 veths";
@@ -71,6 +71,11 @@ public sealed record LabBlueprint
     /// <summary>Plans a lab; <paramref name="manifest"/> null means the underlay baseline (nodes and switch, no pods).</summary>
     public static LabBlueprint Create(CniManifest? manifest, ClusterShape shape, string runPrefix)
     {
+        if (manifest is { Lab: null })
+        {
+            throw new ArgumentException(LabProvider.NoLabModel(manifest.Name), nameof(manifest));
+        }
+
         if (!LabNames.IsValidRunPrefix(runPrefix))
         {
             throw new ArgumentException($"run prefix '{runPrefix}' must look like 'cnb-3fa2' (cnb- and 1-16 lower-case letters or digits)", nameof(runPrefix));
@@ -107,7 +112,7 @@ public sealed record LabBlueprint
                 LabAddressing.PodAddress(node.Index, p),
                 HostVeth: string.Create(CultureInfo.InvariantCulture, $"veth{p}"))))
             .ToList();
-        var podMtu = manifest?.Lab.PodMtu(shape.UnderlayMtu) ?? shape.UnderlayMtu;
+        var podMtu = manifest?.Lab?.PodMtu(shape.UnderlayMtu) ?? shape.UnderlayMtu;
         if (podMtu is < 576 or > 9000)
         {
             throw new ArgumentOutOfRangeException(nameof(shape), $"{cni}: pod MTU {podMtu} from underlay MTU {shape.UnderlayMtu} is out of range");

@@ -37,12 +37,12 @@ public sealed class LabCluster : ICluster, INetpolCluster
             ["lab.model"] = blueprint.Description,
             ["kernel"] = Environment.OSVersion.Version.ToString(),
         };
-        if (blueprint.Manifest is { } manifest)
+        if (blueprint.Manifest is { Lab: { } model } manifest)
         {
             facts["cni.upstream_version"] = manifest.Upstream.Version;
-            facts["lab.attachment"] = manifest.Lab.Attachment.ToString().ToLowerInvariant();
-            facts["lab.encapsulation"] = manifest.Lab.Encapsulation.Type == EncapsulationType.Vxlan
-                ? string.Create(CultureInfo.InvariantCulture, $"vxlan:{manifest.Lab.Encapsulation.Port}")
+            facts["lab.attachment"] = model.Attachment.ToString().ToLowerInvariant();
+            facts["lab.encapsulation"] = model.Encapsulation.Type == EncapsulationType.Vxlan
+                ? string.Create(CultureInfo.InvariantCulture, $"vxlan:{model.Encapsulation.Port}")
                 : "none";
         }
 

@@ -35,6 +35,8 @@ public sealed class LabProvider(CniCatalog catalog, LabProviderOptions? options 
 
     public string Name => "lab";
 
+    internal static string NoLabModel(string cni) => $"{cni} has no lab datapath model yet; run it with provider: kubernetes";
+
     public string RunPrefix => _options.RunPrefix;
 
     async Task<ICluster> IClusterProvider.CreateAsync(ClusterRequest request, IProgress<string>? progress, CancellationToken cancellationToken) =>
@@ -46,6 +48,11 @@ public sealed class LabProvider(CniCatalog catalog, LabProviderOptions? options 
         if (request.Cni != Underlay.Name && !catalog.TryGet(request.Cni, out manifest))
         {
             throw new ArgumentException($"unknown CNI '{request.Cni}'; the catalog has: {string.Join(", ", catalog.Names)} (or '{Underlay.Name}')", nameof(request));
+        }
+
+        if (manifest is { Lab: null })
+        {
+            throw new ArgumentException(NoLabModel(manifest.Name), nameof(request));
         }
 
         var blueprint = LabBlueprint.Create(manifest, request.Shape, _options.RunPrefix);

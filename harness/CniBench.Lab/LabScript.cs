@@ -75,7 +75,7 @@ public sealed record LabScript(IReadOnlyList<IReadOnlyList<LabBatch>> Phases)
             lines.Add($"link add {Uplink} netns {node.Namespace} mtu {underlayMtu} type veth peer name {SwitchPort(node)} netns {b.SwitchNamespace} mtu {underlayMtu}");
         }
 
-        var routed = b.Manifest?.Lab.Attachment == LabAttachment.Routed;
+        var routed = b.Manifest?.Lab?.Attachment == LabAttachment.Routed;
         var podMtu = I(b.PodMtu);
         foreach (var pod in b.Pods)
         {
@@ -87,7 +87,7 @@ public sealed record LabScript(IReadOnlyList<IReadOnlyList<LabBatch>> Phases)
         foreach (var node in b.Nodes)
         {
             var settings = new List<string> { "net.ipv4.ip_forward=1" };
-            if (b.Manifest?.Lab.Gateway == LabGateway.LinkLocal)
+            if (b.Manifest?.Lab?.Gateway == LabGateway.LinkLocal)
             {
                 foreach (var pod in b.Pods.Where(p => p.Node == node.Index))
                 {
@@ -183,7 +183,7 @@ public sealed record LabScript(IReadOnlyList<IReadOnlyList<LabBatch>> Phases)
 
     internal static LabBatch Pod(LabBlueprint b, LabPodPlan pod)
     {
-        var lab = b.Manifest!.Lab;
+        var lab = b.Manifest?.Lab ?? throw new InvalidOperationException($"{b.Cni}: pods need a CNI with a lab datapath model");
         var lines = new List<string> { "link set lo up" };
         if (lab.Gateway == LabGateway.LinkLocal)
         {
@@ -205,7 +205,7 @@ public sealed record LabScript(IReadOnlyList<IReadOnlyList<LabBatch>> Phases)
     /// <summary>The FDB entries mapping each peer's VTEP MAC to its underlay address; `bridge`, not `ip`, writes them.</summary>
     internal static LabBatch? Fdb(LabBlueprint b, LabNodePlan node)
     {
-        var vx = b.Manifest?.Lab.Encapsulation;
+        var vx = b.Manifest?.Lab?.Encapsulation;
         if (vx?.Type != EncapsulationType.Vxlan || b.Nodes.Count < 2)
         {
             return null;

@@ -90,7 +90,7 @@ public sealed class RunBadInputTests : IDisposable
         var result = await RunAsync(file);
 
         AssertBadInput(result);
-        Assert.Contains($"{file}:4:17: unknown CNI 'nosuch': there is no manifests/cni/nosuch.yaml; known CNIs: calico, flannel", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains($"{file}:4:17: unknown CNI 'nosuch': there is no manifests/cni/nosuch.yaml; known CNIs: calico, canal, cilium, flannel, kube-router, weavenet", OutputText.Flat(result.Output), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -101,7 +101,18 @@ public sealed class RunBadInputTests : IDisposable
         var result = await RunAsync(file, "--cni", "flannel,nosuch");
 
         AssertBadInput(result);
-        Assert.Contains("--cni: unknown CNI 'nosuch'; known CNIs: calico, flannel", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains("--cni: unknown CNI 'nosuch'; known CNIs: calico, canal, cilium, flannel, kube-router, weavenet", OutputText.Flat(result.Output), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_LabScenarioWithCniThatHasNoLabModel_ExitsBadInputBeforeCreatingAnything()
+    {
+        var file = _temp.WriteFile("ok.yaml", Scenarios.Tcp("ok", ["flannel"], 1, 1));
+
+        var result = await RunAsync(file, "--cni", "cilium");
+
+        AssertBadInput(result);
+        Assert.Contains("CNI 'cilium' has no lab datapath model yet", OutputText.Flat(result.Output), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -201,7 +212,7 @@ public sealed class RunBadInputTests : IDisposable
         var result = await CliInvocation.InvokeAsync("lab", "up", "--cni", "nosuch", "--manifests", TestPaths.ManifestsDirectory);
 
         Assert.True(result.ExitCode == ExitCodes.BadInput, result.ToString());
-        Assert.Contains("unknown CNI 'nosuch'; known: calico, flannel, underlay", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains("unknown CNI 'nosuch'; known: calico, canal, cilium, flannel, kube-router, weavenet, underlay", OutputText.Flat(result.Output), StringComparison.Ordinal);
         Assert.Empty(HostLabs.StateFilesOwnedBy(Environment.ProcessId));
     }
 
@@ -229,7 +240,7 @@ public sealed class RunBadInputTests : IDisposable
 
         Assert.True(result.ExitCode == ExitCodes.BadInput, result.ToString());
         Assert.Contains("unknown CNI 'nosuch'", OutputText.Flat(result.Output), StringComparison.Ordinal);
-        Assert.Contains("calico, flannel", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains("calico, canal, cilium, flannel, kube-router, weavenet", OutputText.Flat(result.Output), StringComparison.Ordinal);
     }
 
     private static void RequireRoot(string why)

@@ -31,7 +31,7 @@ public sealed class CniCatalogTests : IDisposable
 
         Assert.Contains("flannel", catalog.Names);
         Assert.Contains("calico", catalog.Names);
-        var flannel = catalog["flannel"].Lab;
+        var flannel = catalog["flannel"].Lab!;
         Assert.Equal(LabAttachment.Bridge, flannel.Attachment);
         Assert.Equal("cni0", flannel.Bridge);
         Assert.Equal(EncapsulationType.Vxlan, flannel.Encapsulation.Type);
@@ -40,6 +40,7 @@ public sealed class CniCatalogTests : IDisposable
         Assert.Equal("flannel.1", flannel.Encapsulation.Device);
         Assert.Equal(1450, flannel.PodMtu(1500));
         var calico = catalog["calico"];
+        Assert.NotNull(calico.Lab);
         Assert.Equal(LabAttachment.Routed, calico.Lab.Attachment);
         Assert.Equal(LabGateway.LinkLocal, calico.Lab.Gateway);
         Assert.Equal(EncapsulationType.None, calico.Lab.Encapsulation.Type);
@@ -57,6 +58,7 @@ public sealed class CniCatalogTests : IDisposable
         Assert.Equal("v1.0.0", manifest.Upstream.Version);
         Assert.Equal(new Uri("https://example.org/demo"), manifest.Upstream.Project);
         Assert.Equal(["docs: a fact"], manifest.Sources);
+        Assert.NotNull(manifest.Lab);
         Assert.Equal(7, manifest.Lab.Encapsulation.Vni);
         Assert.Equal(8950, manifest.Lab.PodMtu(9000));
         Assert.Empty(manifest.ReservedSections);
@@ -108,13 +110,59 @@ public sealed class CniCatalogTests : IDisposable
     }
 
     [Fact]
-    public void Parse_ReservedKubernetesSection_IsAcceptedButUnknownSectionIsNot()
+    public void Parse_KubernetesSection_IsParsedAndUnknownSectionIsNot()
     {
-        var reserved = CniCatalog.Parse(Valid + "\nkubernetes:\n  install: later\n", "/x/demo.yaml");
-        var unknown = Assert.Throws<CatalogException>(() => CniCatalog.Parse(Valid + "\nkubernetez: {}\n", "/x/demo.yaml"));
+        const string kubernetes = """
 
-        Assert.Equal(["kubernetes"], reserved.ReservedSections);
+            kubernetes:
+              manifests:
+                - url: https://example.org/v1.0.0/demo.yaml
+                  sha256: 0000000000000000000000000000000000000000000000000000000000000000
+              podCidr: { default: 10.244.0.0/16, mustMatchClusterCidr: true, setting: net-conf.json }
+              readiness:
+                - { kind: DaemonSet, namespace: kube-system, name: demo }
+            """;
+        var parsed = CniCatalog.Parse(Valid + kubernetes, "/x/demo.yaml");
+        var unknown = Assert.Throws<CatalogException>(() => CniCatalog.Parse(Valid + "\nkubernetez: {}\n", "/x/demo.yaml"));
+        var invalid = Assert.Throws<CatalogException>(() => CniCatalog.Parse(Valid + "\nkubernetes:\n  install: later\n", "/x/demo.yaml"));
+
+        Assert.Empty(parsed.ReservedSections);
+        Assert.Equal("demo", Assert.Single(parsed.Kubernetes!.DaemonSets).Name);
         Assert.Contains("unknown key 'kubernetez'", Assert.Single(unknown.Errors).Message, StringComparison.Ordinal);
+        Assert.Contains(invalid.Errors, e => e.Message.Contains("unknown key 'install'", StringComparison.Ordinal));
+        Assert.Contains(invalid.Errors, e => e.Message.Contains("missing required key 'readiness'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_WithoutLabSection_HasNullLab()
+    {
+        var start = Valid.IndexOf("lab:", StringComparison.Ordinal);
+        var end = Valid.IndexOf("policy:", StringComparison.Ordinal);
+
+        var manifest = CniCatalog.Parse(Valid[..start] + Valid[end..], "/x/demo.yaml");
+
+        Assert.Null(manifest.Lab);
+    }
+
+    [Fact]
+    public void Load_RepositoryManifests_HaveKubernetesInstallForAllSix()
+    {
+        var catalog = CniCatalog.Load(TestSupport.ManifestsDirectory);
+
+        Assert.Equal(["calico", "canal", "cilium", "flannel", "kube-router", "weavenet"], catalog.Names);
+        Assert.All(catalog.Manifests, m => Assert.NotNull(m.Kubernetes));
+        Assert.Equal(["calico", "flannel"], catalog.Manifests.Where(m => m.Lab is not null).Select(m => m.Name));
+    }
+
+    [Fact]
+    public async Task CreateAsync_CniWithoutLabModel_ThrowsClearArgumentException()
+    {
+        var provider = new LabProvider(TestSupport.Catalog);
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() =>
+            provider.CreateAsync(new CniBench.Core.Clusters.ClusterRequest("cilium", new CniBench.Core.Clusters.ClusterShape(2, 1, 1500)), null, TestContext.Current.CancellationToken));
+
+        Assert.Contains("cilium has no lab datapath model yet; run it with provider: kubernetes", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

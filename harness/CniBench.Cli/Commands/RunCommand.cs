@@ -19,11 +19,15 @@ internal static class RunCommand
         var repetitions = new Option<int?>("--repetitions", "-r") { Description = "Repetitions of every test (overrides the scenario)" };
         var duration = new Option<string?>("--duration", "-d") { Description = "Measured seconds per tool run, e.g. 10 or 10s (overrides the scenario; warm-up is extra)" };
         var manifests = new Option<string?>("--manifests") { Description = "Folder of CNI manifests (default: manifests/cni of this checkout)" };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "provider kubernetes: kubeconfig file (overrides the scenario; default KUBECONFIG, then ~/.kube/config)" };
+        var context = new Option<string?>("--context") { Description = "provider kubernetes: run the scenario's single CNI on this context instead of the scenario's" };
+        var allowInstall = new Option<bool>("--allow-install") { Description = "provider kubernetes: install the CNI even on a cluster the scenario does not mark disposable" };
+        var allowUnverified = new Option<bool>("--allow-unverified") { Description = "provider kubernetes: apply a catalog manifest that has no sha256 to verify (e.g. weavenet)" };
 
         var command = new Command("run", "Run a scenario: bring up one cluster per CNI, measure, and write results/<run-id>/ (CSV, raw tool output, summary, charts).\n" +
             "Exit codes: 0 done, 2 bad input, 3 some measurements failed (reasons in measurements.csv), 4 host not ready (see 'cnibench doctor'), 130 interrupted.")
         {
-            scenario, cni, output, quick, repetitions, duration, manifests,
+            scenario, cni, output, quick, repetitions, duration, manifests, kubeconfig, context, allowInstall, allowUnverified,
         };
         repetitions.Validators.Add(r =>
         {
@@ -57,6 +61,10 @@ internal static class RunCommand
                     Quick = parse.GetValue(quick),
                 },
                 CommandLine = [.. Environment.GetCommandLineArgs()],
+                Kubeconfig = parse.GetValue(kubeconfig),
+                Context = parse.GetValue(context),
+                AllowInstall = parse.GetValue(allowInstall),
+                AllowUnverified = parse.GetValue(allowUnverified),
             };
             return await new RunExecutor(CliConsole.Create(parse)).ExecuteAsync(arguments, cancellationToken);
         });
@@ -75,4 +83,12 @@ internal sealed record RunArguments
     public ScenarioOverrides Overrides { get; init; } = new();
 
     public IReadOnlyList<string> CommandLine { get; init; } = [];
+
+    public string? Kubeconfig { get; init; }
+
+    public string? Context { get; init; }
+
+    public bool AllowInstall { get; init; }
+
+    public bool AllowUnverified { get; init; }
 }

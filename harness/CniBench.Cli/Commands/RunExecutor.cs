@@ -6,6 +6,10 @@ using CniBench.Core.Orchestration;
 using CniBench.Core.Planning;
 using CniBench.Core.Processes;
 using CniBench.Core.Scenarios;
+using CniBench.Core.Clusters;
+using CniBench.Kubernetes;
+using CniBench.Kubernetes.Catalog;
+using CniBench.Kubernetes.Workloads;
 using CniBench.Lab;
 using CniBench.NetworkPolicy.Conformance;
 using CniBench.Processes;
@@ -34,13 +38,8 @@ internal sealed class RunExecutor(IAnsiConsole console)
         }
 
         var (catalog, scenario) = loaded;
-        if (scenario.Provider != "lab")
-        {
-            console.MarkupLine($"[red]error:[/] {Markup.Escape(scenario.SourcePath)}: provider '{Markup.Escape(scenario.Provider)}' is not available in this version; use 'provider: lab'");
-            return ExitCodes.BadInput;
-        }
-
-        if (HostProblems() is { Count: > 0 } problems)
+        var onLab = scenario.Provider == "lab";
+        if (onLab && HostProblems() is { Count: > 0 } problems)
         {
             foreach (var problem in problems)
             {
@@ -69,10 +68,12 @@ internal sealed class RunExecutor(IAnsiConsole console)
         using var interruption = new Interruption(text => console.MarkupLine($"[yellow]{Markup.Escape(text)}[/]"));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interruption.Token);
 
-        var janitor = new LabJanitor();
-        foreach (var swept in await janitor.SweepStaleAsync(CancellationToken.None))
+        if (onLab)
         {
-            console.MarkupLine($"[yellow]removed stale lab[/] {Markup.Escape(swept)} (left by a run that is no longer alive)");
+            foreach (var swept in await new LabJanitor().SweepStaleAsync(CancellationToken.None))
+            {
+                console.MarkupLine($"[yellow]removed stale lab[/] {Markup.Escape(swept)} (left by a run that is no longer alive)");
+            }
         }
 
         var startedAt = _time.GetUtcNow();
@@ -94,7 +95,9 @@ internal sealed class RunExecutor(IAnsiConsole console)
         RunOutcome outcome;
         await using (var sink = CsvMeasurementSink.Open(runDirectory))
         {
-            var provider = new LabProvider(catalog, new LabProviderOptions { RunPrefix = LabNames.Root + RunIds.Tag(runId), TimeProvider = _time });
+            IClusterProvider provider = onLab
+                ? new LabProvider(catalog, new LabProviderOptions { RunPrefix = LabNames.Root + RunIds.Tag(runId), TimeProvider = _time })
+                : KubernetesProviderFor(catalog, scenario, runId, arguments);
             var observer = new ConsoleRunObserver(console);
             var tests = new Dictionary<string, IBenchmarkTest>(BenchmarkTests.Create()) { ["netpol"] = new NetpolTest(_time) };
             var orchestrator = new Orchestrator(provider, tests, sink, new CniBench.Workloads.Cpu.ProcStatCpuSampler(_time), _time, observer);
@@ -132,13 +135,41 @@ internal sealed class RunExecutor(IAnsiConsole console)
         return outcome.Failed > 0 ? ExitCodes.MeasurementsFailed : ExitCodes.Ok;
     }
 
+    private KubernetesProvider KubernetesProviderFor(CniCatalog catalog, ScenarioSpec scenario, string runId, RunArguments arguments)
+    {
+        var spec = scenario.Kubernetes!;
+        var installer = new CatalogInstaller(
+            catalog,
+            new ManifestDownloader(new HttpClient(), ManifestDownloader.DefaultCacheDirectory),
+            new HelmTool(LocalProcessRunner.Instance),
+            new CatalogInstallerOptions { AllowUnverified = arguments.AllowUnverified, Kubeconfig = spec.Kubeconfig, ReadyTimeout = spec.ReadyTimeout, TimeProvider = _time });
+        return new KubernetesProvider(new KubernetesProviderOptions
+        {
+            Spec = spec,
+            RunId = runId,
+            AllowInstall = arguments.AllowInstall,
+            TimeProvider = _time,
+            Installer = installer,
+            Workloads = TemplateWorkloadSet.Load(Path.Combine(RepoPaths.Root(), "manifests", "workloads")),
+        });
+    }
+
     private (CniCatalog Catalog, ScenarioSpec Scenario)? Load(RunArguments arguments)
     {
         try
         {
             var catalog = CniCatalog.Load(arguments.ManifestsDirectory);
-            var scenario = new ScenarioLoader(catalog.Names).LoadFile(arguments.ScenarioPath);
-            return (catalog, arguments.Overrides.ApplyTo(scenario, catalog.Names));
+            var scenario = arguments.Overrides.ApplyTo(new ScenarioLoader(catalog.Names).LoadFile(arguments.ScenarioPath), catalog.Names);
+            scenario = WithKubernetesOverrides(scenario, arguments);
+            var modelless = scenario.Provider == "lab" ? scenario.Cnis.Where(c => catalog[c].Lab is null).ToList() : [];
+            if (modelless.Count > 0)
+            {
+                // Known CNIs without a lab model can only run on real clusters; say so before anything is created.
+                throw new ScenarioException([.. modelless.Select(c => new ScenarioError(
+                    scenario.SourcePath, 0, 0, $"CNI '{c}' has no lab datapath model yet (manifests/cni/{c}.yaml has no 'lab:' section); run it with provider: kubernetes, or leave it out"))]);
+            }
+
+            return (catalog, scenario);
         }
         catch (ScenarioException ex)
         {
@@ -150,6 +181,35 @@ internal sealed class RunExecutor(IAnsiConsole console)
         }
 
         return null;
+    }
+
+    /// <summary>--kubeconfig replaces the scenario's file; --context points the scenario's only CNI at another cluster.</summary>
+    private static ScenarioSpec WithKubernetesOverrides(ScenarioSpec scenario, RunArguments arguments)
+    {
+        if (arguments.Kubeconfig is null && arguments.Context is null)
+        {
+            return scenario;
+        }
+
+        if (scenario.Provider != "kubernetes")
+        {
+            throw new ScenarioException([new ScenarioError("--kubeconfig/--context", 0, 0, "apply only to provider: kubernetes")]);
+        }
+
+        var spec = scenario.Kubernetes ?? new KubernetesSpec();
+        if (arguments.Context is { } context)
+        {
+            if (scenario.Cnis.Count != 1)
+            {
+                throw new ScenarioException([new ScenarioError("--context", 0, 0, $"names one cluster, but the scenario has {scenario.Cnis.Count} CNIs; choose one with --cni")]);
+            }
+
+            var cni = scenario.Cnis[0];
+            var cluster = spec.Clusters.GetValueOrDefault(cni) ?? new KubernetesClusterSpec();
+            spec = spec with { Clusters = new Dictionary<string, KubernetesClusterSpec> { [cni] = cluster with { Context = context } } };
+        }
+
+        return scenario with { Kubernetes = spec with { Kubeconfig = arguments.Kubeconfig ?? spec.Kubeconfig } };
     }
 
     private void ReportErrors(List<string> errors, string what)

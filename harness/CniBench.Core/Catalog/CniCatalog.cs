@@ -11,7 +11,7 @@ namespace CniBench.Core.Catalog;
 public sealed partial class CniCatalog
 {
     /// <summary>Top-level sections the schema reserves for later issues: accepted, not yet parsed. Any other unknown key is an error.</summary>
-    public static IReadOnlyList<string> ReservedSections { get; } = ["kubernetes"];
+    public static IReadOnlyList<string> ReservedSections { get; } = [];
 
     private static readonly Dictionary<string, LabAttachment> Attachments = new(StringComparer.Ordinal)
     {
@@ -129,12 +129,14 @@ public sealed partial class CniCatalog
         var displayName = root.String("displayName", required: true);
         var upstream = ReadUpstream(root.Map("upstream", required: true));
         var sources = root.StringList("sources", required: false) ?? [];
-        var lab = ReadLab(root.Map("lab", required: true));
+        // The lab models only some CNIs; the others run on real clusters alone until a lab model exists.
+        var lab = ReadLab(root.Map("lab", required: false));
         var policy = ReadPolicy(root.Map("policy", required: true));
+        var kubernetes = KubernetesSectionReader.Read(root.Map("kubernetes", required: false));
         var reserved = ReservedSections.Where(root.Reserved).ToList();
         root.Finish();
 
-        if (errors.Count > before || name is null || displayName is null || upstream is null || lab is null || policy is null)
+        if (errors.Count > before || name is null || displayName is null || upstream is null || policy is null)
         {
             return null;
         }
@@ -147,6 +149,7 @@ public sealed partial class CniCatalog
             Sources = sources,
             Lab = lab,
             Policy = policy,
+            Kubernetes = kubernetes,
             ReservedSections = reserved,
             SourcePath = file,
         };

@@ -13,12 +13,15 @@ public sealed record CniManifest
     /// <summary>Where each fact of the manifest comes from (upstream documents or code paths).</summary>
     public IReadOnlyList<string> Sources { get; init; } = [];
 
-    /// <summary>The Linux datapath the lab builds to stand for this CNI in its default mode.</summary>
-    public required LabDatapathSpec Lab { get; init; }
+    /// <summary>The Linux datapath the lab builds to stand for this CNI in its default mode; null when the lab has no model of it yet.</summary>
+    public LabDatapathSpec? Lab { get; init; }
 
     public required PolicySupport Policy { get; init; }
 
-    /// <summary>Sections the schema reserves for later issues (e.g. <c>kubernetes</c>) that this file has; not parsed yet.</summary>
+    /// <summary>How to install the real CNI on a Kubernetes cluster; null when the catalog has no install facts for it.</summary>
+    public KubernetesInstallSpec? Kubernetes { get; init; }
+
+    /// <summary>Sections the schema reserves for later issues that this file has; not parsed yet (none are reserved today).</summary>
     public IReadOnlyList<string> ReservedSections { get; init; } = [];
 
     /// <summary>The file it was read from, for messages.</summary>

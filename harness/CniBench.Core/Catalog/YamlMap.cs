@@ -156,6 +156,71 @@ internal sealed class YamlMap
         return items;
     }
 
+    /// <summary>A list of mappings, each read strictly by the caller; null when absent or not a list.</summary>
+    public IReadOnlyList<YamlMap>? MapList(string key, bool required)
+    {
+        var value = Get(key, required);
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value is not YamlSequenceNode sequence)
+        {
+            Error(value, $"{Describe(Child(key))}: expected a list of mappings, found {Kind(value)}");
+            return null;
+        }
+
+        var items = new List<YamlMap>();
+        var index = 0;
+        foreach (var item in sequence)
+        {
+            var map = From(item, _file, $"{Child(key)}[{index.ToString(CultureInfo.InvariantCulture)}]", _errors);
+            if (map is not null)
+            {
+                items.Add(map);
+            }
+
+            index++;
+        }
+
+        return items;
+    }
+
+    /// <summary>A flat mapping of scalar values kept as their text (Helm <c>--set</c> values); keys stay in file order.</summary>
+    public IReadOnlyDictionary<string, string>? ScalarMap(string key, bool required)
+    {
+        var value = Get(key, required);
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value is not YamlMappingNode mapping)
+        {
+            Error(value, $"{Describe(Child(key))}: expected a mapping of key: value, found {Kind(value)}");
+            return null;
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in mapping.Children)
+        {
+            if (k is YamlScalarNode { Value: { Length: > 0 } name } && v is YamlScalarNode { Value: { } text })
+            {
+                result[name] = text;
+            }
+            else
+            {
+                Error(v, $"{Describe(Child(key))}: expected scalar key: value pairs, found {Kind(v)}");
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The node of a key already read, for errors about its value.</summary>
+    public YamlNode NodeOf(string key) => _node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : _node;
+
     public YamlMap? Map(string key, bool required)
     {
         var value = Get(key, required);

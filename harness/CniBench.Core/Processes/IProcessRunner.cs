@@ -49,8 +49,9 @@ public sealed class ProcessTimeoutException(ProcessSpec spec, TimeSpan timeout)
 }
 
 /// <summary>A program that is not installed: the message names the package that provides it.</summary>
-public sealed class ToolMissingException(string program, string package)
-    : Exception($"'{program}' is not installed: install the Debian package '{package}' (apt-get install {package}) or run ./run.sh, which installs it")
+/// <remarks><paramref name="howToInstall"/> replaces the Debian advice for tools Debian does not ship (e.g. helm).</remarks>
+public sealed class ToolMissingException(string program, string package, string? howToInstall = null)
+    : Exception($"'{program}' is not installed: " + (howToInstall ?? $"install the Debian package '{package}' (apt-get install {package}) or run ./run.sh, which installs it"))
 {
     public string Program { get; } = program;
 

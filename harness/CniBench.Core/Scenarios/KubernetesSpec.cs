@@ -37,7 +37,16 @@ public sealed record KubernetesImagesSpec
 
     public string Agnhost { get; init; } = DefaultAgnhost;
 
-    public const string DefaultIperf3 = "docker.io/networkstatic/iperf3:latest";
+    /// <summary>
+    /// nicolaka/netshoot release v0.16 (tag of 2026-07-01): Alpine 3.24.1 with Alpine's iperf3 package, plus a
+    /// shell and sleep so the harness can exec clients into a pod kept alive. Its release workflow pushes each
+    /// v* git tag as an immutable image tag (nicolaka/netshoot .github/workflows/release-buildx.yml).
+    /// </summary>
+    public const string DefaultIperf3 = "docker.io/nicolaka/netshoot:v0.16";
 
-    public const string DefaultAgnhost = "registry.k8s.io/e2e-test-images/agnhost:2.53";
+    /// <summary>
+    /// The agnhost tag upstream's e2e suite pins in test/utils/image/manifest.go (kubernetes/kubernetes#141537,
+    /// release-1.36); porter serves UDP since 2.60 (kubernetes/kubernetes#135911, kubernetes/k8s.io#8938).
+    /// </summary>
+    public const string DefaultAgnhost = "registry.k8s.io/e2e-test-images/agnhost:2.66.1";
 }

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using CniBench.Core.Catalog;
+using CniBench.Core.Planning;
+using CniBench.Core.Scenarios;
+using CniBench.Kubernetes.Workloads;
+
+namespace CniBench.Cli.Commands;
+
+/// <summary>
+/// <c>cnibench render &lt;scenario&gt; --cni X</c>: every workload object a Kubernetes run of the scenario would
+/// apply for that CNI, as multi-document YAML on stdout. Contacts no cluster; node names are placeholders.
+/// </summary>
+internal static class RenderCommand
+{
+    public static Command Create()
+    {
+        var scenario = new Argument<string>("scenario") { Description = "Scenario YAML file, e.g. scenarios/kubernetes.yaml" };
+        var cni = new Option<string>("--cni") { Description = "The CNI whose workloads to render; one of the scenario's cnis", Required = true };
+        var manifests = new Option<string?>("--manifests") { Description = "Folder of CNI manifests (default: manifests/cni of this checkout)" };
+        var workloads = new Option<string?>("--workloads") { Description = "Folder of workload templates (default: manifests/workloads of this checkout)" };
+        var runId = new Option<string?>("--run-id") { Description = "Run id to render with (default: a new one, as a run would make)" };
+        var command = new Command("render", "Print every object a Kubernetes run would apply for one CNI, as YAML, without contacting a cluster")
+        {
+            scenario, cni, manifests, workloads, runId,
+        };
+        command.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var manifestsDirectory = RepoPaths.ManifestsCni(parse.GetValue(manifests));
+            var workloadsDirectory = parse.GetValue(workloads) ?? Path.Combine(RepoPaths.Root(), "manifests", "workloads");
+            var cniName = parse.GetValue(cni)!;
+            ScenarioSpec spec;
+            try
+            {
+                var catalog = CniCatalog.Load(manifestsDirectory);
+                spec = new ScenarioLoader(catalog.Names).LoadFile(parse.GetValue(scenario)!);
+            }
+            catch (ScenarioException ex)
+            {
+                return Report(error, "the scenario", ex.Errors.Select(e => e.ToString()));
+            }
+            catch (CatalogException ex)
+            {
+                return Report(error, "the CNI catalog", ex.Errors.Select(e => e.ToString()));
+            }
+
+            if (!spec.Cnis.Contains(cniName, StringComparer.Ordinal))
+            {
+                return Report(error, "--cni", [$"'{cniName}' is not one of the scenario's cnis: {string.Join(", ", spec.Cnis)}"]);
+            }
+
+            var id = parse.GetValue(runId) ?? RunIds.Create(TimeProvider.System);
+            try
+            {
+                var rendered = WorkloadRender.Render(TemplateWorkloadSet.Load(workloadsDirectory), spec, cniName, id);
+                output.Write(rendered.ToYaml());
+                return ExitCodes.Ok;
+            }
+            catch (WorkloadTemplateException ex)
+            {
+                return Report(error, "the workload templates or --run-id", ex.Errors);
+            }
+        });
+        return command;
+    }
+
+    private static int Report(TextWriter error, string what, IEnumerable<string> problems)
+    {
+        var list = problems.ToList();
+        error.WriteLine($"error: {what} has {list.Count} problem{(list.Count == 1 ? "" : "s")}; nothing was rendered:");
+        foreach (var problem in list)
+        {
+            error.WriteLine("  " + problem);
+        }
+
+        return ExitCodes.BadInput;
+    }
+}

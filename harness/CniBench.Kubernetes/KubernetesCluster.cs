@@ -1,0 +1,70 @@
+using CniBench.Core.Clusters;
+using k8s;
+
+namespace CniBench.Kubernetes;
+
+/// <summary>A run's workloads on a real cluster. Disposing deletes the run's namespaces and waits until they are gone.</summary>
+public sealed class KubernetesCluster : ICluster
+{
+    private readonly KubeConnection _connection;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _goneTimeout;
+    private int _disposed;
+
+    internal KubernetesCluster(
+        string cni, KubeConnection connection, string runId, string ns, IReadOnlyList<ClusterNode> nodes,
+        IReadOnlyDictionary<string, string> facts, TimeProvider time, TimeSpan goneTimeout)
+    {
+        Cni = cni;
+        _connection = connection;
+        RunId = runId;
+        Namespace = ns;
+        Nodes = nodes;
+        Facts = facts;
+        _time = time;
+        _goneTimeout = goneTimeout;
+    }
+
+    public string Cni { get; }
+
+    public string RunId { get; }
+
+    /// <summary>The run namespace, e.g. <c>cnibench-3fa2</c>.</summary>
+    public string Namespace { get; }
+
+    public string Context => _connection.Context;
+
+    public IKubernetes Client => _connection.Client;
+
+    public string Description => $"kubernetes: context {Context}, namespace {Namespace}, {Nodes.Count} nodes";
+
+    public IReadOnlyList<ClusterNode> Nodes { get; }
+
+    public IReadOnlyDictionary<string, string> Facts { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            // Runs on success, failure and Ctrl-C alike, so it never takes the caller's (maybe cancelled) token.
+            await RunTeardown.DeleteRunAsync(_connection, RunId, _goneTimeout, _time);
+        }
+        finally
+        {
+            _connection.Dispose();
+        }
+    }
+
+    public override string ToString() => Description;
+}
+
+internal static class RunTeardown
+{
+    public static Task DeleteRunAsync(KubeConnection connection, string runId, TimeSpan goneTimeout, TimeProvider time) =>
+        KubeCleaner.DeleteNamespacesAsync(connection.Client, connection.Context, $"{KubeLabels.Run}={KubeLabels.LabelValue(runId)}", goneTimeout, time, CancellationToken.None);
+}

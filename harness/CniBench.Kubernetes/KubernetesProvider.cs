@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Net;
+using CniBench.Core.Clusters;
+using CniBench.Core.Measurements;
+using CniBench.Core.Processes;
+using CniBench.Core.Scenarios;
+using k8s;
+using k8s.Models;
+
+namespace CniBench.Kubernetes;
+
+public sealed record KubernetesProviderOptions
+{
+    public required KubernetesSpec Spec { get; init; }
+
+    public required string RunId { get; init; }
+
+    /// <summary><c>--allow-install</c>: install even on a cluster the scenario does not mark disposable.</summary>
+    public bool AllowInstall { get; init; }
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Installs or checks the CNI; null skips that step (the cluster is taken as it is).</summary>
+    public ICniInstaller? Installer { get; init; }
+
+    public required IWorkloadSet Workloads { get; init; }
+
+    /// <summary>Ready nodes needed: cross-node needs 2, same-node only 1 (with 2 pods on it).</summary>
+    public int RequiredNodes { get; init; } = 2;
+
+    /// <summary>How long disposal waits for the run's namespaces to disappear.</summary>
+    public TimeSpan NamespaceGoneTimeout { get; init; } = KubeCleaner.DefaultGoneTimeout;
+
+    /// <summary>Used when a pod's MTU cannot be read (no <c>cat</c> in the image).</summary>
+    public int FallbackMtu { get; init; } = 1500;
+}
+
+/// <summary>
+/// Real clusters, one per CNI (a kubeconfig context each): checks or installs the CNI, deploys the run's workloads
+/// in a run-labelled namespace, waits on a watch until they are Ready, and hands out pods reached through exec.
+/// </summary>
+public sealed class KubernetesProvider(KubernetesProviderOptions options) : IClusterProvider
+{
+    private static readonly TimeSpan MtuProbeTimeout = TimeSpan.FromSeconds(20);
+
+    public string Name => "kubernetes";
+
+    async Task<ICluster> IClusterProvider.CreateAsync(ClusterRequest request, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        await CreateAsync(request, progress, cancellationToken);
+
+    public async Task<KubernetesCluster> CreateAsync(ClusterRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var clusterSpec = ClusterFor(request.Cni);
+        if (clusterSpec.Context is null)
+        {
+            throw new NotSupportedException($"the cluster for '{request.Cni}' has no context; provisioner commands are not run by this provider yet: run '{clusterSpec.Provision}' yourself and name its context");
+        }
+
+        var connection = KubeContexts.Connect(options.Spec.Kubeconfig, clusterSpec.Context);
+        var context = connection.Context;
+        var client = connection.Client;
+        var ns = KubeLabels.RunNamespace(options.RunId);
+        var created = false;
+        try
+        {
+            if (request.Cni != Underlay.Name && options.Installer is { } installer)
+            {
+                progress?.Report($"{context}: making sure {request.Cni} runs");
+                var permitted = clusterSpec with { Disposable = clusterSpec.Disposable || options.AllowInstall };
+                await installer.EnsureInstalledAsync(client, request.Cni, permitted, cancellationToken);
+            }
+
+            var nodes = await ReadyNodesAsync(client, context, request.Shape, cancellationToken);
+            progress?.Report($"{context}: creating namespace {ns} on {nodes.Count} nodes");
+            created = true;
+            await CreateNamespaceAsync(client, context, ns, cancellationToken);
+
+            var workload = new WorkloadContext(options.RunId, ns, [.. nodes.Select(n => n.Metadata.Name)], options.Spec.Images);
+            var objects = options.Workloads.Objects(workload);
+            foreach (var item in objects)
+            {
+                await ServerSideApply.ApplyAsync(client, context, item, ns, cancellationToken);
+            }
+
+            foreach (var podNamespace in ServerSideApply.Namespaces(objects, ns))
+            {
+                var expected = objects.OfType<V1Pod>().Count(p => (p.Metadata.NamespaceProperty ?? ns) == podNamespace);
+                progress?.Report($"{context}: waiting for {expected} pods in {podNamespace} to be Ready");
+                await PodReadiness.WaitAsync(client, context, podNamespace, expected, options.Spec.ReadyTimeout, options.TimeProvider, cancellationToken);
+            }
+
+            var hosts = await HostsAsync(connection, ns, nodes, cancellationToken);
+            var facts = await ClusterFacts.CollectAsync(client, context, connection.Server, request.Cni, nodes, cancellationToken);
+            progress?.Report($"{context}: ready");
+            return new KubernetesCluster(request.Cni, connection, options.RunId, ns, hosts, facts, options.TimeProvider, options.NamespaceGoneTimeout);
+        }
+        catch (Exception)
+        {
+            // Nothing is left behind: the run's namespaces go even when the caller's token is cancelled.
+            if (created)
+            {
+                await DeleteQuietlyAsync(connection);
+            }
+
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private KubernetesClusterSpec ClusterFor(string cni)
+    {
+        if (options.Spec.Clusters.TryGetValue(cni, out var spec))
+        {
+            return spec;
+        }
+
+        // The underlay baseline needs no CNI of its own: any of the scenario's clusters carries hostNetwork pods.
+        if (cni == Underlay.Name && options.Spec.Clusters.Count > 0)
+        {
+            return options.Spec.Clusters.OrderBy(c => c.Key, StringComparer.Ordinal).First().Value;
+        }
+
+        throw new KubeOperationException($"the scenario's kubernetes.clusters has no entry for '{cni}'; it has: {string.Join(", ", options.Spec.Clusters.Keys.Order(StringComparer.Ordinal))}");
+    }
+
+    private async Task<IReadOnlyList<V1Node>> ReadyNodesAsync(IKubernetes client, string context, ClusterShape shape, CancellationToken cancellationToken)
+    {
+        var list = await KubeErrors.GuardAsync(() => client.CoreV1.ListNodeAsync(cancellationToken: cancellationToken), context, "listing nodes");
+        var usable = list.Items.Where(IsUsable).OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).ToList();
+        if (usable.Count < options.RequiredNodes)
+        {
+            throw new KubeOperationException(
+                $"cluster '{context}' has {usable.Count} Ready schedulable nodes of {list.Items.Count}, but the tests need {options.RequiredNodes} " +
+                "(same-node needs 1 node with 2 pods, cross-node needs 2 nodes)");
+        }
+
+        return [.. usable.Take(Math.Max(options.RequiredNodes, Math.Min(shape.Nodes, usable.Count)))];
+    }
+
+    private static bool IsUsable(V1Node node) =>
+        node.Spec?.Unschedulable != true
+        && node.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true
+        && !(node.Spec?.Taints ?? []).Any(t => t.Effect is "NoSchedule" or "NoExecute");
+
+    private async Task CreateNamespaceAsync(IKubernetes client, string context, string ns, CancellationToken cancellationToken)
+    {
+        var body = new V1Namespace
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = ns,
+                Labels = new Dictionary<string, string> { [KubeLabels.Run] = KubeLabels.LabelValue(options.RunId) },
+            },
+        };
+        await KubeErrors.GuardAsync(() => client.CoreV1.CreateNamespaceAsync(body, cancellationToken: cancellationToken), context, $"creating namespace {ns}");
+    }
+
+    private async Task<IReadOnlyList<ClusterNode>> HostsAsync(KubeConnection connection, string ns, IReadOnlyList<V1Node> nodes, CancellationToken cancellationToken)
+    {
+        var pods = await KubeErrors.GuardAsync(
+            () => connection.Client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: KubeLabels.Role, cancellationToken: cancellationToken),
+            connection.Context,
+            $"listing workload pods in namespace {ns}");
+        var result = new List<ClusterNode>();
+        foreach (var node in nodes)
+        {
+            var nodeName = node.Metadata.Name;
+            var onNode = pods.Items.Where(p => p.Spec?.NodeName == nodeName).OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList();
+            var workloads = new List<IWorkloadHost>();
+            foreach (var pod in onNode.Where(p => Role(p) == KubeLabels.Iperf3Role))
+            {
+                workloads.Add(await HostAsync(connection, ns, pod, nodeName, cancellationToken));
+            }
+
+            var hostPod = onNode.FirstOrDefault(p => Role(p) == KubeLabels.HostNetworkRole);
+            IWorkloadHost hostNetwork = hostPod is null
+                ? new MissingHostNetwork(nodeName, nodeName)
+                : await HostAsync(connection, ns, hostPod, nodeName, cancellationToken);
+            result.Add(new ClusterNode(nodeName, hostNetwork, workloads));
+        }
+
+        return result;
+    }
+
+    private async Task<PodWorkloadHost> HostAsync(KubeConnection connection, string ns, V1Pod pod, string nodeName, CancellationToken cancellationToken)
+    {
+        var name = pod.Metadata.Name;
+        var runner = new PodExecRunner(connection.Client, connection.Context, ns, name);
+        var address = IPAddress.TryParse(pod.Status?.PodIP, out var ip) ? ip : IPAddress.None;
+        return new PodWorkloadHost(name, nodeName, address, await MtuAsync(runner, cancellationToken), runner);
+    }
+
+    private async Task<int> MtuAsync(PodExecRunner runner, CancellationToken cancellationToken)
+    {
+        ProcessResult result;
+        try
+        {
+            result = await runner.RunAsync(new ProcessSpec("cat", ["/sys/class/net/eth0/mtu"]) { Timeout = MtuProbeTimeout }, cancellationToken);
+        }
+        catch (KubeOperationException)
+        {
+            // An image without cat: the MTU is a recorded detail, not a reason to fail the run.
+            return options.FallbackMtu;
+        }
+
+        return result.Succeeded && int.TryParse(result.StandardOutput.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var mtu) ? mtu : options.FallbackMtu;
+    }
+
+    private static string? Role(V1Pod pod) => pod.Metadata.Labels is { } labels && labels.TryGetValue(KubeLabels.Role, out var role) ? role : null;
+
+    private async Task DeleteQuietlyAsync(KubeConnection connection)
+    {
+        try
+        {
+            await RunTeardown.DeleteRunAsync(connection, options.RunId, options.NamespaceGoneTimeout, options.TimeProvider);
+        }
+        catch (Exception ex) when (ex is KubeOperationException or TimeoutException or OperationCanceledException)
+        {
+            // The original failure matters more; 'cnibench clean' removes what is left.
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using CniBench.Core.Processes;
+
+namespace CniBench.Kubernetes;
+
+/// <summary>A background program in a pod: the exec stays open until it exits or is stopped.</summary>
+internal sealed class PodRunningProcess : IRunningProcess
+{
+    private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(5);
+
+    private readonly PodExecRunner _runner;
+    private readonly CancellationTokenSource _close = new();
+    private readonly StringBuilder _stdout = new();
+    private readonly Lock _gate = new();
+    private readonly List<(Func<string, bool> Predicate, TaskCompletionSource Signal)> _waiters = [];
+    private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
+    private string? _pid;
+    private int _stopped;
+
+    public PodRunningProcess(PodExecRunner runner, ProcessSpec spec)
+    {
+        _runner = runner;
+        Spec = spec;
+        Completion = RunAsync();
+    }
+
+    public ProcessSpec Spec { get; }
+
+    public Task<ProcessResult> Completion { get; }
+
+    public async Task WaitForOutputAsync(Func<string, bool> predicate, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_stdout.ToString().Split('\n').Any(predicate))
+            {
+                return;
+            }
+
+            _waiters.Add((predicate, signal));
+        }
+
+        var finished = await Task.WhenAny(signal.Task, Completion, Task.Delay(timeout, cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
+        if (finished == signal.Task)
+        {
+            return;
+        }
+
+        if (finished == Completion)
+        {
+            var result = await Completion;
+            throw new InvalidOperationException($"'{Spec}' in pod {_runner.Pod} exited with code {result.ExitCode} before it was ready: {result.StandardError.Trim()}");
+        }
+
+        throw new ProcessTimeoutException(Spec, timeout);
+    }
+
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            await Settle();
+            return;
+        }
+
+        if (!Completion.IsCompleted && Volatile.Read(ref _pid) is { } pid)
+        {
+            try
+            {
+                await _runner.RunAsync(new ProcessSpec("kill", [pid]) { Timeout = KillTimeout }, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is KubeOperationException or ProcessTimeoutException)
+            {
+                // Closing the stream below is all that is left; the pod's deletion ends the program at the latest.
+            }
+
+            // Let the program's own end arrive with its exit status before the stream is closed.
+            await Task.WhenAny(Completion, Task.Delay(KillGrace));
+        }
+
+        await _close.CancelAsync();
+        await Settle();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _close.Dispose();
+    }
+
+    private async Task Settle()
+    {
+        try
+        {
+            await Completion;
+        }
+        catch (Exception)
+        {
+            // The program's fate after a deliberate stop is not interesting.
+        }
+    }
+
+    private async Task<ProcessResult> RunAsync()
+    {
+        await Task.Yield();
+        try
+        {
+            var (exit, _, stderr) = await _runner.ExecAsync(PodExecRunner.StartArgv(Spec), OnStdout, _close.Token);
+            return Snapshot(exit, stderr);
+        }
+        catch (OperationCanceledException)
+        {
+            return Snapshot(-1, string.Empty);
+        }
+    }
+
+    private ProcessResult Snapshot(int exitCode, string stderr)
+    {
+        lock (_gate)
+        {
+            return new ProcessResult(exitCode, _stdout.ToString(), stderr, _stopwatch.Elapsed);
+        }
+    }
+
+    private void OnStdout(string line)
+    {
+        if (_pid is null && line.StartsWith(PodExecRunner.PidMarker, StringComparison.Ordinal))
+        {
+            var pid = line[PodExecRunner.PidMarker.Length..].Trim();
+            if (int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                Volatile.Write(ref _pid, pid);
+                return;
+            }
+        }
+
+        lock (_gate)
+        {
+            _stdout.Append(line).Append('\n');
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Predicate(line))
+                {
+                    _waiters[i].Signal.TrySetResult();
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+}

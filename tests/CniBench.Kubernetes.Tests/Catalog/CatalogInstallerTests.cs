@@ -1,0 +1,230 @@
+using System.Collections.Concurrent;
+using System.Text;
+using CniBench.Core.Catalog;
+using CniBench.Core.Processes;
+using CniBench.Core.Scenarios;
+using CniBench.Kubernetes.Catalog;
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace CniBench.Kubernetes.Tests.Catalog;
+
+/// <summary>
+/// The installer end to end against one loopback Kestrel app that plays both the manifest host and a minimal
+/// API server (DaemonSet list/read, server-side apply PATCH). A DaemonSet turns ready once it has been applied.
+/// </summary>
+public sealed class CatalogInstallerTests : IAsyncLifetime
+{
+    private const string Manifest = """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: demo-system
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata:
+          name: demo
+        ---
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata:
+          name: demo-agent
+          namespace: kube-system
+        spec:
+          template:
+            spec:
+              hostNetwork: true
+        """;
+
+    private readonly string _cache = Path.Combine(Path.GetTempPath(), "cnibench-installer-tests", Guid.NewGuid().ToString("N"));
+    private readonly HttpClient _http = new();
+    private readonly ConcurrentQueue<string> _requests = new();
+    private readonly ConcurrentDictionary<string, bool> _daemonSets = new();
+    private WebApplication? _server;
+
+    private string BaseUrl => _server!.Urls.First();
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _server = builder.Build();
+        _server.Run(HandleAsync);
+        await _server.StartAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        if (Directory.Exists(_cache))
+        {
+            Directory.Delete(_cache, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task EnsureInstalledAsync_DisposableEmptyCluster_AppliesManifestAndWaitsReady()
+    {
+        using var client = Client();
+
+        await Installer(ManifestDownloader.Hash(Encoding.UTF8.GetBytes(Manifest))).EnsureInstalledAsync(client, "demo", Cluster(disposable: true), TestContext.Current.CancellationToken);
+
+        var patches = _requests.Where(r => r.StartsWith("PATCH", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, patches.Count);
+        Assert.StartsWith("PATCH /api/v1/namespaces/demo-system?", patches[0], StringComparison.Ordinal);
+        Assert.StartsWith("PATCH /apis/rbac.authorization.k8s.io/v1/clusterroles/demo?", patches[1], StringComparison.Ordinal);
+        Assert.StartsWith("PATCH /apis/apps/v1/namespaces/kube-system/daemonsets/demo-agent?", patches[2], StringComparison.Ordinal);
+        Assert.All(patches, p => Assert.Contains("fieldManager=cnibench", p, StringComparison.Ordinal));
+        Assert.All(patches, p => Assert.Contains("force=true", p, StringComparison.Ordinal));
+        Assert.All(patches, p => Assert.Contains(" application/apply-patch+yaml", p, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EnsureInstalledAsync_HashMismatch_AppliesNothing()
+    {
+        using var client = Client();
+
+        await Assert.ThrowsAsync<ManifestHashMismatchException>(() =>
+            Installer(new string('a', 64)).EnsureInstalledAsync(client, "demo", Cluster(disposable: true), TestContext.Current.CancellationToken));
+
+        Assert.DoesNotContain(_requests, r => r.StartsWith("PATCH", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EnsureInstalledAsync_OtherCniRunning_RefusesWithoutDownloading()
+    {
+        _daemonSets["kube-system/other-agent"] = true;
+        using var client = Client();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Installer(new string('a', 64)).EnsureInstalledAsync(client, "demo", Cluster(disposable: true), TestContext.Current.CancellationToken));
+
+        Assert.Contains("expects demo but the cluster runs other", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_requests, r => r.Contains("/manifests/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EnsureInstalledAsync_NotDisposable_Refuses()
+    {
+        using var client = Client();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Installer(new string('a', 64)).EnsureInstalledAsync(client, "demo", Cluster(disposable: false), TestContext.Current.CancellationToken));
+
+        Assert.Contains("not marked disposable", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_requests, r => r.StartsWith("PATCH", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EnsureInstalledAsync_ExpectedCniNeverReady_TimesOutNamingDaemonSet()
+    {
+        _daemonSets["kube-system/demo-agent"] = false;
+        using var client = Client();
+        var installer = Installer(new string('a', 64), readyTimeout: TimeSpan.FromMilliseconds(300));
+
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() =>
+            installer.EnsureInstalledAsync(client, "demo", Cluster(disposable: false), TestContext.Current.CancellationToken));
+
+        Assert.Contains("DaemonSet/kube-system/demo-agent: 0/2 pods ready", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("kind-demo", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static KubernetesClusterSpec Cluster(bool disposable) => new() { Context = "kind-demo", Disposable = disposable };
+
+    private k8s.Kubernetes Client() => new(new KubernetesClientConfiguration { Host = BaseUrl });
+
+    private CatalogInstaller Installer(string sha, TimeSpan? readyTimeout = null)
+    {
+        var demo = CniCatalog.Parse(
+            $$"""
+            name: demo
+            displayName: Demo
+            upstream: { version: v1.0.0, project: https://example.org/demo }
+            policy: { ingress: false, egress: false }
+            kubernetes:
+              manifests:
+                - url: {{BaseUrl}}/manifests/v1.0.0/demo.yaml
+                  sha256: {{sha}}
+              podCidr: { mustMatchClusterCidr: true, setting: x }
+              readiness:
+                - { kind: DaemonSet, namespace: kube-system, name: demo-agent }
+            """,
+            "/x/demo.yaml");
+        var other = CniCatalog.Parse(
+            """
+            name: other
+            displayName: Other
+            upstream: { version: v1.0.0, project: https://example.org/other }
+            policy: { ingress: false, egress: false }
+            kubernetes:
+              helm: { repo: "https://charts.example.org/", chart: other, version: 1.0.0, release: other, namespace: kube-system }
+              podCidr: { mustMatchClusterCidr: false, setting: x }
+              readiness:
+                - { kind: DaemonSet, namespace: kube-system, name: other-agent }
+            """,
+            "/x/other.yaml");
+        var helm = new HelmTool(new ScriptedRunner(new ProcessResult(1, "", "helm must not run", TimeSpan.Zero)), _ => true);
+        return new CatalogInstaller(
+            new CniCatalog([demo, other]),
+            new ManifestDownloader(_http, _cache),
+            helm,
+            new CatalogInstallerOptions { ReadyTimeout = readyTimeout ?? TimeSpan.FromSeconds(10), PollInterval = TimeSpan.FromMilliseconds(50) });
+    }
+
+    private async Task HandleAsync(HttpContext http)
+    {
+        var request = http.Request;
+        var path = request.Path.Value ?? "/";
+        _requests.Enqueue($"{request.Method} {path}{request.QueryString} {request.ContentType}");
+        var parts = path.Trim('/').Split('/');
+        switch (request.Method, parts)
+        {
+            case ("GET", ["manifests", "v1.0.0", "demo.yaml"]):
+                await http.Response.WriteAsync(Manifest);
+                return;
+            case ("GET", ["apis", "apps", "v1", "namespaces", var ns, "daemonsets"]):
+                var items = _daemonSets.Keys.Where(k => k.StartsWith(ns + "/", StringComparison.Ordinal)).Select(k => DaemonSet(k));
+                await WriteJsonAsync(http, $$"""{"apiVersion":"apps/v1","kind":"DaemonSetList","metadata":{},"items":[{{string.Join(",", items)}}]}""");
+                return;
+            case ("GET", ["apis", "apps", "v1", "namespaces", var ns, "daemonsets", var name]) when _daemonSets.ContainsKey($"{ns}/{name}"):
+                await WriteJsonAsync(http, DaemonSet($"{ns}/{name}"));
+                return;
+            case ("PATCH", ["apis", "apps", "v1", "namespaces", var ns, "daemonsets", var name]):
+                _daemonSets[$"{ns}/{name}"] = true;
+                await WriteJsonAsync(http, DaemonSet($"{ns}/{name}"));
+                return;
+            case ("PATCH", _):
+                using (var reader = new StreamReader(request.Body))
+                {
+                    await WriteJsonAsync(http, await reader.ReadToEndAsync());
+                }
+
+                return;
+            default:
+                http.Response.StatusCode = 404;
+                await WriteJsonAsync(http, """{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404}""");
+                return;
+        }
+    }
+
+    private string DaemonSet(string key)
+    {
+        var ready = _daemonSets[key] ? 2 : 0;
+        var (ns, name) = (key.Split('/')[0], key.Split('/')[1]);
+        return $$$"""{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}","generation":1},"status":{"desiredNumberScheduled":2,"numberReady":{{{ready}}},"currentNumberScheduled":2,"numberMisscheduled":0,"observedGeneration":1}}""";
+    }
+
+    private static async Task WriteJsonAsync(HttpContext http, string json)
+    {
+        http.Response.ContentType = "application/json";
+        await http.Response.WriteAsync(json);
+    }
+}

@@ -1,0 +1,41 @@
+using CniBench.Core.Catalog;
+using CniBench.Core.Processes;
+
+namespace CniBench.Kubernetes.Tests.Catalog;
+
+internal static class CatalogTestSupport
+{
+    private static readonly Lazy<CniCatalog> LazyCatalog = new(() => CniCatalog.Load(ManifestsDirectory));
+
+    public static CniCatalog Catalog => LazyCatalog.Value;
+
+    public static string ManifestsDirectory
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "CniBench.sln")))
+                {
+                    return Path.Combine(dir.FullName, "manifests", "cni");
+                }
+            }
+
+            throw new InvalidOperationException($"no CniBench.sln above {AppContext.BaseDirectory}");
+        }
+    }
+}
+
+/// <summary>Records every spec and answers with a scripted result.</summary>
+internal sealed class ScriptedRunner(ProcessResult result) : IProcessRunner
+{
+    public List<ProcessSpec> Runs { get; } = [];
+
+    public Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        Runs.Add(spec);
+        return Task.FromResult(result);
+    }
+
+    public IRunningProcess Start(ProcessSpec spec) => throw new NotSupportedException("helm is never started in the background");
+}

@@ -1,0 +1,536 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+using k8s;
+using k8s.Models;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace CniBench.Kubernetes.Tests.Fakes;
+
+/// <summary>What an exec of one argv prints and returns. <see cref="Hold"/> keeps it running until killed or closed.</summary>
+internal sealed record ExecReply(string Stdout = "", string Stderr = "", int ExitCode = 0, bool Hold = false);
+
+/// <summary>
+/// A loopback Kubernetes API server with just the calls CniBench makes: namespaces, nodes, pods (server-side apply,
+/// list, watch, Ready after a delay), events, version, and the exec websocket (v4 channel protocol).
+/// </summary>
+internal sealed class FakeKubeApiServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, V1Namespace> _namespaces = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, V1Pod> _pods = new(StringComparer.Ordinal);
+    private readonly List<Channel<(string Type, V1Pod Pod)>> _watchers = [];
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _held = new(StringComparer.Ordinal);
+    private int _nextPid = 100;
+
+    private FakeKubeApiServer(WebApplication app) => _app = app;
+
+    public List<V1Node> Nodes { get; } = [];
+
+    public List<Corev1Event> Events { get; } = [];
+
+    /// <summary>Pods turn Ready this long after they are applied; null: never.</summary>
+    public TimeSpan? ReadyAfter { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan NamespaceDeletionDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Answers an argv; the default prints nothing and exits 0.</summary>
+    public Func<IReadOnlyList<string>, ExecReply> Exec { get; set; } = _ => new ExecReply();
+
+    /// <summary>Returns an HTTP status to fail a request with (method, path), or null to serve it.</summary>
+    public Func<string, string, HttpStatusCode?> Fault { get; set; } = (_, _) => null;
+
+    public ConcurrentQueue<string> Requests { get; } = new();
+
+    public ConcurrentQueue<IReadOnlyList<string>> Execs { get; } = new();
+
+    public int Port { get; private set; }
+
+    public static async Task<FakeKubeApiServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+
+        // Open watches and held execs must not hold a test's disposal for the default 30 s.
+        builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(1));
+        var app = builder.Build();
+        var server = new FakeKubeApiServer(app);
+        app.UseWebSockets();
+        app.Run(server.HandleAsync);
+        await app.StartAsync();
+        server.Port = new Uri(app.Urls.First()).Port;
+        return server;
+    }
+
+    public void AddNode(string name, bool ready = true, string kernel = "6.18.0-fake", string os = "Debian GNU/Linux 12 (bookworm)") =>
+        Nodes.Add(new V1Node
+        {
+            Metadata = new V1ObjectMeta { Name = name },
+            Status = new V1NodeStatus
+            {
+                Conditions = [new V1NodeCondition { Type = "Ready", Status = ready ? "True" : "False" }],
+                NodeInfo = new V1NodeSystemInfo { KernelVersion = kernel, OsImage = os, ContainerRuntimeVersion = "containerd://2.0.0", KubeletVersion = "v1.31.0", Architecture = "amd64", BootID = "b", MachineID = "m", OperatingSystem = "linux", SystemUUID = "s", KubeProxyVersion = "v1.31.0" },
+            },
+        });
+
+    public void AddNamespace(string name, IDictionary<string, string>? labels = null)
+    {
+        lock (_gate)
+        {
+            _namespaces[name] = new V1Namespace { Metadata = new V1ObjectMeta { Name = name, Labels = labels } };
+        }
+    }
+
+    /// <summary>A pod outside the run (e.g. a CNI agent in kube-system).</summary>
+    public void AddPod(V1Pod pod)
+    {
+        lock (_gate)
+        {
+            _pods[$"{pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}"] = pod;
+        }
+    }
+
+    public IReadOnlyList<string> NamespaceNames()
+    {
+        lock (_gate)
+        {
+            return [.. _namespaces.Keys.Order(StringComparer.Ordinal)];
+        }
+    }
+
+    public IReadOnlyList<V1Pod> PodsIn(string ns)
+    {
+        lock (_gate)
+        {
+            return [.. _pods.Values.Where(p => p.Metadata.NamespaceProperty == ns)];
+        }
+    }
+
+    public string WriteKubeconfig(string directory, string context = "fake", int? port = null)
+    {
+        var path = Path.Combine(directory, "kubeconfig");
+        var server = $"http://127.0.0.1:{port ?? Port}";
+        File.WriteAllText(path, $"""
+            apiVersion: v1
+            kind: Config
+            current-context: {context}
+            clusters:
+            - name: {context}-cluster
+              cluster:
+                server: {server}
+            users:
+            - name: {context}-user
+              user:
+                token: fake-token
+            contexts:
+            - name: {context}
+              context:
+                cluster: {context}-cluster
+                user: {context}-user
+            """);
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var held in _held.Values)
+        {
+            held.TrySetResult();
+        }
+
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>Exceptions the fake itself threw: a test that sees a 500 it did not ask for can tell why.</summary>
+    public ConcurrentQueue<Exception> Crashes { get; } = new();
+
+    private async Task HandleAsync(HttpContext http)
+    {
+        try
+        {
+            await ServeAsync(http);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Crashes.Enqueue(ex);
+            throw;
+        }
+    }
+
+    private async Task ServeAsync(HttpContext http)
+    {
+        var request = http.Request;
+        var path = request.Path.Value ?? "/";
+        Requests.Enqueue($"{request.Method} {path}{request.QueryString}");
+        if (Fault(request.Method, path) is { } status)
+        {
+            await WriteStatusAsync(http, status, $"fake failure {(int)status} for {path}");
+            return;
+        }
+
+        var parts = path.Trim('/').Split('/');
+        switch (request.Method, parts)
+        {
+            case ("GET", ["version"]):
+                await WriteJsonAsync(http, new VersionInfo { GitVersion = "v1.31.0-fake", Major = "1", Minor = "31", Platform = "linux/amd64", GoVersion = "go1.23", Compiler = "gc", GitCommit = "0", GitTreeState = "clean", BuildDate = "2026-01-01T00:00:00Z" });
+                break;
+            case ("GET", ["api", "v1", "nodes"]):
+                await WriteJsonAsync(http, new V1NodeList { Items = Nodes });
+                break;
+            case ("GET", ["api", "v1", "pods"]):
+                lock (_gate)
+                {
+                    http.Items["list"] = new V1PodList { Items = [.. _pods.Values] };
+                }
+
+                await WriteJsonAsync(http, http.Items["list"]!);
+                break;
+            case ("GET", ["api", "v1", "namespaces"]):
+                await WriteJsonAsync(http, new V1NamespaceList { Items = [.. Snapshot(_namespaces.Values).Where(n => Matches(n.Metadata, request.Query["labelSelector"]))] });
+                break;
+            case ("POST", ["api", "v1", "namespaces"]):
+                await CreateNamespaceAsync(http);
+                break;
+            case ("PATCH", ["api", "v1", "namespaces", var name]):
+                await ApplyAsync<V1Namespace>(http, ns => { AddNamespace(name, ns.Metadata.Labels); return ns; });
+                break;
+            case ("DELETE", ["api", "v1", "namespaces", var name]):
+                await DeleteNamespaceAsync(http, name);
+                break;
+            case ("GET", ["api", "v1", "namespaces", var ns, "pods"]) when request.Query["watch"] == "true" || request.Query["watch"] == "1":
+                await WatchPodsAsync(http, ns);
+                break;
+            case ("GET", ["api", "v1", "namespaces", var ns, "pods"]):
+                await WriteJsonAsync(http, new V1PodList { Items = [.. PodsIn(ns).Where(p => Matches(p.Metadata, request.Query["labelSelector"]))] });
+                break;
+            case ("PATCH", ["api", "v1", "namespaces", var ns, "pods", _]):
+                await ApplyAsync<V1Pod>(http, pod => AcceptPod(ns, pod));
+                break;
+            case ("GET", ["api", "v1", "namespaces", _, "events"]):
+                await WriteJsonAsync(http, new Corev1EventList { Items = Events });
+                break;
+            case ("GET", ["api", "v1", "namespaces", var ns, "pods", var pod, "exec"]) when http.WebSockets.IsWebSocketRequest:
+                await ExecAsync(http, ns, pod);
+                break;
+            case ("PATCH", [.., _]):
+                await ApplyAsync<object>(http, o => o);
+                break;
+            default:
+                await WriteStatusAsync(http, HttpStatusCode.NotFound, $"the fake does not serve {request.Method} {path}");
+                break;
+        }
+    }
+
+    private async Task CreateNamespaceAsync(HttpContext http)
+    {
+        var body = KubernetesJson.Deserialize<V1Namespace>(await ReadBodyAsync(http));
+        lock (_gate)
+        {
+            if (_namespaces.ContainsKey(body.Metadata.Name))
+            {
+                http.Items["conflict"] = true;
+            }
+            else
+            {
+                _namespaces[body.Metadata.Name] = body;
+            }
+        }
+
+        if (http.Items.ContainsKey("conflict"))
+        {
+            await WriteStatusAsync(http, HttpStatusCode.Conflict, $"namespaces \"{body.Metadata.Name}\" already exists");
+            return;
+        }
+
+        http.Response.StatusCode = 201;
+        await WriteJsonAsync(http, body);
+    }
+
+    private async Task DeleteNamespaceAsync(HttpContext http, string name)
+    {
+        V1Namespace? found;
+        lock (_gate)
+        {
+            _namespaces.TryGetValue(name, out found);
+        }
+
+        if (found is null)
+        {
+            await WriteStatusAsync(http, HttpStatusCode.NotFound, $"namespaces \"{name}\" not found");
+            return;
+        }
+
+        // Like the real thing, a namespace terminates for a while before it disappears with its pods.
+        _ = Task.Delay(NamespaceDeletionDelay).ContinueWith(
+            _ =>
+            {
+                lock (_gate)
+                {
+                    _namespaces.Remove(name);
+                    foreach (var key in _pods.Keys.Where(k => k.StartsWith(name + "/", StringComparison.Ordinal)).ToList())
+                    {
+                        _pods.Remove(key);
+                    }
+                }
+            },
+            TaskScheduler.Default);
+        found.Status = new V1NamespaceStatus { Phase = "Terminating" };
+        await WriteJsonAsync(http, found);
+    }
+
+    private static async Task ApplyAsync<T>(HttpContext http, Func<T, object> accept)
+    {
+        var request = http.Request;
+        if (request.ContentType?.StartsWith("application/apply-patch+yaml", StringComparison.Ordinal) != true
+            || request.Query["fieldManager"] != KubeLabels.FieldManager || request.Query["force"] != "true")
+        {
+            await WriteStatusAsync(http, HttpStatusCode.BadRequest, $"expected a forced server-side apply by {KubeLabels.FieldManager}, got {request.ContentType} {request.QueryString}");
+            return;
+        }
+
+        var body = KubernetesJson.Deserialize<T>(await ReadBodyAsync(http));
+        await WriteJsonAsync(http, accept(body));
+    }
+
+    private V1Pod AcceptPod(string ns, V1Pod pod)
+    {
+        pod.Metadata.NamespaceProperty = ns;
+        pod.Status = new V1PodStatus { Phase = "Pending" };
+        lock (_gate)
+        {
+            _pods[$"{ns}/{pod.Metadata.Name}"] = pod;
+        }
+
+        Publish("ADDED", pod);
+        if (ReadyAfter is { } delay)
+        {
+            _ = Task.Delay(delay).ContinueWith(_ => TurnReady(ns, pod.Metadata.Name), TaskScheduler.Default);
+        }
+
+        return pod;
+    }
+
+    private void TurnReady(string ns, string name)
+    {
+        V1Pod? pod;
+        lock (_gate)
+        {
+            if (!_pods.TryGetValue($"{ns}/{name}", out pod))
+            {
+                return;
+            }
+
+            var index = _pods.Count;
+            pod.Status = new V1PodStatus
+            {
+                Phase = "Running",
+                PodIP = $"198.19.0.{index + 10}",
+                HostIP = "198.18.0.1",
+                Conditions = [new V1PodCondition { Type = "Ready", Status = "True" }],
+            };
+        }
+
+        Publish("MODIFIED", pod);
+    }
+
+    private void Publish(string type, V1Pod pod)
+    {
+        lock (_gate)
+        {
+            foreach (var watcher in _watchers)
+            {
+                watcher.Writer.TryWrite((type, pod));
+            }
+        }
+    }
+
+    private async Task WatchPodsAsync(HttpContext http, string ns)
+    {
+        var channel = Channel.CreateUnbounded<(string Type, V1Pod Pod)>();
+        lock (_gate)
+        {
+            foreach (var pod in _pods.Values.Where(p => p.Metadata.NamespaceProperty == ns))
+            {
+                channel.Writer.TryWrite(("ADDED", pod));
+            }
+
+            _watchers.Add(channel);
+        }
+
+        try
+        {
+            http.Response.ContentType = "application/json";
+            await http.Response.StartAsync(http.RequestAborted);
+            await foreach (var (type, pod) in channel.Reader.ReadAllAsync(http.RequestAborted))
+            {
+                if (pod.Metadata.NamespaceProperty != ns)
+                {
+                    continue;
+                }
+
+                var line = $"{{\"type\":\"{type}\",\"object\":{KubernetesJson.Serialize(pod)}}}\n";
+                await http.Response.WriteAsync(line, http.RequestAborted);
+                await http.Response.Body.FlushAsync(http.RequestAborted);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client stopped watching.
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _watchers.Remove(channel);
+            }
+        }
+    }
+
+    private async Task ExecAsync(HttpContext http, string ns, string pod)
+    {
+        var argv = (IReadOnlyList<string>)[.. http.Request.Query["command"].Select(c => c ?? string.Empty)];
+        Execs.Enqueue(argv);
+        var offered = http.WebSockets.WebSocketRequestedProtocols;
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(offered.FirstOrDefault(p => p.StartsWith("v4.", StringComparison.Ordinal)) ?? offered.FirstOrDefault());
+        var token = http.RequestAborted;
+        var inner = UnwrapStart(argv, out var started);
+        ExecReply reply = PodsIn(ns).Any(p => p.Metadata.Name == pod)
+            ? Exec(inner)
+            : new ExecReply(Stderr: $"pod {pod} not found", ExitCode: 1);
+        if (inner is ["kill", var killPid] && _held.TryRemove(killPid, out var victim))
+        {
+            victim.TrySetResult();
+        }
+
+        if (started)
+        {
+            var pid = Interlocked.Increment(ref _nextPid).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await SendAsync(socket, 1, $"{PodExecRunner.PidMarker}{pid}\n", token);
+            if (reply.Hold)
+            {
+                var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _held[pid] = killed;
+                await SendAsync(socket, 1, reply.Stdout, token);
+                var closed = socket.ReceiveAsync(new byte[64], token);
+                await Task.WhenAny(killed.Task, closed);
+                if (!killed.Task.IsCompleted)
+                {
+                    return;
+                }
+
+                await SendAsync(socket, 3, StatusJson(143), token);
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, token);
+                return;
+            }
+        }
+
+        await SendAsync(socket, 1, reply.Stdout, token);
+        await SendAsync(socket, 2, reply.Stderr, token);
+        if (reply.Hold)
+        {
+            // A program that never ends: only the client closing the stream (its timeout) ends the exec.
+            try
+            {
+                await socket.ReceiveAsync(new byte[64], token);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+                // The client went away, as a timed-out caller does.
+            }
+
+            return;
+        }
+
+        await SendAsync(socket, 3, StatusJson(reply.ExitCode), token);
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, token);
+    }
+
+    /// <summary>Takes the provider's start wrapper (sh -c 'echo pid; exec "$@"' name argv...) off, so scripts see the real argv.</summary>
+    private static IReadOnlyList<string> UnwrapStart(IReadOnlyList<string> argv, out bool started)
+    {
+        started = argv is ["sh", "-c", var script, "cnibench-start", ..] && script.Contains(PodExecRunner.PidMarker, StringComparison.Ordinal);
+        return started ? [.. argv.Skip(4)] : argv;
+    }
+
+    private static string StatusJson(int exitCode) =>
+        exitCode == 0
+            ? """{"metadata":{},"status":"Success"}"""
+            : "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero exit code\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\"" + exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"}]}}";
+
+    private static async Task SendAsync(WebSocket socket, byte channel, string text, CancellationToken token)
+    {
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        var payload = Encoding.UTF8.GetBytes(text);
+        var frame = new byte[payload.Length + 1];
+        frame[0] = channel;
+        payload.CopyTo(frame, 1);
+        await socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, token);
+    }
+
+    private List<T> Snapshot<T>(IEnumerable<T> items)
+    {
+        lock (_gate)
+        {
+            return [.. items];
+        }
+    }
+
+    /// <summary>Supports the selectors the provider sends: <c>key</c> and <c>key=value</c>.</summary>
+    private static bool Matches(V1ObjectMeta meta, string? selector)
+    {
+        if (string.IsNullOrEmpty(selector))
+        {
+            return true;
+        }
+
+        var labels = meta.Labels ?? new Dictionary<string, string>();
+        return selector.Split(',').All(term => term.Split('=', 2) switch
+        {
+            [var key] => labels.ContainsKey(key),
+            [var key, var value] => labels.TryGetValue(key, out var actual) && actual == value,
+            _ => false,
+        });
+    }
+
+    private static async Task<string> ReadBodyAsync(HttpContext http)
+    {
+        using var reader = new StreamReader(http.Request.Body);
+        return await reader.ReadToEndAsync(http.RequestAborted);
+    }
+
+    private static async Task WriteJsonAsync(HttpContext http, object body)
+    {
+        http.Response.ContentType = "application/json";
+        await http.Response.WriteAsync(KubernetesJson.Serialize(body), http.RequestAborted);
+    }
+
+    private static async Task WriteStatusAsync(HttpContext http, HttpStatusCode code, string message)
+    {
+        http.Response.StatusCode = (int)code;
+        http.Response.ContentType = "application/json";
+
+        // KubernetesJson cannot write V1Status, so the Status object is written as plain JSON.
+        var status = new Dictionary<string, object>
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["status"] = "Failure",
+            ["message"] = message,
+            ["reason"] = code.ToString(),
+            ["code"] = (int)code,
+        };
+        await http.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(status), http.RequestAborted);
+    }
+}
