@@ -149,6 +149,12 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
+    /// <summary>
+    /// Extra API routes a test class serves beyond the built-in ones (metrics, network policies, ...): each gets
+    /// the request and the path split on '/', and returns true when it wrote the response.
+    /// </summary>
+    public ConcurrentBag<Func<HttpContext, string[], Task<bool>>> ExtraRoutes { get; } = [];
+
     /// <summary>Exceptions the fake itself threw: a test that sees a 500 it did not ask for can tell why.</summary>
     public ConcurrentQueue<Exception> Crashes { get; } = new();
 
@@ -177,6 +183,14 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         }
 
         var parts = path.Trim('/').Split('/');
+        foreach (var route in ExtraRoutes)
+        {
+            if (await route(http, parts))
+            {
+                return;
+            }
+        }
+
         switch (request.Method, parts)
         {
             case ("GET", ["version"]):
@@ -504,19 +518,19 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         });
     }
 
-    private static async Task<string> ReadBodyAsync(HttpContext http)
+    public static async Task<string> ReadBodyAsync(HttpContext http)
     {
         using var reader = new StreamReader(http.Request.Body);
         return await reader.ReadToEndAsync(http.RequestAborted);
     }
 
-    private static async Task WriteJsonAsync(HttpContext http, object body)
+    public static async Task WriteJsonAsync(HttpContext http, object body)
     {
         http.Response.ContentType = "application/json";
         await http.Response.WriteAsync(KubernetesJson.Serialize(body), http.RequestAborted);
     }
 
-    private static async Task WriteStatusAsync(HttpContext http, HttpStatusCode code, string message)
+    public static async Task WriteStatusAsync(HttpContext http, HttpStatusCode code, string message)
     {
         http.Response.StatusCode = (int)code;
         http.Response.ContentType = "application/json";
