@@ -100,7 +100,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
                 : KubernetesProviderFor(catalog, scenario, runId, arguments);
             var observer = new ConsoleRunObserver(console);
             var tests = new Dictionary<string, IBenchmarkTest>(BenchmarkTests.Create()) { ["netpol"] = new NetpolTest(_time) };
-            var orchestrator = new Orchestrator(provider, tests, sink, new CniBench.Workloads.Cpu.ProcStatCpuSampler(_time), _time, observer);
+            var orchestrator = new Orchestrator(provider, tests, sink, onLab ? new CniBench.Workloads.Cpu.ProcStatCpuSampler(_time) : null, _time, observer);
             outcome = await RunWithProgressAsync(orchestrator, observer, plan, linked.Token);
         }
 

@@ -15,7 +15,7 @@ public sealed class Orchestrator(
     IClusterProvider provider,
     IReadOnlyDictionary<string, IBenchmarkTest> tests,
     IMeasurementSink sink,
-    ICpuSampler cpu,
+    ICpuSampler? cpu,
     TimeProvider time,
     IRunObserver observer)
 {
@@ -130,7 +130,8 @@ public sealed class Orchestrator(
 
         var (client, server) = pair;
         var rawPath = RawPath(planned.Key);
-        var before = cpu.Read();
+        // Host CPU means something only where the datapath runs on this host (the lab).
+        var before = cpu?.Read();
         TestOutcome outcome;
         try
         {
@@ -141,14 +142,15 @@ public sealed class Orchestrator(
             outcome = TestOutcome.Failed(ex.Message);
         }
 
-        var after = cpu.Read();
+        var after = cpu?.Read();
         if (outcome.Status != MeasurementStatus.Ok)
         {
             return [Row(plan, planned, outcome.Status, outcome.Reason ?? "no reason given", test.PrimaryMetric, outcome.RawFile)];
         }
 
         var now = time.GetUtcNow();
-        return [.. outcome.Observations.Concat(after.Since(before)).Select(o => Row(plan, planned, MeasurementStatus.Ok, null, o.Metric, outcome.RawFile) with
+        var cpuObservations = after is not null && before is not null ? after.Since(before) : [];
+        return [.. outcome.Observations.Concat(cpuObservations).Select(o => Row(plan, planned, MeasurementStatus.Ok, null, o.Metric, outcome.RawFile) with
         {
             Value = o.Value,
             Unit = o.Unit,
