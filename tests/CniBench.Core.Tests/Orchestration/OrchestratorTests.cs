@@ -108,4 +108,21 @@ public sealed class OrchestratorTests
         Assert.Equal(3, outcome.Unsupported);
         Assert.All(sink.Writes.SelectMany(w => w), r => Assert.Equal(MeasurementStatus.Unsupported, r.Status));
     }
+
+    [Fact]
+    public async Task RunAsync_NoCpuSampler_WritesOnlyTheTestsObservations()
+    {
+        var sink = new MemorySink();
+        var orchestrator = new Orchestrator(
+            new FakeProvider(),
+            new Dictionary<string, IBenchmarkTest> { ["tcp"] = new ScriptedTest("tcp", (_, _, _) => Value(1)) },
+            sink,
+            null,
+            TimeProvider.System,
+            NullRunObserver.Instance);
+
+        await orchestrator.RunAsync(Plan(), CancellationToken.None);
+
+        Assert.All(sink.Writes.SelectMany(w => w), r => Assert.Equal(Metrics.ThroughputBps, r.Metric));
+    }
 }
