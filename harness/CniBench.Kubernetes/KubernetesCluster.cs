@@ -1,10 +1,14 @@
 using CniBench.Core.Clusters;
+using CniBench.Kubernetes.Metrics;
+using CniBench.Kubernetes.Netpol;
+using CniBench.NetworkPolicy.Conformance;
+using CniBench.NetworkPolicy.Model;
 using k8s;
 
 namespace CniBench.Kubernetes;
 
 /// <summary>A run's workloads on a real cluster. Disposing deletes the run's namespaces and waits until they are gone.</summary>
-public sealed class KubernetesCluster : ICluster
+public sealed class KubernetesCluster : ICluster, INetpolCluster, IClusterTelemetry
 {
     private readonly KubeConnection _connection;
     private readonly TimeProvider _time;
@@ -41,6 +45,14 @@ public sealed class KubernetesCluster : ICluster
     public IReadOnlyList<ClusterNode> Nodes { get; }
 
     public IReadOnlyDictionary<string, string> Facts { get; }
+
+    /// <summary>Finds the agnhost pods of the default model (deployed with the run's workloads); custom models are refused.</summary>
+    public Task<NetpolDeployment> DeployAsync(ClusterModel model, CancellationToken cancellationToken) =>
+        KubernetesNetpolDeployer.DeployAsync(Client, Context, RunId, Namespace, model, _time, cancellationToken);
+
+    /// <summary>Node CPU and memory from the metrics API around each measurement (unsupported without metrics-server).</summary>
+    public Task<ITelemetryWindow> BeginAsync(IReadOnlyCollection<string> nodeNames, CancellationToken cancellationToken) =>
+        new NodeMetricsSampler(Client, Context).BeginAsync(nodeNames, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Net;
+using CniBench.Core.Catalog;
 using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
 using CniBench.Core.Processes;
 using CniBench.Core.Scenarios;
+using CniBench.Kubernetes.Provisioning;
+using CniBench.Processes;
 using k8s;
 using k8s.Models;
 
@@ -33,6 +36,17 @@ public sealed record KubernetesProviderOptions
 
     /// <summary>Used when a pod's MTU cannot be read (no <c>cat</c> in the image).</summary>
     public int FallbackMtu { get; init; } = 1500;
+
+    /// <summary>Runs the clusters' <c>provision</c> and <c>destroy</c> commands.</summary>
+    public IProcessRunner ProvisionRunner { get; init; } = LocalProcessRunner.Instance;
+
+    /// <summary>Where <c>{podCidr}</c> comes from (<c>kubernetes.podCidr.default</c>); null fails any command that uses it.</summary>
+    public CniCatalog? Catalog { get; init; }
+
+    /// <summary>Creating a cluster (e.g. kind pulling its node image) can take long on a slow link.</summary>
+    public TimeSpan ProvisionTimeout { get; init; } = TimeSpan.FromMinutes(20);
+
+    public TimeSpan DestroyTimeout { get; init; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>
@@ -45,18 +59,81 @@ public sealed class KubernetesProvider(KubernetesProviderOptions options) : IClu
 
     public string Name => "kubernetes";
 
-    async Task<ICluster> IClusterProvider.CreateAsync(ClusterRequest request, IProgress<string>? progress, CancellationToken cancellationToken) =>
-        await CreateAsync(request, progress, cancellationToken);
+    async Task<ICluster> IClusterProvider.CreateAsync(ClusterRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ClusterFor(request.Cni).Provision is null
+            ? await CreateAsync(request, progress, cancellationToken)
+            : await CreateProvisionedAsync(request, progress, cancellationToken);
+    }
 
+    /// <summary>Deploys the run on the CNI's existing cluster (its <c>context</c>).</summary>
     public async Task<KubernetesCluster> CreateAsync(ClusterRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var clusterSpec = ClusterFor(request.Cni);
-        if (clusterSpec.Context is null)
+        if (clusterSpec.Provision is not null)
         {
-            throw new NotSupportedException($"the cluster for '{request.Cni}' has no context; provisioner commands are not run by this provider yet: run '{clusterSpec.Provision}' yourself and name its context");
+            throw new InvalidOperationException($"the cluster for '{request.Cni}' is provisioned for the run: create it with {nameof(CreateProvisionedAsync)}, which also destroys it");
         }
 
+        if (clusterSpec.Context is null)
+        {
+            throw new KubeOperationException($"the cluster for '{request.Cni}' has neither a context nor a provision command");
+        }
+
+        return await DeployAsync(request, clusterSpec, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the CNI's <c>provision</c> command, then deploys as <see cref="CreateAsync"/> does on its <c>context</c>
+    /// (or, without one, the kubeconfig's current context, which provisioners such as kind switch to). The
+    /// <c>destroy</c> command runs when the result is disposed, and at once if anything after provisioning fails.
+    /// </summary>
+    public async Task<ProvisionedCluster> CreateProvisionedAsync(ClusterRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var clusterSpec = ClusterFor(request.Cni);
+        if (clusterSpec.Provision is null)
+        {
+            throw new InvalidOperationException($"the cluster for '{request.Cni}' has no provision command");
+        }
+
+        if (!clusterSpec.Disposable)
+        {
+            throw new ProvisioningException(
+                $"the cluster for '{request.Cni}' has a provision command but is not marked 'disposable: true'; a cluster CniBench creates " +
+                "and destroys is disposable by nature: mark it so, or drop 'provision'/'destroy' and name an existing context");
+        }
+
+        var provisioner = new ClusterProvisioner(
+            options.ProvisionRunner, request.Cni, clusterSpec, () => ProvisionerCommand.PodCidrFor(options.Catalog, request.Cni), options.ProvisionTimeout, options.DestroyTimeout);
+        try
+        {
+            // Bad quoting or a missing pod CIDR fails here, before a cluster exists that would need destroying.
+            provisioner.Validate();
+        }
+        catch (Exception ex) when (ex is CommandLineException or InvalidOperationException)
+        {
+            throw new ProvisioningException($"the provision/destroy commands of '{request.Cni}' cannot run: {ex.Message}", ex);
+        }
+
+        try
+        {
+            await provisioner.ProvisionAsync(progress, cancellationToken);
+            var cluster = await DeployAsync(request, clusterSpec, progress, cancellationToken);
+            return new ProvisionedCluster(cluster, provisioner, progress);
+        }
+        catch (Exception)
+        {
+            // Also after a failed or cancelled provision: it may have left half a cluster behind.
+            await provisioner.DestroyAsync(progress);
+            throw;
+        }
+    }
+
+    private async Task<KubernetesCluster> DeployAsync(ClusterRequest request, KubernetesClusterSpec clusterSpec, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
         var connection = KubeContexts.Connect(options.Spec.Kubeconfig, clusterSpec.Context);
         var context = connection.Context;
         var client = connection.Client;
@@ -116,9 +193,15 @@ public sealed class KubernetesProvider(KubernetesProviderOptions options) : IClu
         }
 
         // The underlay baseline needs no CNI of its own: any of the scenario's clusters carries hostNetwork pods.
+        // It comes up before the CNIs, so a cluster provisioned for a CNI does not exist yet and cannot serve.
         if (cni == Underlay.Name && options.Spec.Clusters.Count > 0)
         {
-            return options.Spec.Clusters.OrderBy(c => c.Key, StringComparer.Ordinal).First().Value;
+            var existing = options.Spec.Clusters.Where(c => c.Value.Provision is null).OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+            return existing.Count > 0
+                ? existing[0].Value
+                : throw new KubeOperationException(
+                    "the underlay baseline runs on an existing cluster with a working CNI, but every cluster of the scenario is provisioned " +
+                    "for its CNI during the run; give one CNI an existing 'context' without 'provision', or set 'underlay: false'");
         }
 
         throw new KubeOperationException($"the scenario's kubernetes.clusters has no entry for '{cni}'; it has: {string.Join(", ", options.Spec.Clusters.Keys.Order(StringComparer.Ordinal))}");

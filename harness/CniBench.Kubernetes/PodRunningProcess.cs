@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using CniBench.Core.Processes;
+using CniBench.Processes;
 
 namespace CniBench.Kubernetes;
 
@@ -13,9 +13,7 @@ internal sealed class PodRunningProcess : IRunningProcess
 
     private readonly PodExecRunner _runner;
     private readonly CancellationTokenSource _close = new();
-    private readonly StringBuilder _stdout = new();
-    private readonly Lock _gate = new();
-    private readonly List<(Func<string, bool> Predicate, TaskCompletionSource Signal)> _waiters = [];
+    private readonly OutputLines _stdout = new();
     private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
     private string? _pid;
     private int _stopped;
@@ -31,34 +29,14 @@ internal sealed class PodRunningProcess : IRunningProcess
 
     public Task<ProcessResult> Completion { get; }
 
-    public async Task WaitForOutputAsync(Func<string, bool> predicate, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            if (_stdout.ToString().Split('\n').Any(predicate))
-            {
-                return;
-            }
-
-            _waiters.Add((predicate, signal));
-        }
-
-        var finished = await Task.WhenAny(signal.Task, Completion, Task.Delay(timeout, cancellationToken));
-        cancellationToken.ThrowIfCancellationRequested();
-        if (finished == signal.Task)
-        {
-            return;
-        }
-
-        if (finished == Completion)
-        {
-            var result = await Completion;
-            throw new InvalidOperationException($"'{Spec}' in pod {_runner.Pod} exited with code {result.ExitCode} before it was ready: {result.StandardError.Trim()}");
-        }
-
-        throw new ProcessTimeoutException(Spec, timeout);
-    }
+    public Task WaitForOutputAsync(Func<string, bool> predicate, TimeSpan timeout, CancellationToken cancellationToken) =>
+        _stdout.WaitAsync(
+            predicate,
+            Spec,
+            Completion,
+            result => new InvalidOperationException($"'{Spec}' in pod {_runner.Pod} exited with code {result.ExitCode} before it was ready: {result.StandardError.Trim()}"),
+            timeout,
+            cancellationToken);
 
     public async Task StopAsync()
     {
@@ -119,13 +97,7 @@ internal sealed class PodRunningProcess : IRunningProcess
         }
     }
 
-    private ProcessResult Snapshot(int exitCode, string stderr)
-    {
-        lock (_gate)
-        {
-            return new ProcessResult(exitCode, _stdout.ToString(), stderr, _stopwatch.Elapsed);
-        }
-    }
+    private ProcessResult Snapshot(int exitCode, string stderr) => new(exitCode, _stdout.Text, stderr, _stopwatch.Elapsed);
 
     private void OnStdout(string line)
     {
@@ -139,17 +111,6 @@ internal sealed class PodRunningProcess : IRunningProcess
             }
         }
 
-        lock (_gate)
-        {
-            _stdout.Append(line).Append('\n');
-            for (var i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_waiters[i].Predicate(line))
-                {
-                    _waiters[i].Signal.TrySetResult();
-                    _waiters.RemoveAt(i);
-                }
-            }
-        }
+        _stdout.Add(line);
     }
 }

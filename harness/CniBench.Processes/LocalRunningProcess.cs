@@ -10,10 +10,9 @@ namespace CniBench.Processes;
 internal sealed class LocalRunningProcess : IRunningProcess
 {
     private readonly CancellationTokenSource _kill = new();
-    private readonly StringBuilder _stdout = new();
+    private readonly OutputLines _stdout = new();
     private readonly StringBuilder _stderr = new();
     private readonly Lock _gate = new();
-    private readonly List<(Func<string, bool> Predicate, TaskCompletionSource Signal)> _waiters = [];
     private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
 
     public LocalRunningProcess(ProcessSpec spec, Command command)
@@ -29,36 +28,15 @@ internal sealed class LocalRunningProcess : IRunningProcess
 
     public Task<ProcessResult> Completion { get; }
 
-    public async Task WaitForOutputAsync(Func<string, bool> predicate, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            var seen = _stdout.ToString().Split('\n').Any(line => predicate(line.TrimEnd('\r')));
-            if (seen)
-            {
-                return;
-            }
-
-            _waiters.Add((predicate, signal));
-        }
-
-        var finished = await Task.WhenAny(signal.Task, Completion, Task.Delay(timeout, cancellationToken));
-        cancellationToken.ThrowIfCancellationRequested();
-        if (finished == signal.Task)
-        {
-            return;
-        }
-
-        if (finished == Completion)
-        {
-            var result = await Completion;
-            throw new InvalidOperationException(
-                $"'{Spec}' exited with code {result.ExitCode} before it was ready: {Tail(result.StandardError, result.StandardOutput)}");
-        }
-
-        throw new ProcessTimeoutException(Spec, timeout);
-    }
+    public Task WaitForOutputAsync(Func<string, bool> predicate, TimeSpan timeout, CancellationToken cancellationToken) =>
+        _stdout.WaitAsync(
+            predicate,
+            Spec,
+            Completion,
+            result => new InvalidOperationException(
+                $"'{Spec}' exited with code {result.ExitCode} before it was ready: {Tail(result.StandardError, result.StandardOutput)}"),
+            timeout,
+            cancellationToken);
 
     public async Task StopAsync()
     {
@@ -100,25 +78,11 @@ internal sealed class LocalRunningProcess : IRunningProcess
     {
         lock (_gate)
         {
-            return new ProcessResult(exitCode, _stdout.ToString(), _stderr.ToString(), _stopwatch.Elapsed);
+            return new ProcessResult(exitCode, _stdout.Text, _stderr.ToString(), _stopwatch.Elapsed);
         }
     }
 
-    private void OnStdout(string line)
-    {
-        lock (_gate)
-        {
-            _stdout.Append(line).Append('\n');
-            for (var i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_waiters[i].Predicate(line))
-                {
-                    _waiters[i].Signal.TrySetResult();
-                    _waiters.RemoveAt(i);
-                }
-            }
-        }
-    }
+    private void OnStdout(string line) => _stdout.Add(line);
 
     private void OnStderr(string line)
     {

@@ -45,14 +45,10 @@ internal static class BenchCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var console = CliConsole.Create(parse);
-            if (!RequireRoot(console))
+            var (manifest, refused) = PrepareLab(console, parse.GetValue(cni)!);
+            if (manifest is null)
             {
-                return ExitCodes.Environment;
-            }
-
-            if (FindManifest(console, parse.GetValue(cni)!) is not { } manifest)
-            {
-                return ExitCodes.BadInput;
+                return refused;
             }
 
             var keys = new List<ProbeKey>();
@@ -95,14 +91,10 @@ internal static class BenchCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var console = CliConsole.Create(parse);
-            if (!RequireRoot(console))
+            var (manifest, refused) = PrepareLab(console, parse.GetValue(cni)!);
+            if (manifest is null)
             {
-                return ExitCodes.Environment;
-            }
-
-            if (FindManifest(console, parse.GetValue(cni)!) is not { } manifest)
-            {
-                return ExitCodes.BadInput;
+                return refused;
             }
 
             var count = Math.Clamp(parse.GetValue(iterations), 1, 100);
@@ -200,12 +192,24 @@ internal static class BenchCommand
         return Environment.IsPrivilegedProcess;
     }
 
+    /// <summary>Root and a known CNI with a lab model, or the exit code that says which is missing.</summary>
+    private static (CniManifest? Manifest, int ExitCode) PrepareLab(IAnsiConsole console, string cni) =>
+        !RequireRoot(console) ? (null, ExitCodes.Environment)
+        : FindManifest(console, cni) is { } manifest ? (manifest, ExitCodes.Ok)
+        : (null, ExitCodes.BadInput);
+
     private static CniManifest? FindManifest(IAnsiConsole console, string cni)
     {
         var catalog = CniCatalog.Load(RepoPaths.ManifestsCni());
         if (!catalog.TryGet(cni, out var manifest))
         {
             console.MarkupLine($"[red]error:[/] unknown CNI '{Markup.Escape(cni)}'; known CNIs: {Markup.Escape(string.Join(", ", catalog.Names.Order()))}");
+            return null;
+        }
+
+        if (manifest.Lab is null)
+        {
+            console.MarkupLine($"[red]error:[/] CNI '{Markup.Escape(cni)}' has no lab datapath model yet; lab benchmarks need one");
             return null;
         }
 

@@ -62,6 +62,12 @@ internal static class LabCommand
                 return ExitCodes.BadInput;
             }
 
+            if (name != Underlay.Name && catalog[name].Lab is null)
+            {
+                console.MarkupLine($"[red]error:[/] CNI '{Markup.Escape(name)}' has no lab datapath model yet; it runs with provider: kubernetes only");
+                return ExitCodes.BadInput;
+            }
+
             var provider = new LabProvider(catalog, new LabProviderOptions { Persistent = true });
             var cluster = await provider.CreateAsync(new ClusterRequest(name, shape), null, cancellationToken);
             console.MarkupLine($"[green]lab {Markup.Escape(cluster.Name)}[/] is up: {Markup.Escape(cluster.Description)}");

@@ -146,6 +146,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
         return new KubernetesProvider(new KubernetesProviderOptions
         {
             Spec = spec,
+            Catalog = catalog,
             RunId = runId,
             AllowInstall = arguments.AllowInstall,
             TimeProvider = _time,

@@ -132,6 +132,7 @@ public sealed class Orchestrator(
         var rawPath = RawPath(planned.Key);
         // Host CPU means something only where the datapath runs on this host (the lab).
         var before = cpu?.Read();
+        var window = cluster is IClusterTelemetry telemetry ? await telemetry.BeginAsync([client.NodeName, server.NodeName], cancellationToken) : null;
         TestOutcome outcome;
         try
         {
@@ -143,19 +144,24 @@ public sealed class Orchestrator(
         }
 
         var after = cpu?.Read();
+        var nodes = window is null ? TelemetryResult.None : await window.EndAsync(cancellationToken);
         if (outcome.Status != MeasurementStatus.Ok)
         {
             return [Row(plan, planned, outcome.Status, outcome.Reason ?? "no reason given", test.PrimaryMetric, outcome.RawFile)];
         }
 
-        var now = time.GetUtcNow();
         var cpuObservations = after is not null && before is not null ? after.Since(before) : [];
-        return [.. outcome.Observations.Concat(cpuObservations).Select(o => Row(plan, planned, MeasurementStatus.Ok, null, o.Metric, outcome.RawFile) with
-        {
-            Value = o.Value,
-            Unit = o.Unit,
-            Timestamp = now,
-        })];
+        var now = time.GetUtcNow();
+        return
+        [
+            .. outcome.Observations.Concat(cpuObservations).Concat(nodes.Observations).Select(o => Row(plan, planned, MeasurementStatus.Ok, null, o.Metric, outcome.RawFile) with
+            {
+                Value = o.Value,
+                Unit = o.Unit,
+                Timestamp = now,
+            }),
+            .. nodes.Unsupported.Select(u => Row(plan, planned, MeasurementStatus.Unsupported, u.Reason, u.Metric, outcome.RawFile)),
+        ];
     }
 
     private Measurement Row(RunPlan plan, PlannedMeasurement planned, MeasurementStatus status, string? reason, string metric = Metrics.ThroughputBps, string? rawFile = null) => new()

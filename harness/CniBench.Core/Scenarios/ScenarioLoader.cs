@@ -150,9 +150,9 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
             foreach (var (keyNode, valueNode) in clustersMap.Children)
             {
                 var cni = (keyNode as YamlScalarNode)?.Value ?? "";
-                if (!cnis.Contains(cni, StringComparer.Ordinal))
+                if (!cnis.Contains(cni, StringComparer.Ordinal) && cni != Measurements.Underlay.Name)
                 {
-                    reader.Error(keyNode, $"kubernetes.clusters has '{cni}', which is not in cnis: [{string.Join(", ", cnis)}]");
+                    reader.Error(keyNode, $"kubernetes.clusters has '{cni}', which is not in cnis: [{string.Join(", ", cnis)}] (nor '{Measurements.Underlay.Name}', the optional cluster for the baseline)");
                     continue;
                 }
 

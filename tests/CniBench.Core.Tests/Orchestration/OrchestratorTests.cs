@@ -15,7 +15,7 @@ public sealed class OrchestratorTests
         Tests = [new TestSpec { Test = "tcp", Topologies = ["cross-node"] }],
     }, "run-1");
 
-    private static Orchestrator Create(FakeProvider provider, ScriptedTest test, MemorySink sink) =>
+    private static Orchestrator Create(CniBench.Core.Clusters.IClusterProvider provider, ScriptedTest test, MemorySink sink) =>
         new(provider, new Dictionary<string, IBenchmarkTest> { [test.Name] = test }, sink, new FixedCpu(), TimeProvider.System, NullRunObserver.Instance);
 
     private static Task<TestOutcome> Value(double bps) =>
@@ -124,5 +124,50 @@ public sealed class OrchestratorTests
         await orchestrator.RunAsync(Plan(), CancellationToken.None);
 
         Assert.All(sink.Writes.SelectMany(w => w), r => Assert.Equal(Metrics.ThroughputBps, r.Metric));
+    }
+
+    [Fact]
+    public async Task RunAsync_ClusterWithTelemetry_AddsItsFiguresAndUnsupportedRows()
+    {
+        var sink = new MemorySink();
+        var provider = new TelemetryProvider();
+
+        await Create(provider, new ScriptedTest("tcp", (_, _, _) => Value(1)), sink).RunAsync(Plan(), CancellationToken.None);
+
+        var rows = sink.Writes.SelectMany(w => w).Where(r => r.Cni == "flannel").ToList();
+        Assert.Contains(rows, r => r.Metric == "node_cpu_cores" && r.Value == 0.5 && r.Status == MeasurementStatus.Ok);
+        var memory = Assert.Single(rows, r => r.Metric == "node_memory_bytes");
+        Assert.Equal((MeasurementStatus.Unsupported, "no metrics-server"), (memory.Status, memory.Reason));
+    }
+
+    private sealed class TelemetryProvider : CniBench.Core.Clusters.IClusterProvider
+    {
+        public string Name => "telemetry";
+
+        public Task<CniBench.Core.Clusters.ICluster> CreateAsync(CniBench.Core.Clusters.ClusterRequest request, IProgress<string>? progress, CancellationToken cancellationToken) =>
+            Task.FromResult<CniBench.Core.Clusters.ICluster>(new TelemetryCluster(request.Cni));
+    }
+
+    private sealed class TelemetryCluster(string cni) : CniBench.Core.Clusters.ICluster, CniBench.Core.Clusters.IClusterTelemetry, CniBench.Core.Clusters.ITelemetryWindow
+    {
+        private readonly FakeCluster _inner = new(cni);
+
+        public string Cni => _inner.Cni;
+
+        public string Description => "telemetry";
+
+        public IReadOnlyList<CniBench.Core.Clusters.ClusterNode> Nodes => _inner.Nodes;
+
+        public IReadOnlyDictionary<string, string> Facts => _inner.Facts;
+
+        public Task<CniBench.Core.Clusters.ITelemetryWindow> BeginAsync(IReadOnlyCollection<string> nodeNames, CancellationToken cancellationToken) =>
+            Task.FromResult<CniBench.Core.Clusters.ITelemetryWindow>(this);
+
+        public Task<CniBench.Core.Clusters.TelemetryResult> EndAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(new CniBench.Core.Clusters.TelemetryResult(
+                [new Observation("node_cpu_cores", 0.5, "cores")],
+                [new CniBench.Core.Clusters.UnsupportedMetric("node_memory_bytes", "no metrics-server")]));
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

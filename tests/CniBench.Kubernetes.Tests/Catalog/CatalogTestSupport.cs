@@ -9,6 +9,11 @@ internal static class CatalogTestSupport
 
     public static CniCatalog Catalog => LazyCatalog.Value;
 
+    /// <summary>The real catalog with one CNI's default pod CIDR taken out, for the "no default" paths.</summary>
+    public static CniCatalog WithoutPodCidrDefault(string cni) => new(Catalog.Manifests.Select(m => m.Name == cni && m.Kubernetes is { } k
+        ? m with { Kubernetes = k with { PodCidr = k.PodCidr with { Default = null } } }
+        : m));
+
     public static string ManifestsDirectory
     {
         get

@@ -1,0 +1,27 @@
+using CniBench.Core.Measurements;
+
+namespace CniBench.Core.Clusters;
+
+/// <summary>
+/// Figures a cluster can report about a measurement window beyond what the test itself measures (node CPU and
+/// memory). Optional: the orchestrator asks a cluster that implements it, before and after each measurement.
+/// </summary>
+public interface IClusterTelemetry
+{
+    /// <summary>Opens a window over the nodes the measurement uses. Never throws for an API that cannot answer.</summary>
+    Task<ITelemetryWindow> BeginAsync(IReadOnlyCollection<string> nodeNames, CancellationToken cancellationToken);
+}
+
+public interface ITelemetryWindow
+{
+    /// <summary>Closes the window. Never throws for an API that cannot answer: such metrics come back unsupported.</summary>
+    Task<TelemetryResult> EndAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>What a window observed, and the metrics it could not observe with the reason.</summary>
+public sealed record TelemetryResult(IReadOnlyList<Observation> Observations, IReadOnlyList<UnsupportedMetric> Unsupported)
+{
+    public static TelemetryResult None { get; } = new([], []);
+}
+
+public sealed record UnsupportedMetric(string Metric, string Reason);
