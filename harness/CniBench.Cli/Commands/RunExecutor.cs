@@ -119,7 +119,10 @@ internal sealed class RunExecutor(IAnsiConsole console)
         if (summary.Any(r => r.Metric == Metrics.ThroughputBps))
         {
             console.Write(ResultsTable.Build(summary));
-            console.MarkupLine("[dim]lab figures measure the kernel datapath each CNI builds in its default mode, not its agents, eBPF programs or control plane[/]");
+            if (onLab)
+            {
+                console.MarkupLine("[dim]lab figures measure the kernel datapath each CNI builds in its default mode, not its agents, eBPF programs or control plane[/]");
+            }
         }
 
         console.MarkupLine($"{outcome.Measurements} measurements: [green]{outcome.Ok} ok[/], " +
@@ -128,7 +131,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
 
         if (outcome.Cancelled || interruption.Requested)
         {
-            console.MarkupLine("[yellow]interrupted[/]: the lab was torn down; measurements so far are in measurements.csv");
+            console.MarkupLine($"[yellow]interrupted[/]: {(onLab ? "the lab was torn down" : "the run's namespaces were deleted")}; measurements so far are in measurements.csv");
             return ExitCodes.Interrupted;
         }
 
