@@ -18,4 +18,16 @@ public sealed class CpuSnapshotTests
         Assert.Equal(1, observations[Metrics.HostCpuSoftirqSeconds], 6);
         Assert.Equal(0.5, observations[Metrics.HarnessCpuSeconds], 6);
     }
+
+    [Fact]
+    public void CoresPerGbps_OneCoreBusyAtTwoGbps_IsHalfACorePerGbps()
+    {
+        var at = DateTimeOffset.UnixEpoch;
+        var before = new CpuSnapshot(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, at);
+        var after = new CpuSnapshot(TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20), TimeSpan.Zero, at.AddSeconds(10));
+
+        Assert.Equal(0.5, after.CoresPerGbps(before, 2e9)!.Value, 9);
+        Assert.Null(after.CoresPerGbps(before, 0));
+        Assert.Null(before.CoresPerGbps(before, 1e9));
+    }
 }

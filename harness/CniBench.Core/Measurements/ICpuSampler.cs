@@ -30,4 +30,20 @@ public sealed record CpuSnapshot(
             new(Metrics.HarnessCpuSeconds, (Harness - before.Harness).TotalSeconds, Metrics.Seconds),
         ];
     }
+
+    /// <summary>
+    /// Host cores kept busy (user + system + softirq) per Gbit/s of throughput over the interval: the CPU
+    /// cost of a datapath, comparable across CNIs whatever throughput each reached. Null when undefined.
+    /// </summary>
+    public double? CoresPerGbps(CpuSnapshot before, double throughputBps)
+    {
+        var wall = (At - before.At).TotalSeconds;
+        if (wall <= 0 || throughputBps <= 0)
+        {
+            return null;
+        }
+
+        var busy = ((User - before.User) + (System - before.System) + (Softirq - before.Softirq)).TotalSeconds;
+        return busy / wall / (throughputBps / 1e9);
+    }
 }

@@ -67,6 +67,8 @@ public static class Metrics
     public const string HostCpuSystemSeconds = "host_cpu_system_seconds";
     public const string HostCpuSoftirqSeconds = "host_cpu_softirq_seconds";
     public const string HarnessCpuSeconds = "harness_cpu_seconds";
+    public const string HostCpuCoresPerGbps = "host_cpu_cores_per_gbps";
+    public const string Cores = "cores";
 
     public const string BitsPerSecond = "bit/s";
     public const string Count = "count";

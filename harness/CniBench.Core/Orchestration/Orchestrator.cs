@@ -150,7 +150,7 @@ public sealed class Orchestrator(
             return [Row(plan, planned, outcome.Status, outcome.Reason ?? "no reason given", test.PrimaryMetric, outcome.RawFile)];
         }
 
-        var cpuObservations = after is not null && before is not null ? after.Since(before) : [];
+        var cpuObservations = after is not null && before is not null ? CpuObservations(before, after, outcome.Observations) : [];
         var now = time.GetUtcNow();
         return
         [
@@ -162,6 +162,15 @@ public sealed class Orchestrator(
             }),
             .. nodes.Unsupported.Select(u => Row(plan, planned, MeasurementStatus.Unsupported, u.Reason, u.Metric, outcome.RawFile)),
         ];
+    }
+
+    private static IReadOnlyList<Observation> CpuObservations(CpuSnapshot before, CpuSnapshot after, IReadOnlyList<Observation> observations)
+    {
+        var cpu = after.Since(before);
+        var throughput = observations.FirstOrDefault(o => o.Metric == Metrics.ThroughputBps);
+        return throughput is not null && after.CoresPerGbps(before, throughput.Value) is { } cost
+            ? [.. cpu, new Observation(Metrics.HostCpuCoresPerGbps, cost, Metrics.Cores)]
+            : cpu;
     }
 
     private Measurement Row(RunPlan plan, PlannedMeasurement planned, MeasurementStatus status, string? reason, string metric = Metrics.ThroughputBps, string? rawFile = null) => new()

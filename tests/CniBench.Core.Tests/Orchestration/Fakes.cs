@@ -98,6 +98,6 @@ internal sealed class FixedCpu : ICpuSampler
     {
         _reads++;
         var s = TimeSpan.FromSeconds(_reads);
-        return new CpuSnapshot(s, s, TimeSpan.Zero, s * 4, TimeSpan.Zero, DateTimeOffset.UnixEpoch);
+        return new CpuSnapshot(s, s, TimeSpan.Zero, s * 4, TimeSpan.Zero, DateTimeOffset.UnixEpoch + s);
     }
 }

@@ -33,6 +33,8 @@ public sealed class OrchestratorTests
         var first = sink.Writes[0];
         Assert.Contains(first, r => r.Metric == Metrics.ThroughputBps && r.Value == 1e9 && r.Cni == "underlay" && r.RawFile == "raw/x.json");
         Assert.Contains(first, r => r.Metric == Metrics.HostCpuPercent && r.Value == 50);
+        // 2 busy seconds over 1 wall second at 1 Gbit/s.
+        Assert.Contains(first, r => r.Metric == Metrics.HostCpuCoresPerGbps && r.Value == 2);
         Assert.All(provider.Created, c => Assert.True(c.Disposed));
     }
 
