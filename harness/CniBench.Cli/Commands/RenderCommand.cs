@@ -2,26 +2,30 @@ using System.CommandLine;
 using CniBench.Core.Catalog;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
+using CniBench.Kubernetes.Catalog;
 using CniBench.Kubernetes.Workloads;
 
 namespace CniBench.Cli.Commands;
 
 /// <summary>
-/// <c>cnibench render &lt;scenario&gt; --cni X</c>: every workload object a Kubernetes run of the scenario would
-/// apply for that CNI, as multi-document YAML on stdout. Contacts no cluster; node names are placeholders.
+/// <c>cnibench render &lt;scenario&gt; --cni X</c>: every object a Kubernetes run of the scenario would apply for that
+/// CNI (its install first, then the workloads), as multi-document YAML on stdout. Contacts no cluster and no network;
+/// node names are placeholders.
 /// </summary>
 internal static class RenderCommand
 {
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "Scenario YAML file, e.g. scenarios/kubernetes.yaml" };
-        var cni = new Option<string>("--cni") { Description = "The CNI whose workloads to render; one of the scenario's cnis", Required = true };
+        var cni = new Option<string>("--cni") { Description = "The CNI to render (its install and the workloads); one of the scenario's cnis", Required = true };
         var manifests = new Option<string?>("--manifests") { Description = "Folder of CNI manifests (default: manifests/cni of this checkout)" };
         var workloads = new Option<string?>("--workloads") { Description = "Folder of workload templates (default: manifests/workloads of this checkout)" };
         var runId = new Option<string?>("--run-id") { Description = "Run id to render with (default: a new one, as a run would make)" };
+        var noCni = new Option<bool>("--no-cni") { Description = "Print the workloads only, not the CNI's install" };
+        var cache = new Option<string?>("--cache") { Description = "Manifest download cache to read the CNI's manifests from (default: $XDG_CACHE_HOME/cnibench, else ~/.cache/cnibench); render never downloads" };
         var command = new Command("render", "Print every object a Kubernetes run would apply for one CNI, as YAML, without contacting a cluster")
         {
-            scenario, cni, manifests, workloads, runId,
+            scenario, cni, manifests, workloads, runId, noCni, cache,
         };
         command.SetAction(parse =>
         {
@@ -31,9 +35,10 @@ internal static class RenderCommand
             var workloadsDirectory = parse.GetValue(workloads) ?? Path.Combine(RepoPaths.Root(), "manifests", "workloads");
             var cniName = parse.GetValue(cni)!;
             ScenarioSpec spec;
+            CniCatalog catalog;
             try
             {
-                var catalog = CniCatalog.Load(manifestsDirectory);
+                catalog = CniCatalog.Load(manifestsDirectory);
                 spec = new ScenarioLoader(catalog.Names).LoadFile(parse.GetValue(scenario)!);
             }
             catch (ScenarioException ex)
@@ -54,15 +59,32 @@ internal static class RenderCommand
             try
             {
                 var rendered = WorkloadRender.Render(TemplateWorkloadSet.Load(workloadsDirectory), spec, cniName, id);
-                output.Write(rendered.ToYaml());
+                var install = parse.GetValue(noCni) ? null : CniInstall(catalog[cniName], spec, parse.GetValue(cache) ?? ManifestDownloader.DefaultCacheDirectory);
+                output.Write(rendered.ToYaml(install));
                 return ExitCodes.Ok;
             }
             catch (WorkloadTemplateException ex)
             {
                 return Report(error, "the workload templates or --run-id", ex.Errors);
             }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or IOException or UnauthorizedAccessException)
+            {
+                return Report(error, $"the install of {cniName}", [ex.Message]);
+            }
         });
         return command;
+    }
+
+    // The same kubeconfig and context a run hands to helm, so the printed command is the one that would run.
+    private static string CniInstall(CniManifest manifest, ScenarioSpec spec, string cacheDirectory)
+    {
+        string? context = null;
+        if (spec.Kubernetes?.Clusters.TryGetValue(manifest.Name, out var cluster) == true)
+        {
+            context = cluster.Context;
+        }
+
+        return CniInstallRender.ToYaml(manifest, cacheDirectory, spec.Kubernetes?.Kubeconfig, context);
     }
 
     private static int Report(TextWriter error, string what, IEnumerable<string> problems)

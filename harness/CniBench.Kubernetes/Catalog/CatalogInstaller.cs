@@ -103,12 +103,13 @@ public sealed class CatalogInstaller(CniCatalog catalog, ManifestDownloader down
         var deadline = time.GetUtcNow() + _options.ReadyTimeout;
         while (true)
         {
-            var pending = new List<string>();
+            var pending = new List<(WorkloadRef Workload, WorkloadState State)>();
             foreach (var workload in workloads)
             {
-                if (await StateAsync(client, clusterName, workload, cancellationToken) is { } notReady)
+                var state = await StateAsync(client, clusterName, workload, cancellationToken);
+                if (state.NotReady is not null)
                 {
-                    pending.Add(notReady);
+                    pending.Add((workload, state));
                 }
             }
 
@@ -119,33 +120,39 @@ public sealed class CatalogInstaller(CniCatalog catalog, ManifestDownloader down
 
             if (time.GetUtcNow() >= deadline)
             {
+                var diagnosis = await InstallDiagnosis.DescribeAsync(client, pending.Select(p => (p.Workload, p.State.Selector)).ToList(), time, cancellationToken);
                 throw new TimeoutException(
-                    $"cluster '{clusterName}': the CNI did not become ready within {_options.ReadyTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s; not ready: {string.Join("; ", pending)}");
+                    $"cluster '{clusterName}': the CNI did not become ready within {_options.ReadyTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s; " +
+                    $"not ready: {string.Join("; ", pending.Select(p => p.State.NotReady))}{diagnosis}");
             }
 
             await Task.Delay(_options.PollInterval, time, cancellationToken);
         }
     }
 
-    /// <summary>Null when ready, else what it lacks.</summary>
-    private static async Task<string?> StateAsync(IKubernetes client, string clusterName, WorkloadRef workload, CancellationToken cancellationToken)
+    /// <summary>What a readiness workload lacks (null when ready) and the label selector of its pods, once it exists.</summary>
+    private readonly record struct WorkloadState(string? NotReady, string? Selector);
+
+    private static async Task<WorkloadState> StateAsync(IKubernetes client, string clusterName, WorkloadRef workload, CancellationToken cancellationToken)
     {
         try
         {
             if (workload.Kind == WorkloadKind.DaemonSet)
             {
                 var ds = await client.AppsV1.ReadNamespacedDaemonSetAsync(workload.Name, workload.Namespace, cancellationToken: cancellationToken);
-                return DaemonSetReadiness(ds) ? null : $"{workload}: {ds.Status?.NumberReady ?? 0}/{ds.Status?.DesiredNumberScheduled ?? 0} pods ready";
+                return new WorkloadState(
+                    DaemonSetReadiness(ds) ? null : $"{workload}: {ds.Status?.NumberReady ?? 0}/{ds.Status?.DesiredNumberScheduled ?? 0} pods ready",
+                    InstallDiagnosis.Selector(ds.Spec?.Selector));
             }
 
             var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync(workload.Name, workload.Namespace, cancellationToken: cancellationToken);
             var want = deployment.Spec?.Replicas ?? 1;
             var have = deployment.Status?.AvailableReplicas ?? 0;
-            return have >= want ? null : $"{workload}: {have}/{want} replicas available";
+            return new WorkloadState(have >= want ? null : $"{workload}: {have}/{want} replicas available", InstallDiagnosis.Selector(deployment.Spec?.Selector));
         }
         catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
-            return $"{workload}: not found yet";
+            return new WorkloadState($"{workload}: not found yet", null);
         }
         catch (Exception ex) when (KubeErrors.IsApiFailure(ex))
         {

@@ -46,7 +46,26 @@ public sealed class ManifestDownloader(HttpClient http, string cacheDirectory)
     }
 
     /// <summary>Where verified content with this hash lives.</summary>
-    public string CachePath(string sha256) => Path.Combine(CacheDirectory, "manifests", sha256 + ".yaml");
+    public string CachePath(string sha256) => CachePathIn(CacheDirectory, sha256);
+
+    /// <summary>Where verified content with this hash lives in a cache directory.</summary>
+    public static string CachePathIn(string cacheDirectory, string sha256) => Path.Combine(cacheDirectory, "manifests", sha256 + ".yaml");
+
+    /// <summary>
+    /// The cached text for this hash when present and intact, else null; never downloads and never changes the cache,
+    /// so offline readers (render) can use it.
+    /// </summary>
+    public static string? ReadCached(string cacheDirectory, string sha256)
+    {
+        var path = CachePathIn(cacheDirectory, sha256);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        return Hash(bytes) == sha256 ? System.Text.Encoding.UTF8.GetString(bytes) : null;
+    }
 
     /// <summary>
     /// The manifest's text: from the cache when present and intact, else downloaded and verified. A manifest

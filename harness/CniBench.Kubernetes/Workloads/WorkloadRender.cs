@@ -8,9 +8,16 @@ namespace CniBench.Kubernetes.Workloads;
 public sealed record RenderedWorkloads(string Cni, WorkloadContext Context, IReadOnlyList<IKubernetesObject> Objects)
 {
     /// <summary>A comment saying what was rendered, then every object as one YAML document.</summary>
-    public string ToYaml() =>
+    public string ToYaml() => ToYaml(cniInstall: null);
+
+    /// <summary>
+    /// As <see cref="ToYaml()"/>, with the CNI's install (a YAML fragment, applied first by a run) between the header
+    /// and the workloads; null leaves the CNI out.
+    /// </summary>
+    public string ToYaml(string? cniInstall) =>
         $"# cnibench render: cni {Cni}, run {Context.RunId}, namespace {Context.Namespace}, {Objects.Count} objects\n" +
         $"# nodes are placeholders ({string.Join(", ", Context.NodeNames)}): a real run pins pods to the cluster's node names\n" +
+        (cniInstall is null ? "" : cniInstall.TrimEnd('\n') + "\n# workloads:\n") +
         TemplateWorkloadSet.ToYaml(Objects);
 }
 

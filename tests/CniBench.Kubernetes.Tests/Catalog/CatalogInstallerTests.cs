@@ -44,6 +44,7 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
     private readonly ConcurrentQueue<string> _requests = new();
     private readonly ConcurrentDictionary<string, bool> _daemonSets = new();
     private WebApplication? _server;
+    private volatile bool _failPodList;
 
     private string BaseUrl => _server!.Urls.First();
 
@@ -137,6 +138,43 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
         Assert.Contains("kind-demo", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EnsureInstalledAsync_NeverReady_TimeoutListsPodStatesAndLastEvents()
+    {
+        _daemonSets["kube-system/demo-agent"] = false;
+        using var client = Client();
+        var installer = Installer(new string('a', 64), readyTimeout: TimeSpan.FromMilliseconds(300));
+
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() =>
+            installer.EnsureInstalledAsync(client, "demo", Cluster(disposable: false), TestContext.Current.CancellationToken));
+
+        // The pods are found through the DaemonSet's own selector, not by name guessing.
+        Assert.Contains(_requests, r => r.StartsWith("GET /api/v1/namespaces/kube-system/pods?labelSelector=app%3Ddemo-agent", StringComparison.Ordinal));
+        Assert.Contains("pods of DaemonSet/kube-system/demo-agent: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("demo-agent-a Pending [install-cni (init) terminated Error exit 1, restarts 3; agent waiting PodInitializing, restarts 0]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("demo-agent-b Running [agent waiting CrashLoopBackOff: back-off 5m0s restarting failed container, restarts 7]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("last events in kube-system: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Pod/demo-agent-b: Warning BackOff Back-off restarting failed container agent", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("event-1 ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("event-6 ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EnsureInstalledAsync_NeverReadyAndPodListFails_TimeoutStillNamesDaemonSet()
+    {
+        _daemonSets["kube-system/demo-agent"] = false;
+        _failPodList = true;
+        using var client = Client();
+        var installer = Installer(new string('a', 64), readyTimeout: TimeSpan.FromMilliseconds(300));
+
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() =>
+            installer.EnsureInstalledAsync(client, "demo", Cluster(disposable: false), TestContext.Current.CancellationToken));
+
+        Assert.Contains("DaemonSet/kube-system/demo-agent: 0/2 pods ready", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("pods of DaemonSet/kube-system/demo-agent: (could not list them: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Pod/demo-agent-b: Warning BackOff", ex.Message, StringComparison.Ordinal);
+    }
+
     private static KubernetesClusterSpec Cluster(bool disposable) => new() { Context = "kind-demo", Disposable = disposable };
 
     private k8s.Kubernetes Client() => new(new KubernetesClientConfiguration { Host = BaseUrl });
@@ -197,6 +235,16 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
             case ("GET", ["apis", "apps", "v1", "namespaces", var ns, "daemonsets", var name]) when _daemonSets.ContainsKey($"{ns}/{name}"):
                 await WriteJsonAsync(http, DaemonSet($"{ns}/{name}"));
                 return;
+            case ("GET", ["api", "v1", "namespaces", "kube-system", "pods"]) when !_failPodList && request.Query["labelSelector"] == "app=demo-agent":
+                await WriteJsonAsync(http, PodList);
+                return;
+            case ("GET", ["api", "v1", "namespaces", "kube-system", "pods"]) when _failPodList:
+                http.Response.StatusCode = 500;
+                await WriteJsonAsync(http, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"etcd unavailable","reason":"InternalError","code":500}""");
+                return;
+            case ("GET", ["api", "v1", "namespaces", "kube-system", "events"]):
+                await WriteJsonAsync(http, EventList);
+                return;
             case ("PATCH", ["apis", "apps", "v1", "namespaces", var ns, "daemonsets", var name]):
                 _daemonSets[$"{ns}/{name}"] = true;
                 await WriteJsonAsync(http, DaemonSet($"{ns}/{name}"));
@@ -219,8 +267,30 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
     {
         var ready = _daemonSets[key] ? 2 : 0;
         var (ns, name) = (key.Split('/')[0], key.Split('/')[1]);
-        return $$$"""{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}","generation":1},"status":{"desiredNumberScheduled":2,"numberReady":{{{ready}}},"currentNumberScheduled":2,"numberMisscheduled":0,"observedGeneration":1}}""";
+        return $$$"""{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}","generation":1},"spec":{"selector":{"matchLabels":{"app":"{{{name}}}"} } },"status":{"desiredNumberScheduled":2,"numberReady":{{{ready}}},"currentNumberScheduled":2,"numberMisscheduled":0,"observedGeneration":1}}""";
     }
+
+    // One pod stuck in its init container, one crash-looping: the two shapes a broken CNI install usually takes.
+    private const string PodList = """
+        {"apiVersion":"v1","kind":"PodList","metadata":{},"items":[
+          {"metadata":{"name":"demo-agent-b","namespace":"kube-system"},"status":{"phase":"Running",
+            "containerStatuses":[{"name":"agent","ready":false,"restartCount":7,"image":"x","imageID":"","state":{"waiting":{"reason":"CrashLoopBackOff","message":"back-off 5m0s restarting failed container"}}}]}},
+          {"metadata":{"name":"demo-agent-a","namespace":"kube-system"},"status":{"phase":"Pending",
+            "initContainerStatuses":[{"name":"install-cni","ready":false,"restartCount":3,"image":"x","imageID":"","state":{"terminated":{"reason":"Error","exitCode":1}}}],
+            "containerStatuses":[{"name":"agent","ready":false,"restartCount":0,"image":"x","imageID":"","state":{"waiting":{"reason":"PodInitializing"}}}]}}
+        ]}
+        """;
+
+    // Six events out of time order; only the last five by time are reported.
+    private static string EventList => $$$"""
+        {"apiVersion":"v1","kind":"EventList","metadata":{},"items":[{{{string.Join(",", new[] { 3, 1, 6, 2, 5 }.Select(Event).Append(BackOffEvent))}}}]}
+        """;
+
+    private static string Event(int i) =>
+        $$$"""{"metadata":{"name":"e{{{i}}}","namespace":"kube-system"},"involvedObject":{"kind":"Pod","name":"demo-agent-a"},"reason":"event-{{{i}}}","message":"m","type":"Normal","lastTimestamp":"2026-11-26T10:00:0{{{i}}}Z"}""";
+
+    private const string BackOffEvent =
+        """{"metadata":{"name":"e4","namespace":"kube-system"},"involvedObject":{"kind":"Pod","name":"demo-agent-b"},"reason":"BackOff","message":"Back-off restarting failed container agent","type":"Warning","lastTimestamp":"2026-11-26T10:00:04Z"}""";
 
     private static async Task WriteJsonAsync(HttpContext http, string json)
     {
