@@ -51,8 +51,8 @@ public sealed class KubernetesCluster : ICluster, INetpolCluster, IClusterTeleme
         KubernetesNetpolDeployer.DeployAsync(Client, Context, RunId, Namespace, model, _time, cancellationToken);
 
     /// <summary>Node CPU and memory from the metrics API around each measurement (unsupported without metrics-server).</summary>
-    public Task<ITelemetryWindow> BeginAsync(IReadOnlyCollection<string> nodeNames, CancellationToken cancellationToken) =>
-        new NodeMetricsSampler(Client, Context).BeginAsync(nodeNames, cancellationToken);
+    public Task<ITelemetryWindow> BeginAsync(TelemetryRequest request, CancellationToken cancellationToken) =>
+        new NodeMetricsSampler(Client, Context).BeginAsync(request, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using CniBench.Core.Catalog;
 using CniBench.Core.Clusters;
 using CniBench.Core.Processes;
+using CniBench.Lab.Capture;
 using CniBench.Lab.Policy;
 using CniBench.Lab.Probes;
 using CniBench.NetworkPolicy.Conformance;
@@ -10,12 +11,13 @@ using CniBench.NetworkPolicy.Model;
 namespace CniBench.Lab;
 
 /// <summary>A running lab. Disposing it kills everything inside, deletes its namespaces and its state file.</summary>
-public sealed class LabCluster : ICluster, INetpolCluster
+public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry
 {
     private readonly IProcessRunner _runner;
     private readonly LabStateStore _store;
     private readonly TimeProvider _time;
     private readonly bool _persistent;
+    private readonly WireTelemetry _wire;
     private int _disposed;
 
     internal LabCluster(LabBlueprint blueprint, IReadOnlyList<ClusterNode> nodes, IProcessRunner runner, LabStateStore store, TimeProvider time, bool persistent)
@@ -26,6 +28,7 @@ public sealed class LabCluster : ICluster, INetpolCluster
         _store = store;
         _time = time;
         _persistent = persistent;
+        _wire = new WireTelemetry(blueprint.SwitchNamespace, WireSamplerOptions.Default, time);
         var facts = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["lab.name"] = blueprint.Lab,
@@ -78,6 +81,10 @@ public sealed class LabCluster : ICluster, INetpolCluster
         var prober = new NamespaceProbeEngine(placed.Placements.ToDictionary(p => p.PodId, p => p.PodNamespace!, StringComparer.Ordinal), _time);
         return Task.FromResult(new NetpolDeployment(placed.Model, prober, enforcer));
     }
+
+    /// <summary>Samples the underlay in the switch namespace during a measurement: is the workload's plaintext on the wire?</summary>
+    public Task<ITelemetryWindow> BeginAsync(TelemetryRequest request, CancellationToken cancellationToken) =>
+        _wire.BeginAsync(request, cancellationToken);
 
     /// <summary>
     /// Tears the lab down, unless it is persistent (made by <c>lab up</c>): then it stays for

@@ -160,8 +160,9 @@ public sealed record LabScript(IReadOnlyList<IReadOnlyList<LabBatch>> Phases)
         if (lab.Encapsulation.Type == EncapsulationType.Vxlan)
         {
             var vx = lab.Encapsulation;
-            // flanneld: VTEP named flannel.<VNI>, learning off, local = node address, MTU = underlay - overhead,
-            // the subnet's first address as a /32; per peer an ARP entry, an FDB entry (see Fdb) and an onlink route.
+            // The VTEP as flanneld programs it, which every VXLAN model shares (flannel, canal, and as the kernel
+            // stand-in for cilium's and weave's tunnels): learning off, local = node address, MTU = pod MTU, the
+            // subnet's first address as a /32; per peer an ARP entry, an FDB entry (see Fdb) and an onlink route.
             lines.Add($"link add {vx.Device} address {LabAddressing.VtepMac(node.Index)} mtu {podMtu} type vxlan id {I(vx.Vni!.Value)} local {node.Address} dev {Uplink} dstport {I(vx.Port!.Value)} nolearning");
             lines.Add($"addr add {LabAddressing.PodSubnetAddress(node.Index)}/32 dev {vx.Device}");
             lines.Add($"link set {vx.Device} up");

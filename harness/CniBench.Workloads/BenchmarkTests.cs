@@ -1,5 +1,6 @@
 using CniBench.Core.Planning;
 using CniBench.Workloads.Iperf3;
+using CniBench.Workloads.Mtu;
 
 namespace CniBench.Workloads;
 
@@ -9,7 +10,7 @@ public static class BenchmarkTests
     public static IReadOnlyDictionary<string, IBenchmarkTest> Create(Iperf3DriverOptions? options = null)
     {
         var driver = new Iperf3Driver(options ?? Iperf3DriverOptions.Default);
-        IBenchmarkTest[] tests = [new TcpTest(driver), new UdpTest(driver)];
+        IBenchmarkTest[] tests = [new TcpTest(driver), new UdpTest(driver), new MtuTest()];
         return tests.ToDictionary(t => t.Name, StringComparer.Ordinal);
     }
 }

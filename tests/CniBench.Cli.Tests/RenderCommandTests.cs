@@ -205,7 +205,7 @@ public sealed class RenderCommandTests : IDisposable
     [Fact]
     public async Task Render_CniNotInScenario_ExitsBadInputWithMessage()
     {
-        var (code, output, error) = await RenderAsync(Path.Combine(Repo, "scenarios", "default.yaml"), "--cni", "cilium");
+        var (code, output, error) = await RenderAsync(Path.Combine(Repo, "scenarios", "quick.yaml"), "--cni", "cilium");
 
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Equal("", output);

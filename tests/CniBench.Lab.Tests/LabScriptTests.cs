@@ -14,6 +14,8 @@ public sealed partial class LabScriptTests
 
     private static LabBlueprint Calico => LabBlueprint.Create(TestSupport.Catalog["calico"], Shape, "cnb-3fa2");
 
+    private static LabBlueprint Model(string cni) => LabBlueprint.Create(TestSupport.Catalog[cni], Shape, "cnb-3fa2");
+
     [Fact]
     public void Create_Flannel_NamesEverythingFromRunPrefixAndCni()
     {
@@ -144,9 +146,96 @@ public sealed partial class LabScriptTests
     }
 
     [Fact]
+    public void Up_Canal_RoutesPodsLikeCalicoAndNodesOverFlannelVxlan()
+    {
+        var script = LabScript.Up(Model("canal"));
+        var global = script.Phases[0].Single();
+        var node = script.Phases[1].Single(b => b.Namespace == "cnb-3fa2-canal-n1");
+        var pod = script.Phases[1].Single(b => b.Namespace == "cnb-3fa2-canal-n1-p1");
+        var fdb = script.Phases[2].Single(b => b.Namespace == "cnb-3fa2-canal-n1");
+
+        Assert.Equal(1450, Model("canal").PodMtu);
+        Assert.Contains("link add eth0 netns cnb-3fa2-canal-n1-p1 mtu 1450 type veth peer name veth1 netns cnb-3fa2-canal-n1 mtu 1450 address ee:ee:ee:ee:ee:ee", global.Lines);
+        Assert.Contains(global.Lines, l => l.StartsWith("netns exec cnb-3fa2-canal-n1 sysctl -q -w net.ipv4.ip_forward=1 net.ipv4.conf.veth1.proxy_arp=1", StringComparison.Ordinal));
+        Assert.Contains("route add 198.19.1.2/32 dev veth1 scope link", node.Lines);
+        Assert.Contains("route add 169.254.1.1 dev eth0 scope link", node.Lines);
+        Assert.Contains("link add flannel.1 address 02:cb:00:00:00:01 mtu 1450 type vxlan id 1 local 198.18.0.11 dev eth0 dstport 8472 nolearning", node.Lines);
+        Assert.Contains("route add 198.19.2.0/24 via 198.19.2.0 dev flannel.1 onlink", node.Lines);
+        Assert.DoesNotContain(node.Lines, l => l.Contains("type bridge", StringComparison.Ordinal) || l.Contains("via 198.18.0.", StringComparison.Ordinal));
+        Assert.Equal(
+            ["link set lo up", "addr add 198.19.1.2/32 dev eth0", "link set eth0 up", "route add 169.254.1.1 dev eth0 scope link", "route add 198.19.0.0/16 via 169.254.1.1 dev eth0"],
+            pod.Lines);
+        Assert.Equal("bridge", fdb.Tool);
+        Assert.Contains("fdb append 02:cb:00:00:00:02 dev flannel.1 dst 198.18.0.12 self permanent", fdb.Lines);
+    }
+
+    [Fact]
+    public void Up_Cilium_RoutedVethsAndCiliumVxlanOn8472()
+    {
+        var b = Model("cilium");
+        var script = LabScript.Up(b);
+        var node = script.Phases[1].Single(x => x.Namespace == "cnb-3fa2-cilium-n3");
+        var fdb = script.Phases[2].Single(x => x.Namespace == "cnb-3fa2-cilium-n3");
+
+        Assert.Equal(1450, b.PodMtu);
+        Assert.Equal(8950, LabBlueprint.Create(TestSupport.Catalog["cilium"], Shape with { UnderlayMtu = 9000 }, "cnb-3fa2").PodMtu);
+        Assert.Contains("link add cilium_vxlan address 02:cb:00:00:00:03 mtu 1450 type vxlan id 256 local 198.18.0.13 dev eth0 dstport 8472 nolearning", node.Lines);
+        Assert.Contains("addr add 198.19.3.0/32 dev cilium_vxlan", node.Lines);
+        Assert.Contains("neigh add 198.19.1.0 lladdr 02:cb:00:00:00:01 dev cilium_vxlan nud permanent", node.Lines);
+        Assert.Contains("route add 198.19.1.0/24 via 198.19.1.0 dev cilium_vxlan onlink", node.Lines);
+        Assert.Contains("route add 198.19.3.3/32 dev veth2 scope link", node.Lines);
+        Assert.DoesNotContain(node.Lines, l => l.Contains("type bridge", StringComparison.Ordinal));
+        Assert.Equal(
+            ["fdb append 02:cb:00:00:00:01 dev cilium_vxlan dst 198.18.0.11 self permanent", "fdb append 02:cb:00:00:00:02 dev cilium_vxlan dst 198.18.0.12 self permanent"],
+            fdb.Lines);
+        Assert.Contains("routed /32 veths", b.Description, StringComparison.Ordinal);
+        Assert.Contains("vxlan cilium_vxlan (VNI 256, port 8472)", b.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Up_KubeRouter_KubeBridgeAndPeerRoutesViaUnderlayWithoutTunnel()
+    {
+        var b = Model("kube-router");
+        var script = LabScript.Up(b);
+        var node = script.Phases[1].Single(x => x.Namespace == "cnb-3fa2-kube-router-n2");
+        var pod = script.Phases[1].Single(x => x.Namespace == "cnb-3fa2-kube-router-n2-p2");
+
+        Assert.Equal(2, script.Phases.Count);
+        Assert.Equal(1500, b.PodMtu);
+        Assert.Equal(9000, LabBlueprint.Create(TestSupport.Catalog["kube-router"], Shape with { UnderlayMtu = 9000 }, "cnb-3fa2").PodMtu);
+        Assert.Contains("link add kube-bridge mtu 1500 type bridge", node.Lines);
+        Assert.Contains("addr add 198.19.2.1/24 dev kube-bridge", node.Lines);
+        Assert.Contains("link set veth2 master kube-bridge up", node.Lines);
+        Assert.Contains("route add 198.19.1.0/24 via 198.18.0.11 dev eth0", node.Lines);
+        Assert.Contains("route add 198.19.3.0/24 via 198.18.0.13 dev eth0", node.Lines);
+        Assert.DoesNotContain(Lines(script), l => l.Contains("vxlan", StringComparison.Ordinal) || l.Contains("proxy_arp", StringComparison.Ordinal));
+        Assert.Equal(["link set lo up", "addr add 198.19.2.3/24 dev eth0", "link set eth0 up", "route add 198.19.0.0/16 via 198.19.2.1 dev eth0"], pod.Lines);
+    }
+
+    [Fact]
+    public void Up_WeaveNet_WeaveBridgeVxlanOn6784AndFixedMtu1376()
+    {
+        var b = Model("weavenet");
+        var script = LabScript.Up(b);
+        var global = script.Phases[0].Single();
+        var node = script.Phases[1].Single(x => x.Namespace == "cnb-3fa2-weavenet-n1");
+
+        Assert.Equal(1376, b.PodMtu);
+        Assert.Equal(1376, LabBlueprint.Create(TestSupport.Catalog["weavenet"], Shape with { UnderlayMtu = 9000 }, "cnb-3fa2").PodMtu);
+        Assert.Contains("link add eth0 netns cnb-3fa2-weavenet-n1-p1 mtu 1376 type veth peer name veth1 netns cnb-3fa2-weavenet-n1 mtu 1376", global.Lines);
+        Assert.Contains("link add weave mtu 1376 type bridge", node.Lines);
+        Assert.Contains("addr add 198.19.1.1/24 dev weave", node.Lines);
+        Assert.Contains("link set veth1 master weave up", node.Lines);
+        Assert.Contains("link add vxlan-6784 address 02:cb:00:00:00:01 mtu 1376 type vxlan id 1 local 198.18.0.11 dev eth0 dstport 6784 nolearning", node.Lines);
+        Assert.Contains("route add 198.19.3.0/24 via 198.19.3.0 dev vxlan-6784 onlink", node.Lines);
+        Assert.Contains("fdb append 02:cb:00:00:00:02 dev vxlan-6784 dst 198.18.0.12 self permanent", script.Phases[2].Single(x => x.Namespace == "cnb-3fa2-weavenet-n1").Lines);
+        Assert.DoesNotContain(global.Lines, l => l.Contains("ee:ee:ee", StringComparison.Ordinal) || l.Contains("proxy_arp", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Up_EveryModel_HasNoDefaultRouteAndOnlyLabAddresses()
     {
-        foreach (var blueprint in new[] { Flannel, Calico, LabBlueprint.Create(null, Shape, "cnb-3fa2") })
+        foreach (var blueprint in new[] { Flannel, Calico, LabBlueprint.Create(null, Shape, "cnb-3fa2") }.Concat(new[] { "canal", "cilium", "kube-router", "weavenet" }.Select(Model)))
         {
             var lines = Lines(LabScript.Up(blueprint));
 

@@ -25,13 +25,14 @@ public sealed class BenchmarkTestsTests
     }
 
     [Fact]
-    public void Create_Default_RegistersTcpAndUdpByName()
+    public void Create_Default_RegistersTcpUdpAndMtuByName()
     {
         var tests = BenchmarkTests.Create();
 
-        Assert.Equal(["tcp", "udp"], tests.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["mtu", "tcp", "udp"], tests.Keys.Order(StringComparer.Ordinal));
         Assert.IsType<TcpTest>(tests["tcp"]);
         Assert.IsType<UdpTest>(tests["udp"]);
+        Assert.IsType<Workloads.Mtu.MtuTest>(tests["mtu"]);
         Assert.All(tests, pair => Assert.Equal(pair.Key, pair.Value.Name));
     }
 
@@ -44,7 +45,7 @@ public sealed class BenchmarkTestsTests
 
         Assert.Equal(MeasurementStatus.Ok, outcome.Status);
         Assert.Equal(
-            ["-c", "198.19.2.2", "-p", "5201", "-J", "-t", "7", "-O", "2", "-P", "4", "--connect-timeout", "3000"],
+            ["-c", "198.19.2.2", "-p", "5201", "-J", "-t", "7", "-O", "2", "-P", "4", "--connect-timeout", "3000", "--repeating-payload"],
             Assert.Single(client.Runs).Arguments);
         Assert.Equal("raw/x.json", outcome.RawFile);
     }

@@ -26,7 +26,7 @@ public sealed class Iperf3ToolTests
 
         Assert.Equal("iperf3", spec.Program);
         Assert.Equal(
-            ["-c", "198.19.1.2", "-p", "5201", "-J", "-t", "10", "-O", "2", "--connect-timeout", "3000"],
+            ["-c", "198.19.1.2", "-p", "5201", "-J", "-t", "10", "-O", "2", "--connect-timeout", "3000", "--repeating-payload"],
             spec.Arguments);
     }
 
@@ -36,7 +36,7 @@ public sealed class Iperf3ToolTests
         var spec = Iperf3Tool.Client(Options(new Iperf3Request { Duration = TimeSpan.FromSeconds(5), Streams = 4 }));
 
         Assert.Equal(
-            ["-c", "198.19.1.2", "-p", "5201", "-J", "-t", "5", "-O", "0", "-P", "4", "--connect-timeout", "3000"],
+            ["-c", "198.19.1.2", "-p", "5201", "-J", "-t", "5", "-O", "0", "-P", "4", "--connect-timeout", "3000", "--repeating-payload"],
             spec.Arguments);
     }
 
@@ -48,7 +48,7 @@ public sealed class Iperf3ToolTests
         var spec = Iperf3Tool.Client(Options(request));
 
         Assert.Equal(
-            ["-c", "198.19.1.2", "-p", "5201", "-J", "-t", "5", "-O", "0", "-P", "2", "-u", "-b", "500000001", "--connect-timeout", "3000"],
+            ["-c", "198.19.1.2", "-p", "5201", "-J", "-t", "5", "-O", "0", "-P", "2", "-u", "-b", "500000001", "--connect-timeout", "3000", "--repeating-payload"],
             spec.Arguments);
     }
 

@@ -9,8 +9,14 @@ namespace CniBench.Core.Clusters;
 public interface IClusterTelemetry
 {
     /// <summary>Opens a window over the nodes the measurement uses. Never throws for an API that cannot answer.</summary>
-    Task<ITelemetryWindow> BeginAsync(IReadOnlyCollection<string> nodeNames, CancellationToken cancellationToken);
+    Task<ITelemetryWindow> BeginAsync(TelemetryRequest request, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// What a measurement window covers: the nodes its client and server run on, and whether the test sends the
+/// plaintext marker the wire check looks for (only then does "not seen" mean "encrypted").
+/// </summary>
+public sealed record TelemetryRequest(IReadOnlyCollection<string> NodeNames, bool PlaintextMarkerSent);
 
 public interface ITelemetryWindow
 {

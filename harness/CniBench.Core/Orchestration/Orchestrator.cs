@@ -132,7 +132,7 @@ public sealed class Orchestrator(
         var rawPath = RawPath(planned.Key);
         // Host CPU means something only where the datapath runs on this host (the lab).
         var before = cpu?.Read();
-        var window = cluster is IClusterTelemetry telemetry ? await telemetry.BeginAsync([client.NodeName, server.NodeName], cancellationToken) : null;
+        var window = cluster is IClusterTelemetry telemetry ? await telemetry.BeginAsync(new TelemetryRequest([client.NodeName, server.NodeName], test.SendsPlaintextMarker), cancellationToken) : null;
         TestOutcome outcome;
         try
         {

@@ -13,6 +13,9 @@ public interface IBenchmarkTest
 
     Task<TestOutcome> RunAsync(TestInvocation invocation, CancellationToken cancellationToken);
 
+    /// <summary>Whether the traffic carries a known plaintext marker, so the wire check can tell encrypted from not.</summary>
+    bool SendsPlaintextMarker => false;
+
     /// <summary>Called before <paramref name="cluster"/> is torn down, so a test can close what it keeps open there.</summary>
     ValueTask ReleaseAsync(ICluster cluster) => ValueTask.CompletedTask;
 }

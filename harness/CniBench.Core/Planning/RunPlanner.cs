@@ -49,8 +49,12 @@ public static class RunPlanner
     /// <summary>The variant of the netpol test that turns a repetition's case results into one score per CNI.</summary>
     public const string NetpolScoreVariant = "score";
 
+    /// <summary>The one variant of the mtu test: a don't-fragment ping search.</summary>
+    public const string MtuVariant = "df-probe";
+
     public static IReadOnlyList<TestVariant> Variants(TestSpec test) => test.Test switch
     {
+        "mtu" => [new TestVariant(MtuVariant, 1)],
         "netpol" => [.. (test.Netpol?.Cases ?? []).Append(NetpolScoreVariant).Select(c => new TestVariant(c, 1))],
         "udp" => [.. test.BitratesBps.SelectMany(bps => test.Streams.Select(streams => new TestVariant(
             streams == 1 ? Quantities.FormatBitrate(bps) : $"{Quantities.FormatBitrate(bps)}-{StreamsLabel(streams)}", streams, bps)))],

@@ -11,7 +11,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
 {
     public static IReadOnlyList<string> Providers { get; } = ["lab", "kubernetes"];
 
-    public static IReadOnlyList<string> KnownTests { get; } = ["tcp", "udp", "netpol"];
+    public static IReadOnlyList<string> KnownTests { get; } = ["tcp", "udp", "netpol", "mtu"];
 
     private static readonly string[] TopLevelKeys = ["name", "description", "provider", "cnis", "underlay", "repetitions", "lab", "kubernetes", "tests"];
     private static readonly string[] KubernetesKeys = ["kubeconfig", "readyTimeout", "images", "clusters"];
@@ -20,6 +20,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
     private static readonly string[] LabKeys = ["nodes", "podsPerNode", "mtu"];
     private static readonly string[] TcpKeys = ["test", "duration", "warmup", "streams", "topologies", "repetitions"];
     private static readonly string[] UdpKeys = [.. TcpKeys, "bitrate"];
+    private static readonly string[] MtuKeys = ["test", "topologies", "repetitions"];
     private static readonly string[] NetpolKeys = ["test", "suite", "cases", "model", "probeTimeout", "samples", "selfTraffic", "repetitions"];
 
     public ScenarioSpec LoadFile(string path)
@@ -304,6 +305,11 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
             return ReadNetpolTest(map, reader);
         }
 
+        if (kind == "mtu")
+        {
+            return ReadMtuTest(map, reader, lab);
+        }
+
         reader.CheckKeys(map, $"test '{kind}'", kind == "udp" ? UdpKeys : TcpKeys);
         var spec = new TestSpec { Test = kind };
         var duration = YamlNodeReader.Get(map, "duration") is { } dn
@@ -353,31 +359,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
             }
         }
 
-        var topologies = new List<string>();
-        if (YamlNodeReader.Get(map, "topologies") is { } tn)
-        {
-            foreach (var item in reader.List(tn, $"{kind}.topologies"))
-            {
-                if (reader.String(item, "a topology") is not { } topology)
-                {
-                    continue;
-                }
-
-                if (!Measurements.Topologies.All.Contains(topology, StringComparer.Ordinal))
-                {
-                    reader.Error(item, $"unknown topology '{topology}'; expected one of: {string.Join(", ", Measurements.Topologies.All)}");
-                }
-                else if (topology == Measurements.Topologies.SameNode && lab.PodsPerNode < 2)
-                {
-                    reader.Error(item, "same-node needs lab.podsPerNode of 2 or more");
-                }
-                else
-                {
-                    topologies.Add(topology);
-                }
-            }
-        }
-
+        var topologies = ReadTopologies(map, reader, kind, lab);
         int? repetitions = YamlNodeReader.Get(map, "repetitions") is { } rn ? reader.Int(rn, $"{kind}.repetitions", 1, 1000) : null;
         return spec with
         {
@@ -387,6 +369,51 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
             BitratesBps = bitrates.Distinct().ToList(),
             Topologies = topologies.Count > 0 ? topologies.Distinct().ToList() : [.. spec.Topologies.Where(t => t != Measurements.Topologies.SameNode || lab.PodsPerNode >= 2)],
             Repetitions = repetitions,
+        };
+    }
+
+    private static List<string> ReadTopologies(YamlMappingNode map, YamlNodeReader reader, string kind, LabSpec lab)
+    {
+        var topologies = new List<string>();
+        if (YamlNodeReader.Get(map, "topologies") is not { } tn)
+        {
+            return topologies;
+        }
+
+        foreach (var item in reader.List(tn, $"{kind}.topologies"))
+        {
+            if (reader.String(item, "a topology") is not { } topology)
+            {
+                continue;
+            }
+
+            if (!Measurements.Topologies.All.Contains(topology, StringComparer.Ordinal))
+            {
+                reader.Error(item, $"unknown topology '{topology}'; expected one of: {string.Join(", ", Measurements.Topologies.All)}");
+            }
+            else if (topology == Measurements.Topologies.SameNode && lab.PodsPerNode < 2)
+            {
+                reader.Error(item, "same-node needs lab.podsPerNode of 2 or more");
+            }
+            else
+            {
+                topologies.Add(topology);
+            }
+        }
+
+        return topologies;
+    }
+
+    /// <summary>The path MTU matters where packets leave the node, so cross-node is the default.</summary>
+    private static TestSpec ReadMtuTest(YamlMappingNode map, YamlNodeReader reader, LabSpec lab)
+    {
+        reader.CheckKeys(map, "test 'mtu'", MtuKeys);
+        var topologies = ReadTopologies(map, reader, "mtu", lab);
+        return new TestSpec
+        {
+            Test = "mtu",
+            Topologies = topologies.Count > 0 ? topologies.Distinct().ToList() : [Measurements.Topologies.CrossNode],
+            Repetitions = YamlNodeReader.Get(map, "repetitions") is { } rn ? reader.Int(rn, "mtu.repetitions", 1, 1000) : null,
         };
     }
 

@@ -25,6 +25,12 @@ public sealed class NodeMetricsSampler(IKubernetes client, string context) : ICl
 
     public const string NotServed = "metrics API (metrics.k8s.io) not served: install metrics-server";
 
+    public Task<ITelemetryWindow> BeginAsync(TelemetryRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return BeginAsync(request.NodeNames, cancellationToken);
+    }
+
     public async Task<ITelemetryWindow> BeginAsync(IReadOnlyCollection<string> nodeNames, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(nodeNames);

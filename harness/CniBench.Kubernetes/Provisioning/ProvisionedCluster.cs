@@ -37,8 +37,8 @@ public sealed class ProvisionedCluster : ICluster, INetpolCluster, IClusterTelem
 
     public Task<NetpolDeployment> DeployAsync(ClusterModel model, CancellationToken cancellationToken) => Cluster.DeployAsync(model, cancellationToken);
 
-    public Task<ITelemetryWindow> BeginAsync(IReadOnlyCollection<string> nodeNames, CancellationToken cancellationToken) =>
-        new NodeMetricsSampler(Cluster.Client, Cluster.Context).BeginAsync(nodeNames, cancellationToken);
+    public Task<ITelemetryWindow> BeginAsync(TelemetryRequest request, CancellationToken cancellationToken) =>
+        new NodeMetricsSampler(Cluster.Client, Cluster.Context).BeginAsync(request, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -13,6 +13,9 @@ public static class Iperf3Tool
     /// <summary>What the server prints once its listening socket is open.</summary>
     public const string ListeningMarker = "Server listening";
 
+    /// <summary>The client flag that makes the payload a repeating digit pattern (3.12 has it).</summary>
+    public const string RepeatingPayload = "--repeating-payload";
+
     /// <summary>
     /// A one-off server (<c>-1</c>) so that every repetition is its own process pair. <c>--forceflush</c>
     /// because stdout is a pipe: without it the listening line sits in a block buffer and readiness never shows.
@@ -64,6 +67,10 @@ public static class Iperf3Tool
         }
 
         args.AddRange(["--connect-timeout", Format((long)Math.Ceiling(options.ConnectTimeout.TotalMilliseconds))]);
+
+        // A known plaintext ("0123456789" repeated) instead of random bytes, so the lab's wire check can tell
+        // whether a datapath really encrypts: the marker must show on an unencrypted underlay and nowhere else.
+        args.Add(RepeatingPayload);
         return new ProcessSpec(Program, args);
     }
 

@@ -162,7 +162,7 @@ public sealed class OrchestratorTests
 
         public IReadOnlyDictionary<string, string> Facts => _inner.Facts;
 
-        public Task<CniBench.Core.Clusters.ITelemetryWindow> BeginAsync(IReadOnlyCollection<string> nodeNames, CancellationToken cancellationToken) =>
+        public Task<CniBench.Core.Clusters.ITelemetryWindow> BeginAsync(CniBench.Core.Clusters.TelemetryRequest request, CancellationToken cancellationToken) =>
             Task.FromResult<CniBench.Core.Clusters.ITelemetryWindow>(this);
 
         public Task<CniBench.Core.Clusters.TelemetryResult> EndAsync(CancellationToken cancellationToken) =>

@@ -74,8 +74,30 @@ public sealed class KubernetesCatalogTests
     [Fact]
     public void Load_CniWithoutLabModel_HasNullLab()
     {
-        Assert.Null(CatalogTestSupport.Catalog["cilium"].Lab);
-        Assert.NotNull(CatalogTestSupport.Catalog["flannel"].Lab);
+        var path = Path.Combine(CatalogTestSupport.ManifestsDirectory, "cilium.yaml");
+        var withoutLab = string.Join('\n', WithoutTopLevelSection(File.ReadAllLines(path), "lab"));
+
+        Assert.Null(CniCatalog.Parse(withoutLab, path).Lab);
+        Assert.NotNull(CatalogTestSupport.Catalog["cilium"].Lab);
+    }
+
+    /// <summary>The lines of a YAML file without one top-level key and everything nested under it.</summary>
+    internal static IEnumerable<string> WithoutTopLevelSection(IEnumerable<string> lines, string key)
+    {
+        var skipping = false;
+        foreach (var line in lines)
+        {
+            var topLevel = line.Length > 0 && !char.IsWhiteSpace(line[0]) && line[0] != '#';
+            if (topLevel)
+            {
+                skipping = line.StartsWith(key + ":", StringComparison.Ordinal);
+            }
+
+            if (!skipping)
+            {
+                yield return line;
+            }
+        }
     }
 
     [Fact]
