@@ -1,4 +1,3 @@
-using CniBench.Core.Clusters;
 using System.Globalization;
 using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
