@@ -87,6 +87,15 @@ public sealed record LabScript(IReadOnlyList<IReadOnlyList<LabBatch>> Phases)
         foreach (var node in b.Nodes)
         {
             var settings = new List<string> { "net.ipv4.ip_forward=1" };
+            if (b.Manifest?.Lab?.Attachment == LabAttachment.Bridge)
+            {
+                // br_netfilter: bridged pod-to-pod packets reach the inet forward hook (where the lab's policy
+                // rules live) only with these on; they are per namespace, so set them rather than trust a default.
+                // kubeadm's preflight demands the same of every real node, so bridged models without policy get it too.
+                settings.Add("net.bridge.bridge-nf-call-iptables=1");
+                settings.Add("net.bridge.bridge-nf-call-ip6tables=1");
+            }
+
             if (b.Manifest?.Lab?.Gateway == LabGateway.LinkLocal)
             {
                 foreach (var pod in b.Pods.Where(p => p.Node == node.Index))

@@ -167,9 +167,9 @@ public sealed class CniCatalogTests : IDisposable
         Assert.Equal((LabAttachment.Routed, LabGateway.LinkLocal, "cilium_vxlan", 8472, 1450), (cilium.Attachment, cilium.Gateway, cilium.Encapsulation.Device, cilium.Encapsulation.Port, cilium.PodMtu(1500)));
         Assert.Equal((LabAttachment.Bridge, "kube-bridge", LabGateway.Bridge, EncapsulationType.None, 1500), (kubeRouter.Attachment, kubeRouter.Bridge, kubeRouter.Gateway, kubeRouter.Encapsulation.Type, kubeRouter.PodMtu(1500)));
         Assert.Equal((LabAttachment.Bridge, "weave", EncapsulationType.Vxlan, 6784, 1376, 1376), (weave.Attachment, weave.Bridge, weave.Encapsulation.Type, weave.Encapsulation.Port, weave.PodMtu(1500), weave.PodMtu(9000)));
-        // Routed models are enforced by the lab's per-veth nftables rules; bridged ones cannot be yet (see their manifests).
-        Assert.Equal(["calico", "canal", "cilium"], catalog.Manifests.Where(m => m.Policy.Ingress && m.Policy.Egress).Select(m => m.Name));
-        Assert.All(catalog.Manifests.Where(m => m.Lab!.Attachment == LabAttachment.Bridge), m => Assert.Equal(new PolicySupport(false, false), m.Policy));
+        // The lab's address-keyed nftables rules enforce routed and bridged (br_netfilter) models alike; flannel has no policy.
+        Assert.Equal(["calico", "canal", "cilium", "kube-router", "weavenet"], catalog.Manifests.Where(m => m.Policy.Ingress && m.Policy.Egress).Select(m => m.Name));
+        Assert.Equal(new PolicySupport(false, false), catalog["flannel"].Policy);
     }
 
     [Fact]

@@ -138,9 +138,8 @@ public sealed class LabIntegrationTests
     }
 
     /// <summary>
-    /// Why the bridged models say <c>policy: false</c>: even with br_netfilter on, the inet forward hook sees bridged
-    /// pod traffic under the bridge's name, never the port veth the lab's policy rules match on. If this starts to
-    /// fail, the kernel changed and the lab may be able to enforce policy on bridges after all.
+    /// Why the lab's policy rules dispatch on pod addresses, not host veths: with br_netfilter on, the inet forward
+    /// hook sees bridged pod traffic under the bridge's name, never the port veth, yet it does see the pod's address.
     /// </summary>
     [Fact]
     public async Task CreateAsync_KubeRouterSameNodeTraffic_ReachesInetForwardHookAsBridgeNotAsPortVeth()
@@ -159,17 +158,20 @@ public sealed class LabIntegrationTests
             var node = Namespace(cluster.Nodes[0].HostNetwork);
             var sysctl = await LocalProcessRunner.Instance.RunAsync(new ProcessSpec("ip", ["netns", "exec", node, "sysctl", "-n", "net.bridge.bridge-nf-call-iptables"]) { Timeout = TimeSpan.FromSeconds(5) }, Token);
             Assert.Equal("1", sysctl.StandardOutput.Trim());
-            const string Counters = """
+            var source = Pod(cluster, "n1-p1").Address;
+            var target = Pod(cluster, "n1-p2").Address;
+            var counters = $$"""
                 table inet cnibench_probe {
                   chain forward {
                     type filter hook forward priority 0; policy accept;
                     iifname "veth1" counter
                     oifname "veth2" counter
                     iifname "kube-bridge" oifname "kube-bridge" meta l4proto icmp counter
+                    ip saddr {{source}} ip daddr {{target}} meta l4proto icmp counter
                   }
                 }
                 """;
-            var load = await LocalProcessRunner.Instance.RunAsync(new ProcessSpec("ip", ["netns", "exec", node, "nft", "-f", "-"]) { StandardInput = Counters, Timeout = TimeSpan.FromSeconds(10) }, Token);
+            var load = await LocalProcessRunner.Instance.RunAsync(new ProcessSpec("ip", ["netns", "exec", node, "nft", "-f", "-"]) { StandardInput = counters, Timeout = TimeSpan.FromSeconds(10) }, Token);
             Assert.True(load.Succeeded, load.StandardError);
 
             await AssertPingsAsync(Pod(cluster, "n1-p1"), Pod(cluster, "n1-p2").Address);
@@ -180,10 +182,11 @@ public sealed class LabIntegrationTests
                 .Where(e => e.TryGetProperty("rule", out _))
                 .Select(e => e.GetProperty("rule").GetProperty("expr").EnumerateArray().Single(x => x.TryGetProperty("counter", out _)).GetProperty("counter").GetProperty("packets").GetInt64())
                 .ToList();
-            Assert.Equal(3, packets.Count);
+            Assert.Equal(4, packets.Count);
             Assert.Equal(0, packets[0]);
             Assert.Equal(0, packets[1]);
             Assert.True(packets[2] >= 2, $"bridged ICMP seen {packets[2]} times on the inet forward hook");
+            Assert.True(packets[3] >= 1, $"bridged ICMP from {source} to {target} seen {packets[3]} times by address");
         }
         finally
         {

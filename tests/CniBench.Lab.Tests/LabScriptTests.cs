@@ -74,7 +74,7 @@ public sealed partial class LabScriptTests
         Assert.Equal("netns add cnb-3fa2-flannel-sw", global.Lines[0]);
         Assert.Contains("link add eth0 netns cnb-3fa2-flannel-n1 mtu 1500 type veth peer name n1 netns cnb-3fa2-flannel-sw mtu 1500", global.Lines);
         Assert.Contains("link add eth0 netns cnb-3fa2-flannel-n3-p2 mtu 1450 type veth peer name veth2 netns cnb-3fa2-flannel-n3 mtu 1450", global.Lines);
-        Assert.Contains("netns exec cnb-3fa2-flannel-n1 sysctl -q -w net.ipv4.ip_forward=1", global.Lines);
+        Assert.Contains("netns exec cnb-3fa2-flannel-n1 sysctl -q -w net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1", global.Lines);
         Assert.Equal(["-batch", "-"], global.Arguments);
     }
 
@@ -230,6 +230,29 @@ public sealed partial class LabScriptTests
         Assert.Contains("route add 198.19.3.0/24 via 198.19.3.0 dev vxlan-6784 onlink", node.Lines);
         Assert.Contains("fdb append 02:cb:00:00:00:02 dev vxlan-6784 dst 198.18.0.12 self permanent", script.Phases[2].Single(x => x.Namespace == "cnb-3fa2-weavenet-n1").Lines);
         Assert.DoesNotContain(global.Lines, l => l.Contains("ee:ee:ee", StringComparison.Ordinal) || l.Contains("proxy_arp", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("kube-router")]
+    [InlineData("weavenet")]
+    [InlineData("flannel")]
+    public void Up_BridgedModel_TurnsOnBridgeNetfilterInEveryNode(string cni)
+    {
+        var global = LabScript.Up(Model(cni)).Phases[0].Single();
+
+        foreach (var node in new[] { "n1", "n2", "n3" })
+        {
+            Assert.Contains($"netns exec cnb-3fa2-{cni}-{node} sysctl -q -w net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1", global.Lines);
+        }
+    }
+
+    [Theory]
+    [InlineData("calico")]
+    [InlineData("canal")]
+    [InlineData("cilium")]
+    public void Up_NonBridgedModel_LeavesBridgeNetfilterAlone(string cni)
+    {
+        Assert.DoesNotContain(Lines(LabScript.Up(Model(cni))), l => l.Contains("net.bridge.", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -17,11 +17,13 @@ namespace CniBench.Lab.Policy;
 /// </summary>
 /// <remarks>
 /// Per node namespace: <c>table inet cnibench_policy</c> whose base chain <c>forward</c> accepts replies
-/// (<c>ct state established,related</c>), sends traffic leaving an egress-isolated pod (<c>iifname</c> its
-/// host veth) to the pod's egress chain, then traffic entering an ingress-isolated pod (<c>oifname</c>) to
+/// (<c>ct state established,related</c>), sends traffic leaving an egress-isolated pod (<c>ip saddr</c> its
+/// address) to the pod's egress chain, then traffic entering an ingress-isolated pod (<c>ip daddr</c>) to
 /// its ingress chain. A connection therefore needs its source's egress and its destination's ingress to allow
-/// it, each checked on the node that hosts the pod. Traffic a pod sends to itself never leaves the pod's
-/// namespace, so it is not policed here (nor by Calico).
+/// it, each checked on the node that hosts the pod. Dispatch is on addresses, not host veths, because on a
+/// bridged datapath (kube-router, weave) br_netfilter hands bridged packets to this hook with the bridge as
+/// iifname/oifname; on a routed one both keys pick the same packets. Traffic a pod sends to itself never
+/// leaves the pod's namespace, so it is not policed here (nor by Calico).
 /// </remarks>
 public static partial class NftPolicyCompiler
 {
@@ -89,8 +91,9 @@ public static partial class NftPolicyCompiler
                     }
 
                     var chain = (direction == Direction.Ingress ? "ingress_" : "egress_") + chainNames[pod.Placement.PodId];
-                    var device = direction == Direction.Ingress ? "oifname" : "iifname";
-                    jumps.Add($"{device} \"{pod.Placement.HostVeth}\" jump {chain}");
+                    var field = direction == Direction.Ingress ? "daddr" : "saddr";
+                    var address = AddressRange.Single(pod.Pod.Ip!);
+                    jumps.Add($"{FamilyKeyword(address.Family)} {field} {address} jump {chain}");
                     chains.Append("  chain ").Append(chain).Append(" {\n");
                     foreach (var policy in selecting)
                     {

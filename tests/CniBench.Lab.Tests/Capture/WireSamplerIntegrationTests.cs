@@ -12,6 +12,7 @@ namespace CniBench.Lab.Tests.Capture;
 /// Real captures in a real lab's switch namespace (root, iperf3). Each test tears its lab down, even on failure.
 /// One class, so its tests never run at the same time and the capture thread count is theirs alone.
 /// </summary>
+[Collection(NetnsThreadTests.Name)]
 public sealed class WireSamplerIntegrationTests
 {
     private const int Port = 5201;

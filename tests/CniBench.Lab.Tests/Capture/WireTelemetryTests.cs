@@ -3,6 +3,7 @@ using CniBench.Lab.Capture;
 namespace CniBench.Lab.Tests.Capture;
 
 /// <summary>The telemetry's answers when there is nothing to capture; real captures are in <see cref="WireSamplerIntegrationTests"/>.</summary>
+[Collection(NetnsThreadTests.Name)]
 public sealed class WireTelemetryTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;

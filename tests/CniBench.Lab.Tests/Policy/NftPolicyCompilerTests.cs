@@ -46,7 +46,7 @@ public sealed class NftPolicyCompilerTests
               chain forward {
                 type filter hook forward priority 0; policy accept;
                 ct state established,related accept
-                oifname "veth1" jump ingress_x_a
+                ip daddr 198.19.1.2 jump ingress_x_a
               }
               chain ingress_x_a {
                 drop
@@ -58,7 +58,7 @@ public sealed class NftPolicyCompilerTests
               chain forward {
                 type filter hook forward priority 0; policy accept;
                 ct state established,related accept
-                oifname "veth1" jump ingress_x_b
+                ip daddr 198.19.2.2 jump ingress_x_b
               }
               chain ingress_x_b {
                 drop
@@ -95,7 +95,7 @@ public sealed class NftPolicyCompilerTests
               chain forward {
                 type filter hook forward priority 0; policy accept;
                 ct state established,related accept
-                oifname "veth1" jump ingress_x_a
+                ip daddr 198.19.1.2 jump ingress_x_a
               }
               chain ingress_x_a {
                 ip saddr { 198.19.1.3, 198.19.2.3 } return comment "x/allow-from-y ingress[0]"
@@ -130,7 +130,7 @@ public sealed class NftPolicyCompilerTests
               chain forward {
                 type filter hook forward priority 0; policy accept;
                 ct state established,related accept
-                oifname "veth1" jump ingress_x_a
+                ip daddr 198.19.1.2 jump ingress_x_a
               }
               chain ingress_x_a {
                 ip saddr { 198.19.0.0/23, 198.19.3.0-198.19.255.255 } return comment "x/from-block ingress[0]"
@@ -167,8 +167,8 @@ public sealed class NftPolicyCompilerTests
               chain forward {
                 type filter hook forward priority 0; policy accept;
                 ct state established,related accept
-                iifname "veth1" jump egress_x_a
-                oifname "veth1" jump ingress_x_a
+                ip saddr 198.19.1.2 jump egress_x_a
+                ip daddr 198.19.1.2 jump ingress_x_a
               }
               chain egress_x_a {
                 ip daddr { 198.19.1.2, 198.19.1.3, 198.19.2.2, 198.19.2.3 } udp dport 53 return comment "x/named-egress egress[0]"
@@ -215,7 +215,7 @@ public sealed class NftPolicyCompilerTests
               chain forward {
                 type filter hook forward priority 0; policy accept;
                 ct state established,related accept
-                oifname "veth2" jump ingress_y_b
+                ip daddr 198.19.2.3 jump ingress_y_b
               }
               chain ingress_y_b {
                 meta l4proto tcp return comment "y/ports ingress[0]"
@@ -251,7 +251,7 @@ public sealed class NftPolicyCompilerTests
               chain forward {
                 type filter hook forward priority 0; policy accept;
                 ct state established,related accept
-                iifname "veth2" jump egress_y_b
+                ip saddr 198.19.2.3 jump egress_y_b
               }
               chain egress_y_b {
                 ip daddr 198.19.1.3 return comment "y/egress-to-a egress[0]"
@@ -286,7 +286,7 @@ public sealed class NftPolicyCompilerTests
               chain forward {
                 type filter hook forward priority 0; policy accept;
                 ct state established,related accept
-                oifname "veth1" jump ingress_x_b
+                ip daddr 198.19.2.2 jump ingress_x_b
               }
               chain ingress_x_b {
                 drop
@@ -311,7 +311,7 @@ public sealed class NftPolicyCompilerTests
         var scripts = Compile(policies, new PolicySupport(true, false));
 
         Assert.DoesNotContain("egress", scripts[0].Text, StringComparison.Ordinal);
-        Assert.Contains("oifname \"veth1\" jump ingress_x_a", scripts[0].Text, StringComparison.Ordinal);
+        Assert.Contains("ip daddr 198.19.1.2 jump ingress_x_a", scripts[0].Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,20 +11,24 @@ using k8s.Models;
 
 namespace CniBench.Lab.Tests.Policy;
 
-/// <summary>Real calico labs (root), real nft, real TCP connections. Every lab is removed even when a test fails.</summary>
+/// <summary>Real labs (root), real nft, real TCP connections. Every lab is removed even when a test fails.</summary>
 public sealed class NftPolicyEnforcerIntegrationTests
 {
     private const int ServerPort = 5201;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task ApplyAsync_DenyAllIngressForOnePod_BlocksItUntilClearedAndLeavesOthersReachable()
+    /// <summary>Routed (calico) and bridged (kube-router, weavenet: br_netfilter hands bridged packets to the hook) datapaths alike.</summary>
+    [Theory]
+    [InlineData("calico")]
+    [InlineData("kube-router")]
+    [InlineData("weavenet")]
+    public async Task ApplyAsync_DenyAllIngressForOnePod_BlocksItUntilClearedAndLeavesOthersReachable(string cni)
     {
         RequireNftLab();
         var options = TestSupport.NewOptions();
         var cluster = await new LabProvider(TestSupport.Catalog, options)
-            .CreateAsync(new ClusterRequest("calico", ClusterShape.Default with { Nodes = 2, PodsPerNode = 2 }), null, Token);
+            .CreateAsync(new ClusterRequest(cni, ClusterShape.Default with { Nodes = 2, PodsPerNode = 2 }), null, Token);
         try
         {
             // x/a on n1-p1, x/b on n2-p1, y/a on n1-p2, y/b on n2-p2: one same-node and one cross-node path into x/a.
@@ -75,13 +79,16 @@ public sealed class NftPolicyEnforcerIntegrationTests
         AssertGone(options);
     }
 
-    [Fact]
-    public async Task ApplyAsync_DenyAllEgressFromNamespace_BlocksItsPodsOutgoingOnly()
+    [Theory]
+    [InlineData("calico")]
+    [InlineData("kube-router")]
+    [InlineData("weavenet")]
+    public async Task ApplyAsync_DenyAllEgressFromNamespace_BlocksItsPodsOutgoingOnly(string cni)
     {
         RequireNftLab();
         var options = TestSupport.NewOptions();
         var cluster = await new LabProvider(TestSupport.Catalog, options)
-            .CreateAsync(new ClusterRequest("calico", ClusterShape.Default with { Nodes = 2, PodsPerNode = 2 }), null, Token);
+            .CreateAsync(new ClusterRequest(cni, ClusterShape.Default with { Nodes = 2, PodsPerNode = 2 }), null, Token);
         try
         {
             var placed = LabPolicyPlacement.Place(cluster.Blueprint, DefaultModel.Create(["x", "y"], ["a", "b"], [ServerPort], [NetpolProtocol.Tcp]));

@@ -10,6 +10,7 @@ namespace CniBench.Lab.Tests.Probes;
 /// The probe-speed benchmarks of issue 3 on real labs. They print their timings and check every outcome,
 /// never the speed (shared CI machines are noisy); filter them with <c>--filter-trait Category=Benchmark</c>.
 /// </summary>
+[Collection(NetnsThreadTests.Name)]
 public sealed class ProbeBenchmarksTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
