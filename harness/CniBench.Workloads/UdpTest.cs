@@ -10,6 +10,9 @@ public sealed class UdpTest(Iperf3Driver driver) : IBenchmarkTest
 
     public string Name => TestName;
 
+    /// <summary>iperf3 runs with --repeating-payload, whose digits the lab's wire check looks for.</summary>
+    public bool SendsPlaintextMarker => true;
+
     public Task<TestOutcome> RunAsync(TestInvocation invocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(invocation);

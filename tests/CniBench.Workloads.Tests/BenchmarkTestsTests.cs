@@ -37,6 +37,17 @@ public sealed class BenchmarkTestsTests
     }
 
     [Fact]
+    public void Create_Default_OnlyTheIperf3TestsAnnounceThePlaintextMarker()
+    {
+        // Without this the wire check never runs: the lab samples only traffic known to carry the marker.
+        var tests = BenchmarkTests.Create();
+
+        Assert.True(tests["tcp"].SendsPlaintextMarker);
+        Assert.True(tests["udp"].SendsPlaintextMarker);
+        Assert.False(tests["mtu"].SendsPlaintextMarker);
+    }
+
+    [Fact]
     public async Task TcpRunAsync_FourStreamVariant_PassesDurationWarmupAndStreams()
     {
         var client = FakeProcessRunner.Printing(TestAssets.Iperf3("tcp-4-streams.json"));

@@ -43,7 +43,8 @@ public sealed class Orchestrator(
                 done++;
                 ok += rows.Any(r => r.Status == MeasurementStatus.Ok) ? 1 : 0;
                 failed += rows.Any(r => r.Status == MeasurementStatus.Failed) ? 1 : 0;
-                unsupported += rows.Any(r => r.Status == MeasurementStatus.Unsupported) ? 1 : 0;
+                // A measurement with figures is not "unsupported" because one side metric (e.g. the wire check) is.
+                unsupported += rows.All(r => r.Status == MeasurementStatus.Unsupported) ? 1 : 0;
                 observer.MeasurementFinished(planned, rows);
             }
         }
