@@ -159,17 +159,8 @@ public sealed class WireSamplerIntegrationTests
             var options = TestSupport.NewOptions();
             var cluster = await new LabProvider(TestSupport.Catalog, options)
                 .CreateAsync(new ClusterRequest(cni, ClusterShape.Default with { Nodes = 2, PodsPerNode = 1 }), null, cancellationToken);
-            var lab = new WireLab(cluster, options);
-            try
-            {
-                _ = await LabLinkReadiness.WaitAsync(cluster.Namespaces, LocalProcessRunner.Instance, TimeProvider.System, TimeSpan.FromSeconds(5), cancellationToken);
-                return lab;
-            }
-            catch
-            {
-                await lab.DisposeAsync();
-                throw;
-            }
+            // LabProvider.CreateAsync returns only once every link is up.
+            return new WireLab(cluster, options);
         }
 
         /// <summary>Pod n1 to pod n2, or node n1 to node n2 on the underlay baseline (which has no pods).</summary>

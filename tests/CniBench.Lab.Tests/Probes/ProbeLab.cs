@@ -33,18 +33,8 @@ internal sealed class ProbeLab : IAsyncDisposable
         var options = TestSupport.NewOptions();
         var cluster = await new LabProvider(TestSupport.Catalog, options)
             .CreateAsync(new ClusterRequest(cni, ClusterShape.Default with { Nodes = 2, PodsPerNode = 2 }), null, cancellationToken);
-        var lab = new ProbeLab(cluster, options);
-        try
-        {
-            // A fresh link drops packets until the kernel activates it (up to ~1 s): wait for that, never retry probes.
-            _ = await LabLinkReadiness.WaitAsync(cluster.Namespaces, LocalProcessRunner.Instance, TimeProvider.System, TimeSpan.FromSeconds(5), cancellationToken);
-            return lab;
-        }
-        catch
-        {
-            await lab.DisposeAsync();
-            throw;
-        }
+        // LabProvider.CreateAsync returns only once every link is up.
+        return new ProbeLab(cluster, options);
     }
 
     public ProbePod Pod(string id) => Pods.Single(p => p.Id == id);
