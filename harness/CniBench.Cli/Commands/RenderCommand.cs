@@ -39,7 +39,7 @@ internal static class RenderCommand
             try
             {
                 catalog = CniCatalog.Load(manifestsDirectory);
-                spec = new ScenarioLoader(catalog.Names).LoadFile(parse.GetValue(scenario)!);
+                spec = new ScenarioLoader(catalog.ClusterIds).LoadFile(parse.GetValue(scenario)!);
             }
             catch (ScenarioException ex)
             {

@@ -163,9 +163,9 @@ internal sealed class RunExecutor(IAnsiConsole console)
         try
         {
             var catalog = CniCatalog.Load(arguments.ManifestsDirectory);
-            var scenario = arguments.Overrides.ApplyTo(new ScenarioLoader(catalog.Names).LoadFile(arguments.ScenarioPath), catalog.Names);
+            var scenario = arguments.Overrides.ApplyTo(new ScenarioLoader(catalog.ClusterIds).LoadFile(arguments.ScenarioPath), catalog.ClusterIds);
             scenario = WithKubernetesOverrides(scenario, arguments);
-            var modelless = scenario.Provider == "lab" ? scenario.Cnis.Where(c => catalog[c].Lab is null).ToList() : [];
+            var modelless = scenario.Provider == "lab" ? scenario.Cnis.Where(c => catalog[CniBench.Core.Clusters.ClusterId.Parse(c).Cni].Lab is null).ToList() : [];
             if (modelless.Count > 0)
             {
                 // Known CNIs without a lab model can only run on real clusters; say so before anything is created.
@@ -277,6 +277,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
             // Policy cases have their own heatmap; bars per case would be noise.
             ChartRenderer.RenderAll([.. summary.Where(r => r.Test != "netpol")], Path.Combine(runDirectory, RunFolder.ChartsDirectory));
             ConformanceChart.Render(summary, Path.Combine(runDirectory, RunFolder.ChartsDirectory));
+            ThroughputCpuChart.RenderAll(summary, Path.Combine(runDirectory, RunFolder.ChartsDirectory));
             return Task.CompletedTask;
         });
         return summary;

@@ -29,6 +29,19 @@ public sealed partial class CniCatalog
     {
         ["none"] = EncapsulationType.None,
         ["vxlan"] = EncapsulationType.Vxlan,
+        ["ipip"] = EncapsulationType.Ipip,
+    };
+
+    private static readonly Dictionary<string, EncryptionType> Encryptions = new(StringComparer.Ordinal)
+    {
+        ["wireguard"] = EncryptionType.WireGuard,
+        ["ipsec"] = EncryptionType.Ipsec,
+    };
+
+    private static readonly Dictionary<string, VariantKind> VariantKinds = new(StringComparer.Ordinal)
+    {
+        ["encryption"] = VariantKind.Encryption,
+        ["datapath"] = VariantKind.Datapath,
     };
 
     private readonly Dictionary<string, CniManifest> _byName;
@@ -38,12 +51,18 @@ public sealed partial class CniCatalog
         _byName = manifests.ToDictionary(m => m.Name, StringComparer.Ordinal);
         Manifests = [.. _byName.Values.OrderBy(m => m.Name, StringComparer.Ordinal)];
         Names = new SortedSet<string>(_byName.Keys, StringComparer.Ordinal);
+        ClusterIds = new SortedSet<string>(
+            _byName.Values.SelectMany(m => m.Variants.Select(v => new Clusters.ClusterId(m.Name, v.Name).ToString()).Prepend(m.Name)),
+            StringComparer.Ordinal);
     }
 
     public IReadOnlyList<CniManifest> Manifests { get; }
 
     /// <summary>The CNI names a scenario may use (the pseudo-CNI <c>underlay</c> is not among them).</summary>
     public IReadOnlySet<string> Names { get; }
+
+    /// <summary>Every name a scenario's <c>cnis:</c> may hold: each CNI, and <c>cni+variant</c> for each variant it offers.</summary>
+    public IReadOnlySet<string> ClusterIds { get; }
 
     public CniManifest this[string name] =>
         _byName.TryGetValue(name, out var manifest)
@@ -131,6 +150,7 @@ public sealed partial class CniCatalog
         var sources = root.StringList("sources", required: false) ?? [];
         // The lab models only some CNIs; the others run on real clusters alone until a lab model exists.
         var lab = ReadLab(root.Map("lab", required: false));
+        var variants = ReadVariants(root.MapList("variants", required: false), lab);
         var policy = ReadPolicy(root.Map("policy", required: true));
         var kubernetes = KubernetesSectionReader.Read(root.Map("kubernetes", required: false));
         var reserved = ReservedSections.Where(root.Reserved).ToList();
@@ -148,6 +168,7 @@ public sealed partial class CniCatalog
             Upstream = upstream,
             Sources = sources,
             Lab = lab,
+            Variants = variants,
             Policy = policy,
             Kubernetes = kubernetes,
             ReservedSections = reserved,
@@ -181,18 +202,72 @@ public sealed partial class CniCatalog
         return ingress is null || egress is null ? null : new PolicySupport(ingress.Value, egress.Value);
     }
 
-    private static LabDatapathSpec? ReadLab(YamlMap? map)
+    private static List<CniVariant> ReadVariants(IReadOnlyList<YamlMap>? maps, LabDatapathSpec? baseLab)
+    {
+        var variants = new List<CniVariant>();
+        foreach (var map in maps ?? [])
+        {
+            var name = map.String("name", required: true);
+            if (name is not null && !NamePattern().IsMatch(name))
+            {
+                map.ErrorHere($"variant name '{name}' must be lower-case letters, digits and '-', starting with a letter");
+                name = null;
+            }
+            else if (name is not null && variants.Exists(v => v.Name == name))
+            {
+                map.ErrorHere($"variant '{name}' is listed twice");
+                name = null;
+            }
+
+            var kind = map.Enum("kind", required: true, VariantKinds);
+            var summary = map.String("summary", required: true);
+            var sources = map.StringList("sources", required: false) ?? [];
+            LabDatapathSpec? lab = null;
+            if (map.Map("lab", required: false) is { } labMap)
+            {
+                if (baseLab is null)
+                {
+                    labMap.ErrorHere("a variant's lab section changes the CNI's lab model, but this CNI has no top-level 'lab' section");
+                    labMap.Finish();
+                }
+                else
+                {
+                    lab = ReadLab(labMap, baseLab);
+                }
+            }
+
+            map.Finish();
+            if (kind == VariantKind.Encryption && lab is { Encryption: null })
+            {
+                map.ErrorHere($"variant '{name}' is of kind encryption, so its lab section needs 'encryption'");
+            }
+
+            if (name is not null && kind is not null && summary is not null)
+            {
+                variants.Add(new CniVariant { Name = name, Kind = kind.Value, Summary = summary, Sources = sources, Lab = lab });
+            }
+        }
+
+        return variants;
+    }
+
+    /// <summary>
+    /// Reads a lab section. With <paramref name="inherited"/> (a variant's section) every key is optional and
+    /// what is absent keeps the base model's value; without it (the CNI's own section) the model is complete.
+    /// </summary>
+    private static LabDatapathSpec? ReadLab(YamlMap? map, LabDatapathSpec? inherited = null)
     {
         if (map is null)
         {
             return null;
         }
 
-        var attachment = map.Enum("attachment", required: true, Attachments);
+        var full = inherited is null;
+        var attachment = map.Enum("attachment", required: full, Attachments) ?? inherited?.Attachment;
         string? bridge = null;
         if (attachment == LabAttachment.Bridge)
         {
-            bridge = map.String("bridge", required: true);
+            bridge = map.String("bridge", required: full && inherited?.Bridge is null) ?? inherited?.Bridge;
             CheckInterfaceName(map, "bridge", bridge);
         }
         else if (attachment == LabAttachment.Routed)
@@ -205,7 +280,7 @@ public sealed partial class CniCatalog
             map.Reserved("bridge");
         }
 
-        var gateway = map.Enum("gateway", required: true, Gateways);
+        var gateway = map.Enum("gateway", required: full, Gateways) ?? inherited?.Gateway;
         if (gateway == LabGateway.Bridge && attachment == LabAttachment.Routed)
         {
             map.ErrorHere("gateway 'bridge' needs attachment 'bridge' (a routed attachment has no bridge address)");
@@ -216,8 +291,11 @@ public sealed partial class CniCatalog
             map.ErrorHere("gateway 'link-local' is modelled only with attachment 'routed' (proxy ARP on each host-side veth)");
         }
 
-        var encapsulation = ReadEncapsulation(map.Map("encapsulation", required: true));
-        var mtu = map.Int("mtu", required: false, min: 576, max: 9000);
+        var encapsulationMap = map.Map("encapsulation", required: full);
+        var encapsulation = encapsulationMap is null ? inherited?.Encapsulation : ReadEncapsulation(encapsulationMap);
+        // A variant that changes the encapsulation also drops the base model's fixed MTU unless it sets its own.
+        var mtu = map.Int("mtu", required: false, min: 576, max: 9000) ?? (encapsulationMap is null ? inherited?.Mtu : null);
+        var encryption = ReadEncryption(map.Map("encryption", required: false));
         map.Finish();
 
         if (attachment is null || gateway is null || encapsulation is null || (attachment == LabAttachment.Bridge && bridge is null))
@@ -232,7 +310,26 @@ public sealed partial class CniCatalog
             Gateway = gateway.Value,
             Encapsulation = encapsulation,
             Mtu = mtu,
+            Encryption = encryption ?? inherited?.Encryption,
         };
+    }
+
+    private static LabEncryptionSpec? ReadEncryption(YamlMap? map)
+    {
+        if (map is null)
+        {
+            return null;
+        }
+
+        var type = map.Enum("type", required: true, Encryptions);
+        var device = map.String("device", required: type == EncryptionType.WireGuard);
+        CheckInterfaceName(map, "device", device);
+        var port = map.Int("port", required: type == EncryptionType.WireGuard, min: 1, max: 65535);
+        var overhead = map.Int("overheadBytes", required: true, min: 0, max: 200);
+        map.Finish();
+        return type is null || overhead is null
+            ? null
+            : new LabEncryptionSpec { Type = type.Value, Device = device, Port = port, OverheadBytes = overhead.Value };
     }
 
     private static EncapsulationSpec? ReadEncapsulation(YamlMap? map)
@@ -268,6 +365,18 @@ public sealed partial class CniCatalog
 
         var device = map.String("device", required: true);
         CheckInterfaceName(map, "device", device);
+        if (type == EncapsulationType.Ipip)
+        {
+            // IP-in-IP has no UDP header and no network identifier.
+            map.Forbid("port", "when type is ipip");
+            map.Forbid("vni", "when type is ipip");
+            var ipipOverhead = map.Int("overheadBytes", required: true, min: 0, max: 200);
+            map.Finish();
+            return device is null || ipipOverhead is null
+                ? null
+                : new EncapsulationSpec { Type = EncapsulationType.Ipip, Device = device, OverheadBytes = ipipOverhead.Value };
+        }
+
         var port = map.Int("port", required: true, min: 1, max: 65535);
         var vni = map.Int("vni", required: true, min: 1, max: 16_777_215);
         var overhead = map.Int("overheadBytes", required: true, min: 0, max: 200);

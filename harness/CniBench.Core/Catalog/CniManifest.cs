@@ -21,6 +21,11 @@ public sealed record CniManifest
     /// <summary>How to install the real CNI on a Kubernetes cluster; null when the catalog has no install facts for it.</summary>
     public KubernetesInstallSpec? Kubernetes { get; init; }
 
+    /// <summary>The modes the CNI offers besides its default (encryption, other encapsulations), in file order.</summary>
+    public IReadOnlyList<CniVariant> Variants { get; init; } = [];
+
+    public CniVariant? Variant(string name) => Variants.FirstOrDefault(v => v.Name == name);
+
     /// <summary>Sections the schema reserves for later issues that this file has; not parsed yet (none are reserved today).</summary>
     public IReadOnlyList<string> ReservedSections { get; init; } = [];
 
@@ -60,6 +65,58 @@ public enum EncapsulationType
 
     /// <summary>A VXLAN device with static neighbour and FDB entries per peer.</summary>
     Vxlan,
+
+    /// <summary>IP-in-IP (protocol 4) through one <c>ipip</c> device; each peer's pod subnet routed onlink via the peer's underlay address.</summary>
+    Ipip,
+}
+
+public enum EncryptionType
+{
+    /// <summary>A WireGuard device per node: kernel module when present, else wireguard-go in userspace.</summary>
+    WireGuard,
+
+    /// <summary>IPsec ESP between nodes through the kernel's xfrm.</summary>
+    Ipsec,
+}
+
+/// <summary>How node-to-node pod traffic is encrypted in a variant's datapath.</summary>
+public sealed record LabEncryptionSpec
+{
+    public required EncryptionType Type { get; init; }
+
+    /// <summary>The CNI's device name (e.g. <c>wireguard.cali</c>); the lab may need a host-unique name instead (userspace WireGuard).</summary>
+    public string? Device { get; init; }
+
+    /// <summary>UDP port the nodes listen on (WireGuard).</summary>
+    public int? Port { get; init; }
+
+    /// <summary>Bytes the encryption adds to each packet on the underlay.</summary>
+    public required int OverheadBytes { get; init; }
+}
+
+public enum VariantKind
+{
+    /// <summary>Encrypts pod traffic between nodes.</summary>
+    Encryption,
+
+    /// <summary>Another routing or encapsulation mode (Calico IPIP, Flannel host-gw, Cilium native routing).</summary>
+    Datapath,
+}
+
+/// <summary>One of a CNI's non-default modes, as a scenario names it: <c>calico+wireguard</c>.</summary>
+public sealed record CniVariant
+{
+    public required string Name { get; init; }
+
+    public required VariantKind Kind { get; init; }
+
+    /// <summary>One line on what the mode is and how upstream switches it on.</summary>
+    public required string Summary { get; init; }
+
+    public IReadOnlyList<string> Sources { get; init; } = [];
+
+    /// <summary>The whole lab datapath in this mode (the base model with the variant's changes); null when the lab has no model of it.</summary>
+    public LabDatapathSpec? Lab { get; init; }
 }
 
 public sealed record LabDatapathSpec
@@ -76,7 +133,10 @@ public sealed record LabDatapathSpec
     /// <summary>A fixed pod MTU; when absent the pod MTU follows the underlay: underlay MTU minus the encapsulation overhead.</summary>
     public int? Mtu { get; init; }
 
-    public int PodMtu(int underlayMtu) => Mtu ?? underlayMtu - Encapsulation.OverheadBytes;
+    /// <summary>Node-to-node encryption of pod traffic; null when the datapath sends it in the clear.</summary>
+    public LabEncryptionSpec? Encryption { get; init; }
+
+    public int PodMtu(int underlayMtu) => Mtu ?? underlayMtu - Encapsulation.OverheadBytes - (Encryption?.OverheadBytes ?? 0);
 }
 
 public sealed record EncapsulationSpec

@@ -86,7 +86,10 @@ public static class Topologies
     /// <summary>Every pod to every pod: the network-policy probe matrix.</summary>
     public const string PodToPod = "pod-to-pod";
 
-    public static IReadOnlyList<string> All { get; } = [SameNode, CrossNode];
+    /// <summary>A pod on one node to a Service (ClusterIP) whose one backend is a pod on another node.</summary>
+    public const string PodToService = "pod-to-service";
+
+    public static IReadOnlyList<string> All { get; } = [SameNode, CrossNode, PodToService];
 }
 
 /// <summary>The pseudo-CNI under which the no-CNI node-to-node baseline is recorded.</summary>

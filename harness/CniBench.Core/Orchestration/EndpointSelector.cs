@@ -19,7 +19,7 @@ public static class EndpointSelector
         return topology switch
         {
             Topologies.SameNode when nodes.Count >= 1 && nodes[0].Pods.Count >= 2 => (nodes[0].Pods[0], nodes[0].Pods[1]),
-            Topologies.CrossNode when nodes.Count >= 2 && nodes[0].Pods.Count >= 1 && nodes[1].Pods.Count >= 1 => (nodes[0].Pods[0], nodes[1].Pods[0]),
+            Topologies.CrossNode or Topologies.PodToService when nodes.Count >= 2 && nodes[0].Pods.Count >= 1 && nodes[1].Pods.Count >= 1 => (nodes[0].Pods[0], nodes[1].Pods[0]),
 
             // Every pod probes every pod; the pair only anchors the measurement.
             Topologies.PodToPod when nodes.Count >= 1 && nodes[0].Pods.Count >= 1 => (nodes[0].Pods[0], nodes[0].Pods[0]),

@@ -22,7 +22,7 @@ public sealed class Orchestrator(
     public async Task<RunOutcome> RunAsync(RunPlan plan, CancellationToken cancellationToken)
     {
         var clusters = new Dictionary<string, ICluster>(StringComparer.Ordinal);
-        var failures = new Dictionary<string, string>(StringComparer.Ordinal);
+        var failures = new Dictionary<string, ClusterFailure>(StringComparer.Ordinal);
         int ok = 0, failed = 0, unsupported = 0, done = 0;
         var cancelled = false;
         try
@@ -87,21 +87,26 @@ public sealed class Orchestrator(
     }
 
     private async Task StartClusterAsync(
-        RunPlan plan, string cni, Dictionary<string, ICluster> clusters, Dictionary<string, string> failures, CancellationToken cancellationToken)
+        RunPlan plan, string cni, Dictionary<string, ICluster> clusters, Dictionary<string, ClusterFailure> failures, CancellationToken cancellationToken)
     {
         observer.ClusterStarting(cni);
         var started = time.GetTimestamp();
         try
         {
             var shape = new ClusterShape(plan.Scenario.Lab.Nodes, plan.Scenario.Lab.PodsPerNode, plan.Scenario.Lab.Mtu);
-            var cluster = await provider.CreateAsync(new ClusterRequest(cni, shape), null, cancellationToken);
+            var cluster = await provider.CreateAsync(ClusterRequest.For(ClusterId.Parse(cni), shape), null, cancellationToken);
             clusters[cni] = cluster;
             observer.ClusterReady(cni, cluster.Description, time.GetElapsedTime(started));
+        }
+        catch (ClusterUnsupportedException ex)
+        {
+            failures[cni] = new ClusterFailure(ex.Message, Unsupported: true);
+            observer.ClusterFailed(cni, $"unsupported here: {ex.Message}");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // One CNI that cannot come up must not cost the others their measurements.
-            failures[cni] = ex.Message;
+            failures[cni] = new ClusterFailure(ex.Message, Unsupported: false);
             observer.ClusterFailed(cni, ex.Message);
         }
     }
@@ -110,7 +115,7 @@ public sealed class Orchestrator(
         RunPlan plan,
         PlannedMeasurement planned,
         Dictionary<string, ICluster> clusters,
-        Dictionary<string, string> failures,
+        Dictionary<string, ClusterFailure> failures,
         CancellationToken cancellationToken)
     {
         if (!tests.TryGetValue(planned.Key.Test, out var test))
@@ -120,8 +125,9 @@ public sealed class Orchestrator(
 
         if (!clusters.TryGetValue(planned.Key.Cni, out var cluster))
         {
-            var why = failures.GetValueOrDefault(planned.Key.Cni, "cluster was not created");
-            return [Row(plan, planned, MeasurementStatus.Failed, $"cluster did not come up: {why}", test.PrimaryMetric)];
+            return failures.GetValueOrDefault(planned.Key.Cni) is { Unsupported: true } unsupportedCluster
+                ? [Row(plan, planned, MeasurementStatus.Unsupported, unsupportedCluster.Reason, test.PrimaryMetric)]
+                : [Row(plan, planned, MeasurementStatus.Failed, $"cluster did not come up: {failures.GetValueOrDefault(planned.Key.Cni)?.Reason ?? "cluster was not created"}", test.PrimaryMetric)];
         }
 
         if (EndpointSelector.Select(cluster, planned.Key.Topology) is not { } pair)
@@ -130,6 +136,52 @@ public sealed class Orchestrator(
         }
 
         var (client, server) = pair;
+        IServiceExposure? service = null;
+        if (planned.Key.Topology == Topologies.PodToService)
+        {
+            if (cluster is not IServiceCluster services)
+            {
+                return [Row(plan, planned, MeasurementStatus.Unsupported, $"{provider.Name} clusters have no Service model", test.PrimaryMetric)];
+            }
+
+            if (test.ServicePorts.Count == 0)
+            {
+                return [Row(plan, planned, MeasurementStatus.Unsupported, $"{test.Name} does not run through a Service", test.PrimaryMetric)];
+            }
+
+            try
+            {
+                service = await services.ExposeAsync(new ServiceRequest($"cnb-{test.Name}", [server], test.ServicePorts), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return [Row(plan, planned, MeasurementStatus.Failed, $"creating the Service failed: {ex.Message}", test.PrimaryMetric)];
+            }
+        }
+
+        try
+        {
+            return await MeasureAsync(plan, planned, test, cluster, client, server, service?.Address ?? server.Address, cancellationToken);
+        }
+        finally
+        {
+            if (service is not null)
+            {
+                await service.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<Measurement>> MeasureAsync(
+        RunPlan plan,
+        PlannedMeasurement planned,
+        IBenchmarkTest test,
+        ICluster cluster,
+        IWorkloadHost client,
+        IWorkloadHost server,
+        System.Net.IPAddress target,
+        CancellationToken cancellationToken)
+    {
         var rawPath = RawPath(planned.Key);
         // Host CPU means something only where the datapath runs on this host (the lab).
         var before = cpu?.Read();
@@ -137,7 +189,7 @@ public sealed class Orchestrator(
         TestOutcome outcome;
         try
         {
-            outcome = await test.RunAsync(new TestInvocation(planned, client, server, sink, rawPath) { Cluster = cluster }, cancellationToken);
+            outcome = await test.RunAsync(new TestInvocation(planned, client, server, sink, rawPath) { Cluster = cluster, Target = target }, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -148,7 +200,13 @@ public sealed class Orchestrator(
         var nodes = window is null ? TelemetryResult.None : await window.EndAsync(cancellationToken);
         if (outcome.Status != MeasurementStatus.Ok)
         {
-            return [Row(plan, planned, outcome.Status, outcome.Reason ?? "no reason given", test.PrimaryMetric, outcome.RawFile)];
+            var reason = outcome.Reason ?? "no reason given";
+            if (outcome.Status == MeasurementStatus.Failed && cluster is IClusterHealth health && await health.CheckAsync(CancellationToken.None) is { } broken)
+            {
+                reason = $"{broken}; {reason}";
+            }
+
+            return [Row(plan, planned, outcome.Status, reason, test.PrimaryMetric, outcome.RawFile)];
         }
 
         var cpuObservations = after is not null && before is not null ? CpuObservations(before, after, outcome.Observations) : [];
@@ -189,6 +247,9 @@ public sealed class Orchestrator(
         RawFile = rawFile,
         Timestamp = time.GetUtcNow(),
     };
+
+    /// <summary>Why a cluster is missing: it failed to come up, or the provider cannot build it here at all.</summary>
+    private sealed record ClusterFailure(string Reason, bool Unsupported);
 
     /// <summary>Where a measurement's raw tool output goes, relative to the run folder.</summary>
     public static string RawPath(MeasurementKey key) =>

@@ -16,6 +16,9 @@ public interface IBenchmarkTest
     /// <summary>Whether the traffic carries a known plaintext marker, so the wire check can tell encrypted from not.</summary>
     bool SendsPlaintextMarker => false;
 
+    /// <summary>What a Service in front of the server must forward for the <c>pod-to-service</c> topology; empty when the test cannot use one.</summary>
+    IReadOnlyList<ServicePort> ServicePorts => [];
+
     /// <summary>Called before <paramref name="cluster"/> is torn down, so a test can close what it keeps open there.</summary>
     ValueTask ReleaseAsync(ICluster cluster) => ValueTask.CompletedTask;
 }
@@ -30,6 +33,9 @@ public sealed record TestInvocation(
 {
     /// <summary>The whole cluster, for tests that use more than one client/server pair (network-policy probes).</summary>
     public ICluster? Cluster { get; init; }
+
+    /// <summary>The address the client connects to: the server's own, or a Service's ClusterIP in front of it.</summary>
+    public System.Net.IPAddress Target { get; init; } = Server.Address;
 }
 
 /// <summary>What a test produced: observations when it worked, or a reason when it did not.</summary>

@@ -218,7 +218,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
 
             if (!knownCnis.Contains(cni))
             {
-                reader.Error(item, $"unknown CNI '{cni}': there is no manifests/cni/{cni}.yaml; known CNIs: {string.Join(", ", knownCnis.Order())}");
+                reader.Error(item, UnknownCni(cni));
             }
             else if (cnis.Contains(cni))
             {
@@ -231,6 +231,26 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
         }
 
         return cnis;
+    }
+
+    private string UnknownCni(string name)
+    {
+        var id = Clusters.ClusterId.Parse(name);
+        var plain = knownCnis.Where(c => !c.Contains(Clusters.ClusterId.Separator, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        if (id.Variant is null || !knownCnis.Contains(id.Cni))
+        {
+            return $"unknown CNI '{id.Cni}': there is no manifests/cni/{id.Cni}.yaml; known CNIs: {string.Join(", ", plain)}";
+        }
+
+        var offered = knownCnis
+            .Select(Clusters.ClusterId.Parse)
+            .Where(c => c.Cni == id.Cni && c.Variant is not null)
+            .Select(c => c.Variant!)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return offered.Count == 0
+            ? $"{id.Cni} offers no variant '{id.Variant}': its manifest (manifests/cni/{id.Cni}.yaml) lists no variants, so only '{id.Cni}' itself can run"
+            : $"{id.Cni} offers no variant '{id.Variant}'; its variants are: {string.Join(", ", offered)} (write e.g. '{id.Cni}{Clusters.ClusterId.Separator}{offered[0]}')";
     }
 
     private static LabSpec ReadLab(YamlNode node, YamlNodeReader reader)
@@ -372,8 +392,9 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
         };
     }
 
-    private static List<string> ReadTopologies(YamlMappingNode map, YamlNodeReader reader, string kind, LabSpec lab)
+    private static List<string> ReadTopologies(YamlMappingNode map, YamlNodeReader reader, string kind, LabSpec lab, IReadOnlyList<string>? allowed = null)
     {
+        allowed ??= Measurements.Topologies.All;
         var topologies = new List<string>();
         if (YamlNodeReader.Get(map, "topologies") is not { } tn)
         {
@@ -387,9 +408,9 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
                 continue;
             }
 
-            if (!Measurements.Topologies.All.Contains(topology, StringComparer.Ordinal))
+            if (!allowed.Contains(topology, StringComparer.Ordinal))
             {
-                reader.Error(item, $"unknown topology '{topology}'; expected one of: {string.Join(", ", Measurements.Topologies.All)}");
+                reader.Error(item, $"unknown topology '{topology}' for {kind}; expected one of: {string.Join(", ", allowed)}");
             }
             else if (topology == Measurements.Topologies.SameNode && lab.PodsPerNode < 2)
             {
@@ -408,7 +429,8 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
     private static TestSpec ReadMtuTest(YamlMappingNode map, YamlNodeReader reader, LabSpec lab)
     {
         reader.CheckKeys(map, "test 'mtu'", MtuKeys);
-        var topologies = ReadTopologies(map, reader, "mtu", lab);
+        // A path MTU is a property of the pod-to-pod path; a Service adds no hop of its own.
+        var topologies = ReadTopologies(map, reader, "mtu", lab, [Measurements.Topologies.SameNode, Measurements.Topologies.CrossNode]);
         return new TestSpec
         {
             Test = "mtu",
