@@ -30,6 +30,12 @@ public sealed record RunInfo
     /// <summary>CNI name → how its cluster was built.</summary>
     public IReadOnlyDictionary<string, ClusterInfo> Clusters { get; init; } = new Dictionary<string, ClusterInfo>();
 
+    /// <summary>The command-line overrides of the scenario (--cni, --quick, …), so <c>run --resume</c> replays the same plan.</summary>
+    public Core.Scenarios.ScenarioOverrides? Overrides { get; init; }
+
+    /// <summary>When the run was resumed after an interruption, oldest first.</summary>
+    public IReadOnlyList<DateTimeOffset> ResumedAt { get; init; } = [];
+
     public DateTimeOffset StartedAt { get; init; }
 
     /// <summary>Empty until the run ends; a run.json without it belongs to a run that crashed or still runs.</summary>
