@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 # Debian packages the lab and its tools need: package name for each program.
-APT_PACKAGES=(iproute2 nftables conntrack iperf3 procps iputils-ping fontconfig fonts-dejavu-core)
-CLI_COMMANDS=" run lab doctor bench "
+APT_PACKAGES=(iproute2 nftables conntrack iperf3 procps iputils-ping fontconfig fonts-dejavu-core nginx haproxy chromium wireguard-tools wireguard-go wrk time)
+CLI_COMMANDS=" run lab doctor bench report compare history "
 CLI="harness/CniBench.Cli/bin/Release/net10.0/cnibench"
 DEFAULT_SCENARIO="scenarios/default.yaml"
 
@@ -23,12 +23,16 @@ Modes:
                        ./run.sh doctor
                        ./run.sh lab status
                        ./run.sh lab down
+                       ./run.sh report results/<run-id>
+                       ./run.sh compare results/<baseline> results/<candidate>
+                       ./run.sh history results
   <scenario.yaml> ... run that scenario, e.g. ./run.sh scenarios/netpol.yaml
   --<option> ...     options for the default run, e.g. ./run.sh --quick --cni flannel
   --help             this text (the CLI's own help: ./run.sh run --help)
 
 Set-up installs missing Debian packages (apt-get, needs root):
-  iproute2 nftables conntrack iperf3 procps iputils-ping fontconfig fonts-dejavu-core
+  iproute2 nftables conntrack iperf3 procps iputils-ping fontconfig fonts-dejavu-core nginx haproxy chromium
+  wireguard-tools wireguard-go wrk time
 The .NET 10 SDK must already be installed (dotnet on PATH).
 The lab itself needs root: it creates network namespaces.
 USAGE

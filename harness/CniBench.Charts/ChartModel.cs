@@ -46,6 +46,7 @@ internal static class ChartModelBuilder
     [
         new(Metrics.ThroughputBps, "throughput"),
         new(Metrics.HostCpuPercent, "cpu"),
+        new(Metrics.RequestsPerSecond, "requests"),
     ];
 
     /// <summary>CNIs in a fixed order over all charts, so each keeps its colour everywhere.</summary>
@@ -73,7 +74,10 @@ internal static class ChartModelBuilder
 
     private static ChartModel? BuildOne(IReadOnlyList<SummaryRow> all, IReadOnlyList<string> cniOrder, string test, ChartedMetric charted)
     {
-        var rows = all.Where(r => r.Test == test && r.Metric == charted.Metric && r.HasValues && r.Median is not null).ToList();
+        // A fixed-rate HTTP run achieves the rate it is paced at, not what the path can carry: only saturation runs compare.
+        var rows = all.Where(r => r.Test == test && r.Metric == charted.Metric && r.HasValues && r.Median is not null)
+            .Where(r => charted.Metric != Metrics.RequestsPerSecond || !r.Variant.EndsWith("-fixed-rate", StringComparison.Ordinal))
+            .ToList();
         var cniRows = rows.Where(r => r.Cni != Underlay.Name).ToList();
         if (cniRows.Count == 0)
         {
@@ -121,10 +125,18 @@ internal static class ChartModelBuilder
 
         var ns = groups.SelectMany(g => g.Bars).Select(b => b.N).Distinct().Order().ToList();
         var n = ns.Count == 1 ? $"n={ns[0]}" : $"n={ns[0]}–{ns[^1]}";
-        var what = charted.Metric == Metrics.ThroughputBps ? ThroughputTitle(test) : $"Host CPU during {ThroughputTitle(test)}";
-        var yLabel = charted.Metric == Metrics.ThroughputBps
-            ? $"Throughput ({scale.Unit})"
-            : $"Host CPU busy ({scale.Unit})";
+        var what = charted.Metric switch
+        {
+            Metrics.ThroughputBps => ThroughputTitle(test),
+            Metrics.RequestsPerSecond => "HTTP requests/s at saturation (wrk → nginx)",
+            _ => $"Host CPU during {ThroughputTitle(test)}",
+        };
+        var yLabel = charted.Metric switch
+        {
+            Metrics.ThroughputBps => $"Throughput ({scale.Unit})",
+            Metrics.RequestsPerSecond => "Requests per second",
+            _ => $"Host CPU busy ({scale.Unit})",
+        };
         return new ChartModel(
             $"{FileSafe(test)}-{charted.FileSuffix}",
             $"{what}, median with 95% CI of the mean, {n}",
@@ -151,6 +163,7 @@ internal static class ChartModelBuilder
     {
         "tcp" => "TCP throughput (iperf3)",
         "udp" => "UDP throughput (iperf3)",
+        "http" => "HTTP load (wrk → nginx)",
         _ => $"{test} throughput",
     };
 

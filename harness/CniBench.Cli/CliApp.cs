@@ -20,6 +20,9 @@ public static class CliApp
             NetpolCommand.Create(),
             CleanCommand.Create(),
             RenderCommand.Create(),
+            ReportCommand.Create(),
+            CompareCommand.Create(),
+            HistoryCommand.Create(),
         };
         return root;
     }

@@ -1,6 +1,7 @@
 using CniBench.Core.Clusters;
 using CniBench.Kubernetes.Metrics;
 using CniBench.Kubernetes.Netpol;
+using CniBench.Kubernetes.Services;
 using CniBench.NetworkPolicy.Conformance;
 using CniBench.NetworkPolicy.Model;
 using k8s;
@@ -8,7 +9,7 @@ using k8s;
 namespace CniBench.Kubernetes;
 
 /// <summary>A run's workloads on a real cluster. Disposing deletes the run's namespaces and waits until they are gone.</summary>
-public sealed class KubernetesCluster : ICluster, INetpolCluster, IClusterTelemetry
+public sealed class KubernetesCluster : ICluster, INetpolCluster, IClusterTelemetry, IServiceCluster
 {
     private readonly KubeConnection _connection;
     private readonly TimeProvider _time;
@@ -45,6 +46,13 @@ public sealed class KubernetesCluster : ICluster, INetpolCluster, IClusterTeleme
     public IReadOnlyList<ClusterNode> Nodes { get; }
 
     public IReadOnlyDictionary<string, string> Facts { get; }
+
+    /// <summary>How long <see cref="ExposeAsync"/> and a backend change wait for the Service's EndpointSlices.</summary>
+    public TimeSpan ServiceReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A ClusterIP Service in the run namespace over exactly the requested backend pods (see <see cref="KubernetesServiceExposure"/>).</summary>
+    public async Task<IServiceExposure> ExposeAsync(ServiceRequest request, CancellationToken cancellationToken) =>
+        await KubernetesServiceExposure.CreateAsync(Client, Context, Namespace, RunId, request, _time, ServiceReadyTimeout, cancellationToken);
 
     /// <summary>Finds the agnhost pods of the default model (deployed with the run's workloads); custom models are refused.</summary>
     public Task<NetpolDeployment> DeployAsync(ClusterModel model, CancellationToken cancellationToken) =>

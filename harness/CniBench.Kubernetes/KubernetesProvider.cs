@@ -47,6 +47,9 @@ public sealed record KubernetesProviderOptions
     public TimeSpan ProvisionTimeout { get; init; } = TimeSpan.FromMinutes(20);
 
     public TimeSpan DestroyTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a Service may take until its EndpointSlices list exactly its backends.</summary>
+    public TimeSpan ServiceReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>
@@ -62,7 +65,7 @@ public sealed class KubernetesProvider(KubernetesProviderOptions options) : IClu
     async Task<ICluster> IClusterProvider.CreateAsync(ClusterRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ClusterFor(request.Cni).Provision is null
+        return ClusterFor(request).Provision is null
             ? await CreateAsync(request, progress, cancellationToken)
             : await CreateProvisionedAsync(request, progress, cancellationToken);
     }
@@ -71,7 +74,7 @@ public sealed class KubernetesProvider(KubernetesProviderOptions options) : IClu
     public async Task<KubernetesCluster> CreateAsync(ClusterRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var clusterSpec = ClusterFor(request.Cni);
+        var clusterSpec = ClusterFor(request);
         if (clusterSpec.Provision is not null)
         {
             throw new InvalidOperationException($"the cluster for '{request.Cni}' is provisioned for the run: create it with {nameof(CreateProvisionedAsync)}, which also destroys it");
@@ -93,7 +96,7 @@ public sealed class KubernetesProvider(KubernetesProviderOptions options) : IClu
     public async Task<ProvisionedCluster> CreateProvisionedAsync(ClusterRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var clusterSpec = ClusterFor(request.Cni);
+        var clusterSpec = ClusterFor(request);
         if (clusterSpec.Provision is null)
         {
             throw new InvalidOperationException($"the cluster for '{request.Cni}' has no provision command");
@@ -106,8 +109,10 @@ public sealed class KubernetesProvider(KubernetesProviderOptions options) : IClu
                 "and destroys is disposable by nature: mark it so, or drop 'provision'/'destroy' and name an existing context");
         }
 
+        // {cni} names the cluster: a variant gets its own (calico-wireguard), since its mode must not leak into the default's.
+        var provisionedName = request.Id.ToString().Replace(ClusterId.Separator, '-');
         var provisioner = new ClusterProvisioner(
-            options.ProvisionRunner, request.Cni, clusterSpec, () => ProvisionerCommand.PodCidrFor(options.Catalog, request.Cni), options.ProvisionTimeout, options.DestroyTimeout);
+            options.ProvisionRunner, provisionedName, clusterSpec, () => ProvisionerCommand.PodCidrFor(options.Catalog, request.Cni), options.ProvisionTimeout, options.DestroyTimeout);
         try
         {
             // Bad quoting or a missing pod CIDR fails here, before a cluster exists that would need destroying.
@@ -141,11 +146,21 @@ public sealed class KubernetesProvider(KubernetesProviderOptions options) : IClu
         var created = false;
         try
         {
+            var installed = CniInstallResult.None;
             if (request.Cni != Underlay.Name && options.Installer is { } installer)
             {
-                progress?.Report($"{context}: making sure {request.Cni} runs");
+                progress?.Report($"{context}: making sure {request.Id} runs");
                 var permitted = clusterSpec with { Disposable = clusterSpec.Disposable || options.AllowInstall };
-                await installer.EnsureInstalledAsync(client, request.Cni, permitted, cancellationToken);
+                installed = await installer.EnsureInstalledAsync(client, request.Id, permitted, cancellationToken);
+            }
+            else if (request.Variant is { } variant)
+            {
+                // Without an installer nothing reads the catalog's settings: the cluster is taken as it is.
+                installed = new CniInstallResult(new Dictionary<string, string>
+                {
+                    ["variant"] = variant,
+                    ["variant.verified"] = "no: no CNI installer configured, the cluster was taken as it is",
+                });
             }
 
             var nodes = await ReadyNodesAsync(client, context, request.Shape, cancellationToken);
@@ -168,9 +183,17 @@ public sealed class KubernetesProvider(KubernetesProviderOptions options) : IClu
             }
 
             var hosts = await HostsAsync(connection, ns, nodes, cancellationToken);
-            var facts = await ClusterFacts.CollectAsync(client, context, connection.Server, request.Cni, nodes, cancellationToken);
+            var facts = new Dictionary<string, string>(await ClusterFacts.CollectAsync(client, context, connection.Server, request.Cni, nodes, cancellationToken), StringComparer.Ordinal);
+            foreach (var (key, value) in installed.Facts)
+            {
+                facts[key] = value;
+            }
+
             progress?.Report($"{context}: ready");
-            return new KubernetesCluster(request.Cni, connection, options.RunId, ns, hosts, facts, options.TimeProvider, options.NamespaceGoneTimeout);
+            return new KubernetesCluster(request.Id.ToString(), connection, options.RunId, ns, hosts, facts, options.TimeProvider, options.NamespaceGoneTimeout)
+            {
+                ServiceReadyTimeout = options.ServiceReadyTimeout,
+            };
         }
         catch (Exception)
         {
@@ -185,8 +208,10 @@ public sealed class KubernetesProvider(KubernetesProviderOptions options) : IClu
         }
     }
 
-    private KubernetesClusterSpec ClusterFor(string cni)
+    /// <summary>The scenario keys clusters by its <c>cnis:</c> entry, so <c>calico+wireguard</c> has a cluster of its own.</summary>
+    private KubernetesClusterSpec ClusterFor(ClusterRequest request)
     {
+        var cni = request.Id.ToString();
         if (options.Spec.Clusters.TryGetValue(cni, out var spec))
         {
             return spec;

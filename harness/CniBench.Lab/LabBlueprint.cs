@@ -6,8 +6,11 @@ using CniBench.Core.Measurements;
 
 namespace CniBench.Lab;
 
-/// <summary>A lab node: its namespace and underlay address. <see cref="Index"/> counts from 1.</summary>
-public sealed record LabNodePlan(int Index, string Name, string Namespace, IPAddress Address);
+/// <summary>
+/// A lab node: its namespace and underlay address. <see cref="Index"/> counts from 1. <see cref="WireGuardDevice"/>
+/// is the node's host-unique WireGuard device when the datapath encrypts with WireGuard, else null.
+/// </summary>
+public sealed record LabNodePlan(int Index, string Name, string Namespace, IPAddress Address, string? WireGuardDevice = null);
 
 /// <summary>A lab pod: its namespace, address, and the name of its veth's host side in the node namespace.</summary>
 public sealed record LabPodPlan(int Node, int Index, string Name, string NodeName, string Namespace, IPAddress Address, string HostVeth);
@@ -22,11 +25,17 @@ public sealed record LabBlueprint
 
     public required string RunPrefix { get; init; }
 
-    /// <summary>The CNI name, or <see cref="Underlay.Name"/> for the no-CNI baseline.</summary>
+    /// <summary>The CNI as a scenario names it (<c>calico</c>, <c>calico+wireguard</c>), or <see cref="Underlay.Name"/> for the no-CNI baseline.</summary>
     public required string Cni { get; init; }
 
     /// <summary>Null for the underlay baseline.</summary>
     public CniManifest? Manifest { get; init; }
+
+    /// <summary>The variant the lab models, or null for the CNI's default mode.</summary>
+    public CniVariant? Variant { get; init; }
+
+    /// <summary>The datapath the lab builds: the variant's merged model, else the CNI's own; null for the underlay baseline.</summary>
+    public LabDatapathSpec? Model => Variant?.Lab ?? Manifest?.Lab;
 
     public required ClusterShape Shape { get; init; }
 
@@ -56,24 +65,55 @@ public sealed record LabBlueprint
 
             var shape = string.Create(CultureInfo.InvariantCulture, $"{Shape.Nodes} nodes x {Shape.PodsPerNode} pods, underlay MTU {Shape.UnderlayMtu}");
 
-            var lab = Manifest.Lab ?? throw new InvalidOperationException(LabProvider.NoLabModel(Manifest.Name));
+            var lab = Model ?? throw new InvalidOperationException(LabProvider.NoLabModel(Cni));
             var attachment = lab.Attachment == LabAttachment.Bridge
                 ? $"bridge {lab.Bridge}"
                 : "routed /32 veths";
             var gateway = lab.Gateway == LabGateway.Bridge ? "bridge gateway" : $"gateway {LabAddressing.LinkLocalGateway} by proxy ARP";
-            var encapsulation = lab.Encapsulation.Type == EncapsulationType.Vxlan
-                ? string.Create(CultureInfo.InvariantCulture, $"vxlan {lab.Encapsulation.Device} (VNI {lab.Encapsulation.Vni}, port {lab.Encapsulation.Port})")
-                : "no encapsulation (routes via peer underlay addresses)";
-            return string.Create(CultureInfo.InvariantCulture, $"lab: {attachment}, {gateway}, {encapsulation}, pod MTU {PodMtu}; {shape}");
+            var encapsulation = lab.Encapsulation.Type switch
+            {
+                EncapsulationType.Vxlan => string.Create(CultureInfo.InvariantCulture, $"vxlan {lab.Encapsulation.Device} (VNI {lab.Encapsulation.Vni}, port {lab.Encapsulation.Port})"),
+                EncapsulationType.Ipip => $"ipip {lab.Encapsulation.Device}",
+                _ when lab.Encryption is { Type: EncryptionType.WireGuard } => "no encapsulation",
+                _ => "no encapsulation (routes via peer underlay addresses)",
+            };
+            var encryption = lab.Encryption switch
+            {
+                { Type: EncryptionType.WireGuard } wg => string.Create(CultureInfo.InvariantCulture, $", wireguard (as {wg.Device}, port {wg.Port}) between nodes"),
+                { Type: EncryptionType.Ipsec } => ", IPsec ESP between nodes",
+                _ => "",
+            };
+            return string.Create(CultureInfo.InvariantCulture, $"lab: {attachment}, {gateway}, {encapsulation}{encryption}, pod MTU {PodMtu}; {shape}");
         }
     }
 
-    /// <summary>Plans a lab; <paramref name="manifest"/> null means the underlay baseline (nodes and switch, no pods).</summary>
-    public static LabBlueprint Create(CniManifest? manifest, ClusterShape shape, string runPrefix)
+    /// <summary>
+    /// Plans a lab; <paramref name="manifest"/> null means the underlay baseline (nodes and switch, no pods).
+    /// <paramref name="variant"/> names one of the manifest's variants; its merged lab model replaces the CNI's own.
+    /// </summary>
+    public static LabBlueprint Create(CniManifest? manifest, ClusterShape shape, string runPrefix, string? variant = null)
     {
         if (manifest is { Lab: null })
         {
             throw new ArgumentException(LabProvider.NoLabModel(manifest.Name), nameof(manifest));
+        }
+
+        CniVariant? chosen = null;
+        if (variant is not null)
+        {
+            if (manifest is null)
+            {
+                throw new ArgumentException($"the underlay has no variants (asked for '{variant}')", nameof(variant));
+            }
+
+            chosen = manifest.Variant(variant)
+                ?? throw new ArgumentException(
+                    $"{manifest.Name} offers no variant '{variant}'" + (manifest.Variants.Count == 0 ? "" : $"; it offers: {string.Join(", ", manifest.Variants.Select(v => v.Name))}"),
+                    nameof(variant));
+            if (chosen.Lab is null)
+            {
+                throw new ClusterUnsupportedException(LabProvider.NoVariantModel(new ClusterId(manifest.Name, variant).ToString()));
+            }
         }
 
         if (!LabNames.IsValidRunPrefix(runPrefix))
@@ -96,10 +136,23 @@ public sealed record LabBlueprint
             throw new ArgumentOutOfRangeException(nameof(shape), $"underlay MTU must be 576..9000, was {shape.UnderlayMtu}");
         }
 
-        var cni = manifest?.Name ?? Underlay.Name;
-        var lab = LabNames.Lab(runPrefix, cni);
+        var id = new ClusterId(manifest?.Name ?? Underlay.Name, chosen?.Name);
+        var cni = id.ToString();
+        var model = chosen?.Lab ?? manifest?.Lab;
+        var lab = LabNames.Lab(runPrefix, id);
+        var wireGuard = model?.Encryption?.Type == EncryptionType.WireGuard;
+        if (wireGuard && model!.Encapsulation.Type != EncapsulationType.None)
+        {
+            // Every CNI's WireGuard mode sends pod traffic between nodes through the WireGuard device alone.
+            throw new ArgumentException($"{cni}: a WireGuard model takes encapsulation 'none' (the lab routes peers' pod subnets into the WireGuard device)", nameof(variant));
+        }
+
         var nodes = Enumerable.Range(1, shape.Nodes)
-            .Select(n => new LabNodePlan(n, LabNames.NodeName(n), LabNames.Node(lab, n), LabAddressing.NodeAddress(n)))
+            .Select(n =>
+            {
+                var ns = LabNames.Node(lab, n);
+                return new LabNodePlan(n, LabNames.NodeName(n), ns, LabAddressing.NodeAddress(n), wireGuard ? LabNames.WireGuardDevice(ns) : null);
+            })
             .ToList();
         var podsPerNode = manifest is null ? 0 : shape.PodsPerNode;
         var pods = nodes
@@ -112,7 +165,7 @@ public sealed record LabBlueprint
                 LabAddressing.PodAddress(node.Index, p),
                 HostVeth: string.Create(CultureInfo.InvariantCulture, $"veth{p}"))))
             .ToList();
-        var podMtu = manifest?.Lab?.PodMtu(shape.UnderlayMtu) ?? shape.UnderlayMtu;
+        var podMtu = model?.PodMtu(shape.UnderlayMtu) ?? shape.UnderlayMtu;
         if (podMtu is < 576 or > 9000)
         {
             throw new ArgumentOutOfRangeException(nameof(shape), $"{cni}: pod MTU {podMtu} from underlay MTU {shape.UnderlayMtu} is out of range");
@@ -124,6 +177,7 @@ public sealed record LabBlueprint
             RunPrefix = runPrefix,
             Cni = cni,
             Manifest = manifest,
+            Variant = chosen,
             Shape = shape,
             SwitchNamespace = LabNames.Switch(lab),
             Nodes = nodes,

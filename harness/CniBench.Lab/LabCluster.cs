@@ -5,23 +5,30 @@ using CniBench.Core.Processes;
 using CniBench.Lab.Capture;
 using CniBench.Lab.Policy;
 using CniBench.Lab.Probes;
+using CniBench.Lab.Services;
 using CniBench.NetworkPolicy.Conformance;
 using CniBench.NetworkPolicy.Model;
 
 namespace CniBench.Lab;
 
 /// <summary>A running lab. Disposing it kills everything inside, deletes its namespaces and its state file.</summary>
-public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry
+public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry, IServiceCluster, IClusterHealth
 {
     private readonly IProcessRunner _runner;
     private readonly LabStateStore _store;
     private readonly TimeProvider _time;
     private readonly bool _persistent;
     private readonly WireTelemetry _wire;
+    private readonly LabServiceProxy _services;
+    private readonly string _keyRoot;
+    private readonly Dictionary<string, string> _facts;
+    private LabWireGuard? _wireGuard;
     private int _disposed;
 
-    internal LabCluster(LabBlueprint blueprint, IReadOnlyList<ClusterNode> nodes, IProcessRunner runner, LabStateStore store, TimeProvider time, bool persistent)
+    internal LabCluster(
+        LabBlueprint blueprint, IReadOnlyList<ClusterNode> nodes, IProcessRunner runner, LabStateStore store, TimeProvider time, bool persistent, string keyRoot)
     {
+        _keyRoot = keyRoot;
         Blueprint = blueprint;
         Nodes = nodes;
         _runner = runner;
@@ -29,6 +36,7 @@ public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry
         _time = time;
         _persistent = persistent;
         _wire = new WireTelemetry(blueprint.SwitchNamespace, WireSamplerOptions.Default, time);
+        _services = new LabServiceProxy([.. blueprint.Nodes.Select(n => n.Namespace)], runner);
         var facts = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["lab.name"] = blueprint.Lab,
@@ -40,16 +48,25 @@ public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry
             ["lab.model"] = blueprint.Description,
             ["kernel"] = Environment.OSVersion.Version.ToString(),
         };
-        if (blueprint.Manifest is { Lab: { } model } manifest)
+        if (blueprint is { Manifest: { } manifest, Model: { } model })
         {
             facts["cni.upstream_version"] = manifest.Upstream.Version;
             facts["lab.attachment"] = model.Attachment.ToString().ToLowerInvariant();
-            facts["lab.encapsulation"] = model.Encapsulation.Type == EncapsulationType.Vxlan
-                ? string.Create(CultureInfo.InvariantCulture, $"vxlan:{model.Encapsulation.Port}")
-                : "none";
+            facts["lab.encapsulation"] = model.Encapsulation.Type switch
+            {
+                EncapsulationType.Vxlan => string.Create(CultureInfo.InvariantCulture, $"vxlan:{model.Encapsulation.Port}"),
+                EncapsulationType.Ipip => "ipip",
+                _ => "none",
+            };
+            facts["encryption"] = model.Encryption?.Type.ToString().ToLowerInvariant() ?? "none";
         }
 
-        Facts = facts;
+        if (blueprint.Variant is { } variant)
+        {
+            facts["cni.variant"] = variant.Name;
+        }
+
+        _facts = facts;
     }
 
     public LabBlueprint Blueprint { get; }
@@ -62,7 +79,10 @@ public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry
 
     public IReadOnlyList<ClusterNode> Nodes { get; }
 
-    public IReadOnlyDictionary<string, string> Facts { get; }
+    public IReadOnlyDictionary<string, string> Facts => _facts;
+
+    /// <summary>The WireGuard mesh of a WireGuard variant (null otherwise); its key folder exists while the lab is up.</summary>
+    public LabWireGuard? WireGuard => _wireGuard;
 
     public IReadOnlyList<string> Namespaces => Blueprint.Namespaces;
 
@@ -82,9 +102,23 @@ public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry
         return Task.FromResult(new NetpolDeployment(placed.Model, prober, enforcer));
     }
 
+    /// <summary>A ClusterIP from the lab's Service range, DNATed to the backends by nftables in every node namespace (the kube-proxy model).</summary>
+    public Task<IServiceExposure> ExposeAsync(ServiceRequest request, CancellationToken cancellationToken) =>
+        _services.ExposeAsync(request, cancellationToken);
+
     /// <summary>Samples the underlay in the switch namespace during a measurement: is the workload's plaintext on the wire?</summary>
     public Task<ITelemetryWindow> BeginAsync(TelemetryRequest request, CancellationToken cancellationToken) =>
         _wire.BeginAsync(request, cancellationToken);
+
+    /// <summary>Names a dead wireguard-go (the datapath of userspace WireGuard variants); null while the datapath is intact.</summary>
+    public ValueTask<string?> CheckAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_wireGuard?.Check());
+
+    /// <summary>Takes ownership of the lab's WireGuard mesh, once it is up.</summary>
+    internal void Attach(LabWireGuard wireGuard)
+    {
+        _wireGuard = wireGuard;
+        _facts["implementation"] = wireGuard.Implementation;
+    }
 
     /// <summary>
     /// Tears the lab down, unless it is persistent (made by <c>lab up</c>): then it stays for
@@ -103,7 +137,21 @@ public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry
     /// <summary>Removes the lab now, persistent or not.</summary>
     public async Task DestroyAsync()
     {
-        await LabTeardown.RemoveAsync(_runner, Namespaces, _time);
+        try
+        {
+            // Killing the namespaces' processes also ends wireguard-go; the mesh then removes its sockets and keys.
+            await LabTeardown.RemoveAsync(_runner, Namespaces, _time);
+        }
+        finally
+        {
+            if (_wireGuard is not null)
+            {
+                await _wireGuard.DisposeAsync();
+            }
+
+            LabWireGuard.RemoveLeftovers([], LabWireGuard.KeyDirectoryOf(_keyRoot, Blueprint.Lab));
+        }
+
         _store.Delete(Blueprint.Lab);
     }
 

@@ -7,6 +7,9 @@ public sealed record LabJanitorOptions
 {
     public string StateDirectory { get; init; } = LabStateStore.DefaultDirectory;
 
+    /// <summary>Per-lab WireGuard key folders live here; removing a lab removes its folder.</summary>
+    public string KeyDirectory { get; init; } = LabWireGuard.DefaultKeyDirectory;
+
     /// <summary>Only namespaces and labs whose names start with this are considered; <c>cnb-</c> means all of CniBench.</summary>
     public string Scope { get; init; } = LabNames.Root;
 
@@ -130,6 +133,7 @@ public sealed class LabJanitor(LabJanitorOptions? options = null)
     private async Task RemoveAsync(LabStatus lab)
     {
         await LabTeardown.RemoveAsync(_options.Runner, lab.Namespaces, _options.TimeProvider);
+        LabWireGuard.RemoveLeftovers([], LabWireGuard.KeyDirectoryOf(_options.KeyDirectory, lab.Lab));
         if (!lab.Orphan)
         {
             Store.Delete(lab.Lab);

@@ -82,6 +82,39 @@ public static class LabPreflight
         return checks;
     }
 
+    /// <summary>
+    /// Probes the kernel features lab variants need (ipip, WireGuard, ESP) in a throwaway <c>cnb-probe-</c> namespace,
+    /// always removed. Needs root; no packet is ever sent.
+    /// </summary>
+    public static async Task<KernelFeatures> ProbeKernelAsync(IProcessRunner runner, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        var probe = ProbeNamespace();
+        var created = await runner.RunAsync(new ProcessSpec("ip", ["netns", "add", probe]) { Timeout = ProbeTimeout }, cancellationToken);
+        if (!created.Succeeded)
+        {
+            throw new InvalidOperationException($"cannot create a network namespace to probe the kernel: {created.StandardError.Trim()}");
+        }
+
+        try
+        {
+            async Task<bool> CanCreate(string feature)
+            {
+                var arguments = LinkProbes.Single(p => p.Feature == feature).Arguments;
+                return (await runner.RunAsync(new ProcessSpec("ip", ["-n", probe, .. arguments]) { Timeout = ProbeTimeout }, cancellationToken)).Succeeded;
+            }
+
+            var ipip = await CanCreate("link:ipip");
+            var wireGuard = await CanCreate("link:wireguard");
+            var esp = (await ProbeEspAsync(runner, probe, cancellationToken)).Ok;
+            return new KernelFeatures(ipip, wireGuard, esp);
+        }
+        finally
+        {
+            await runner.RunAsync(new ProcessSpec("ip", ["netns", "del", probe]) { Timeout = ProbeTimeout }, CancellationToken.None);
+        }
+    }
+
     /// <summary>The PID in a <c>cnb-probe-&lt;pid&gt;-xxxx</c> name, so a sweep leaves a running doctor's namespace alone.</summary>
     public static int? TryParseProbeOwner(string ns)
     {

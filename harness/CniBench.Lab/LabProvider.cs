@@ -19,6 +19,9 @@ public sealed record LabProviderOptions
 
     public string StateDirectory { get; init; } = LabStateStore.DefaultDirectory;
 
+    /// <summary>Where WireGuard variants keep their per-lab private keys (0600 files, deleted at teardown).</summary>
+    public string KeyDirectory { get; init; } = LabWireGuard.DefaultKeyDirectory;
+
     /// <summary>Runs ip/bridge on this host; the pods' runners wrap it in <c>ip netns exec</c>.</summary>
     public IProcessRunner Runner { get; init; } = LocalProcessRunner.Instance;
 }
@@ -36,6 +39,9 @@ public sealed class LabProvider(CniCatalog catalog, LabProviderOptions? options 
     public string Name => "lab";
 
     internal static string NoLabModel(string cni) => $"{cni} has no lab datapath model yet; run it with provider: kubernetes";
+
+    /// <summary>A variant the catalog lists without a lab section: the lab cannot build it, the Kubernetes provider may.</summary>
+    internal static string NoVariantModel(string cluster) => $"no lab model of {cluster}; run it with provider: kubernetes";
 
     public string RunPrefix => _options.RunPrefix;
 
@@ -55,11 +61,23 @@ public sealed class LabProvider(CniCatalog catalog, LabProviderOptions? options 
             throw new ArgumentException(NoLabModel(manifest.Name), nameof(request));
         }
 
-        var blueprint = LabBlueprint.Create(manifest, request.Shape, _options.RunPrefix);
-        return await BuildAsync(blueprint, progress, cancellationToken);
+        var blueprint = LabBlueprint.Create(manifest, request.Shape, _options.RunPrefix, request.Variant);
+        var kernelWireGuard = false;
+        if (blueprint.Variant is { Lab: { } model })
+        {
+            var features = await LabSupportCheck.KernelFeaturesAsync(_options.Runner, cancellationToken);
+            if (LabSupportCheck.Unsupported(request.Id, model, features) is { } reason)
+            {
+                throw new ClusterUnsupportedException(reason);
+            }
+
+            kernelWireGuard = features.WireGuard;
+        }
+
+        return await BuildAsync(blueprint, progress, cancellationToken, kernelWireGuard);
     }
 
-    internal async Task<LabCluster> BuildAsync(LabBlueprint blueprint, IProgress<string>? progress, CancellationToken cancellationToken)
+    internal async Task<LabCluster> BuildAsync(LabBlueprint blueprint, IProgress<string>? progress, CancellationToken cancellationToken, bool kernelWireGuard = false)
     {
         var clash = NetnsTable.Names(blueprint.Lab).Where(ns => LabNames.BelongsTo(ns, blueprint.Lab)).ToList();
         if (clash.Count > 0)
@@ -83,10 +101,14 @@ public sealed class LabProvider(CniCatalog catalog, LabProviderOptions? options 
             cancellationToken);
 
         progress?.Report($"{blueprint.Lab}: creating {blueprint.Namespaces.Count} namespaces ({blueprint.Description})");
-        var cluster = new LabCluster(blueprint, Hosts(blueprint), _options.Runner, store, _options.TimeProvider, _options.Persistent);
+        var cluster = new LabCluster(blueprint, Hosts(blueprint), _options.Runner, store, _options.TimeProvider, _options.Persistent, _options.KeyDirectory);
         try
         {
             await BatchRunner.RunPhasesAsync(_options.Runner, LabScript.Up(blueprint), cancellationToken);
+            if (blueprint.Model?.Encryption?.Type == EncryptionType.WireGuard)
+            {
+                cluster.Attach(await LabWireGuard.StartAsync(blueprint, kernelWireGuard, _options.Runner, _options.KeyDirectory, _options.TimeProvider, cancellationToken));
+            }
         }
         catch (Exception buildError)
         {

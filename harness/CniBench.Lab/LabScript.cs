@@ -40,6 +40,9 @@ public sealed record LabScript(IReadOnlyList<IReadOnlyList<LabBatch>> Phases)
 
     public const string PodInterface = "eth0";
 
+    /// <summary>The ipip device the kernel creates by itself in every namespace; it cannot be added, only configured.</summary>
+    public const string IpipFallbackDevice = "tunl0";
+
     public static LabScript Up(LabBlueprint blueprint)
     {
         var phases = new List<IReadOnlyList<LabBatch>> { new[] { Global(blueprint) } };
@@ -75,7 +78,7 @@ public sealed record LabScript(IReadOnlyList<IReadOnlyList<LabBatch>> Phases)
             lines.Add($"link add {Uplink} netns {node.Namespace} mtu {underlayMtu} type veth peer name {SwitchPort(node)} netns {b.SwitchNamespace} mtu {underlayMtu}");
         }
 
-        var routed = b.Manifest?.Lab?.Attachment == LabAttachment.Routed;
+        var routed = b.Model?.Attachment == LabAttachment.Routed;
         var podMtu = I(b.PodMtu);
         foreach (var pod in b.Pods)
         {
@@ -87,7 +90,7 @@ public sealed record LabScript(IReadOnlyList<IReadOnlyList<LabBatch>> Phases)
         foreach (var node in b.Nodes)
         {
             var settings = new List<string> { "net.ipv4.ip_forward=1" };
-            if (b.Manifest?.Lab?.Attachment == LabAttachment.Bridge)
+            if (b.Model?.Attachment == LabAttachment.Bridge)
             {
                 // br_netfilter: bridged pod-to-pod packets reach the inet forward hook (where the lab's policy
                 // rules live) only with these on; they are per namespace, so set them rather than trust a default.
@@ -96,7 +99,7 @@ public sealed record LabScript(IReadOnlyList<IReadOnlyList<LabBatch>> Phases)
                 settings.Add("net.bridge.bridge-nf-call-ip6tables=1");
             }
 
-            if (b.Manifest?.Lab?.Gateway == LabGateway.LinkLocal)
+            if (b.Model?.Gateway == LabGateway.LinkLocal)
             {
                 foreach (var pod in b.Pods.Where(p => p.Node == node.Index))
                 {
@@ -135,7 +138,7 @@ public sealed record LabScript(IReadOnlyList<IReadOnlyList<LabBatch>> Phases)
         };
         var pods = b.Pods.Where(p => p.Node == node.Index).ToList();
         var peers = b.Nodes.Where(n => n.Index != node.Index).ToList();
-        var lab = b.Manifest?.Lab;
+        var lab = b.Model;
         if (lab is null)
         {
             return new LabBatch("ip", node.Namespace, lines);
@@ -182,6 +185,24 @@ public sealed record LabScript(IReadOnlyList<IReadOnlyList<LabBatch>> Phases)
                 lines.Add($"route add {LabAddressing.PodSubnet(peer.Index)} via {vtep} dev {vx.Device} onlink");
             }
         }
+        else if (lab.Encapsulation.Type == EncapsulationType.Ipip)
+        {
+            // Calico's IP-in-IP: the kernel's fallback device tunl0 (it appears in every namespace once the ipip module
+            // is loaded) carries the subnet's first address; each peer's pod subnet goes onlink via the peer's node address.
+            var ipip = lab.Encapsulation.Device;
+            if (ipip != IpipFallbackDevice)
+            {
+                lines.Add($"link add {ipip} type ipip local {node.Address} dev {Uplink}");
+            }
+
+            lines.Add($"link set {ipip} mtu {podMtu} up");
+            lines.Add($"addr add {LabAddressing.PodSubnetAddress(node.Index)}/32 dev {ipip}");
+            lines.AddRange(peers.Select(peer => $"route add {LabAddressing.PodSubnet(peer.Index)} via {peer.Address} dev {ipip} onlink"));
+        }
+        else if (lab.Encryption?.Type == EncryptionType.WireGuard)
+        {
+            // Peers' pod subnets are routed into the WireGuard device once it exists and has its keys: see WireGuardRoutes.
+        }
         else
         {
             // What BGP would teach each node: a peer's pod subnet is behind the peer's underlay address.
@@ -191,31 +212,74 @@ public sealed record LabScript(IReadOnlyList<IReadOnlyList<LabBatch>> Phases)
         return new LabBatch("ip", node.Namespace, lines);
     }
 
+    /// <summary>The kernel WireGuard device of a node (when the kernel has the module; otherwise wireguard-go creates it).</summary>
+    public static LabBatch WireGuardDevice(LabNodePlan node) =>
+        new("ip", node.Namespace, [$"link add {Device(node)} type wireguard"]);
+
+    /// <summary>
+    /// After the node's WireGuard device has its keys and peers: MTU (underlay minus overhead, the pod MTU), the
+    /// subnet's first address, and each peer's pod subnet routed into the device (WireGuard picks the peer by allowed-ips).
+    /// </summary>
+    public static LabBatch WireGuardRoutes(LabBlueprint b, LabNodePlan node)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(node);
+        var device = Device(node);
+        var lines = new List<string>
+        {
+            $"link set {device} mtu {I(b.PodMtu)} up",
+            $"addr add {LabAddressing.PodSubnetAddress(node.Index)}/32 dev {device}",
+        };
+        lines.AddRange(b.Nodes.Where(peer => peer.Index != node.Index).Select(peer => $"route add {LabAddressing.PodSubnet(peer.Index)} dev {device} scope link"));
+        return new LabBatch("ip", node.Namespace, lines);
+    }
+
+    /// <summary>The <c>wg set</c> arguments of a node: its port and key file, and every other node as a peer. Public keys only.</summary>
+    public static IReadOnlyList<string> WireGuardPeers(LabBlueprint b, LabNodePlan node, string privateKeyFile, IReadOnlyDictionary<int, string> publicKeys)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(publicKeys);
+        var port = I(b.Model?.Encryption?.Port ?? throw new InvalidOperationException($"{b.Cni} has no WireGuard port"));
+        var arguments = new List<string> { "set", Device(node), "listen-port", port, "private-key", privateKeyFile };
+        foreach (var peer in b.Nodes.Where(peer => peer.Index != node.Index))
+        {
+            arguments.AddRange(["peer", publicKeys[peer.Index], "endpoint", $"{peer.Address}:{port}", "allowed-ips", LabAddressing.PodSubnet(peer.Index)]);
+        }
+
+        return arguments;
+    }
+
+    private static string Device(LabNodePlan node) =>
+        node.WireGuardDevice ?? throw new InvalidOperationException($"node {node.Name} has no WireGuard device in this model");
+
     internal static LabBatch Pod(LabBlueprint b, LabPodPlan pod)
     {
-        var lab = b.Manifest?.Lab ?? throw new InvalidOperationException($"{b.Cni}: pods need a CNI with a lab datapath model");
+        var lab = b.Model ?? throw new InvalidOperationException($"{b.Cni}: pods need a CNI with a lab datapath model");
         var lines = new List<string> { "link set lo up" };
+        var gateway = lab.Gateway == LabGateway.LinkLocal ? LabAddressing.LinkLocalGateway : LabAddressing.BridgeAddress(pod.Node);
         if (lab.Gateway == LabGateway.LinkLocal)
         {
             lines.Add($"addr add {pod.Address}/32 dev {PodInterface}");
             lines.Add($"link set {PodInterface} up");
             lines.Add($"route add {LabAddressing.LinkLocalGateway} dev {PodInterface} scope link");
-            lines.Add($"route add {LabAddressing.PodNetwork} via {LabAddressing.LinkLocalGateway} dev {PodInterface}");
         }
         else
         {
             lines.Add($"addr add {pod.Address}/24 dev {PodInterface}");
             lines.Add($"link set {PodInterface} up");
-            lines.Add($"route add {LabAddressing.PodNetwork} via {LabAddressing.BridgeAddress(pod.Node)} dev {PodInterface}");
         }
 
+        lines.Add($"route add {LabAddressing.PodNetwork} via {gateway} dev {PodInterface}");
+
+        // ClusterIPs go to the node like a real pod's default route sends them, where the kube-proxy model DNATs them.
+        lines.Add($"route add {LabAddressing.ServiceNetwork} via {gateway} dev {PodInterface}");
         return new LabBatch("ip", pod.Namespace, lines);
     }
 
     /// <summary>The FDB entries mapping each peer's VTEP MAC to its underlay address; `bridge`, not `ip`, writes them.</summary>
     internal static LabBatch? Fdb(LabBlueprint b, LabNodePlan node)
     {
-        var vx = b.Manifest?.Lab?.Encapsulation;
+        var vx = b.Model?.Encapsulation;
         if (vx?.Type != EncapsulationType.Vxlan || b.Nodes.Count < 2)
         {
             return null;

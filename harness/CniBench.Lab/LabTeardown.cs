@@ -17,10 +17,13 @@ internal static class LabTeardown
         var existing = namespaces.Where(NetnsTable.Exists).ToList();
         if (existing.Count == 0)
         {
+            RemoveWireGuardSockets(namespaces);
             return;
         }
 
         await KillProcessesAsync(existing, time);
+        // A killed wireguard-go leaves its control socket behind; its name follows from the namespace's.
+        RemoveWireGuardSockets(namespaces);
         var result = await BatchRunner.RunAsync(runner, LabScript.Down(existing), CancellationToken.None);
         var left = existing.Where(NetnsTable.Exists).ToList();
         if (left.Count > 0)
@@ -28,6 +31,9 @@ internal static class LabTeardown
             throw new LabCommandException($"could not delete namespaces {string.Join(", ", left)}: {result.StandardError.Trim()}");
         }
     }
+
+    private static void RemoveWireGuardSockets(IEnumerable<string> namespaces) =>
+        LabWireGuard.RemoveLeftovers(namespaces.Select(LabNames.WireGuardDevice), keyDirectory: null);
 
     private static async Task KillProcessesAsync(IReadOnlyCollection<string> namespaces, TimeProvider time)
     {

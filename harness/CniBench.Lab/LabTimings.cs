@@ -18,9 +18,16 @@ public static class LabTimings
     public static async Task<IReadOnlyList<TimeSpan>> MeasureUpDownAsync(CniManifest cni, ClusterShape shape, int iterations, CancellationToken cancellationToken) =>
         [.. (await MeasureAsync(cni, shape, iterations, new LabProviderOptions(), cancellationToken)).Select(t => t.Total)];
 
+    public static Task<IReadOnlyList<LabUpDownTiming>> MeasureAsync(
+        CniManifest cni, ClusterShape shape, int iterations, LabProviderOptions options, CancellationToken cancellationToken) =>
+        MeasureAsync(cni, null, shape, iterations, options, cancellationToken);
+
+    /// <summary>Up+down time of a CNI in one of its variants (<paramref name="variant"/> null: its default mode).</summary>
     public static async Task<IReadOnlyList<LabUpDownTiming>> MeasureAsync(
-        CniManifest cni, ClusterShape shape, int iterations, LabProviderOptions options, CancellationToken cancellationToken)
+        CniManifest cni, string? variant, ClusterShape shape, int iterations, LabProviderOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(cni);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
         var catalog = new CniCatalog([cni]);
         var timings = new List<LabUpDownTiming>(iterations);
@@ -29,7 +36,7 @@ public static class LabTimings
             // One lab at a time, each removed before the next, so the run prefix can be reused.
             var provider = new LabProvider(catalog, options with { Persistent = false });
             var started = Stopwatch.GetTimestamp();
-            var cluster = await provider.CreateAsync(new ClusterRequest(cni.Name, shape), null, cancellationToken);
+            var cluster = await provider.CreateAsync(ClusterRequest.For(new ClusterId(cni.Name, variant), shape), null, cancellationToken);
             var up = Stopwatch.GetElapsedTime(started);
             started = Stopwatch.GetTimestamp();
             await cluster.DisposeAsync();

@@ -14,9 +14,11 @@ public static class ToolPackages
         ["wg"] = "wireguard-tools",
         ["wireguard-go"] = "wireguard-go",
         ["wrk"] = "wrk",
+        ["time"] = "time",
         ["nginx"] = "nginx",
         ["haproxy"] = "haproxy",
         ["tcpdump"] = "tcpdump",
+        ["chromium"] = "chromium",
     };
 
     public static IReadOnlyDictionary<string, string> All => Packages;

@@ -1,4 +1,5 @@
 using CniBench.Core.Planning;
+using CniBench.Workloads.Http;
 using CniBench.Workloads.Iperf3;
 using CniBench.Workloads.Mtu;
 
@@ -10,7 +11,7 @@ public static class BenchmarkTests
     public static IReadOnlyDictionary<string, IBenchmarkTest> Create(Iperf3DriverOptions? options = null)
     {
         var driver = new Iperf3Driver(options ?? Iperf3DriverOptions.Default);
-        IBenchmarkTest[] tests = [new TcpTest(driver), new UdpTest(driver), new MtuTest()];
+        IBenchmarkTest[] tests = [new TcpTest(driver), new UdpTest(driver), new MtuTest(), new HttpTest()];
         return tests.ToDictionary(t => t.Name, StringComparer.Ordinal);
     }
 }

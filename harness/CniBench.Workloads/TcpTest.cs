@@ -1,3 +1,4 @@
+using CniBench.Core.Clusters;
 using CniBench.Core.Planning;
 using CniBench.Workloads.Iperf3;
 
@@ -13,6 +14,9 @@ public sealed class TcpTest(Iperf3Driver driver) : IBenchmarkTest
     /// <summary>iperf3 runs with --repeating-payload, whose digits the lab's wire check looks for.</summary>
     public bool SendsPlaintextMarker => true;
 
+    /// <summary>The server's port over TCP: iperf3 carries its control connection and TCP data there.</summary>
+    public IReadOnlyList<ServicePort> ServicePorts => [ServicePort.Tcp(driver.Options.Port)];
+
     public Task<TestOutcome> RunAsync(TestInvocation invocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(invocation);
@@ -22,6 +26,6 @@ public sealed class TcpTest(Iperf3Driver driver) : IBenchmarkTest
             Warmup = invocation.Planned.Test.Warmup,
             Streams = invocation.Planned.Variant.Streams,
         };
-        return driver.RunAsync(request, invocation.Client, invocation.Server, invocation.Sink, invocation.RawPath, cancellationToken);
+        return driver.RunAsync(request, invocation.Client, invocation.Server, invocation.Target, invocation.Sink, invocation.RawPath, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using CniBench.Core.Clusters;
 using CniBench.Core.Planning;
 using CniBench.Workloads.Iperf3;
 
@@ -12,6 +13,9 @@ public sealed class UdpTest(Iperf3Driver driver) : IBenchmarkTest
 
     /// <summary>iperf3 runs with --repeating-payload, whose digits the lab's wire check looks for.</summary>
     public bool SendsPlaintextMarker => true;
+
+    /// <summary>The server's port over TCP (iperf3's control connection) and over UDP (its data, sent to the same port number).</summary>
+    public IReadOnlyList<ServicePort> ServicePorts => [ServicePort.Tcp(driver.Options.Port), ServicePort.Udp(driver.Options.Port)];
 
     public Task<TestOutcome> RunAsync(TestInvocation invocation, CancellationToken cancellationToken)
     {
@@ -30,6 +34,6 @@ public sealed class UdpTest(Iperf3Driver driver) : IBenchmarkTest
             Streams = variant.Streams,
             UdpBitrateBps = bitrate,
         };
-        return driver.RunAsync(request, invocation.Client, invocation.Server, invocation.Sink, invocation.RawPath, cancellationToken);
+        return driver.RunAsync(request, invocation.Client, invocation.Server, invocation.Target, invocation.Sink, invocation.RawPath, cancellationToken);
     }
 }

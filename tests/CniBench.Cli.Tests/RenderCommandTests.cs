@@ -92,7 +92,7 @@ public sealed class RenderCommandTests : IDisposable
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Equal("", error);
         var objects = KubernetesYaml.LoadAllFromString(output, typeMap: null, strict: true);
-        Assert.Equal(31, objects.Count);
+        Assert.Equal(30, objects.Count);
         Assert.Equal("cnibench-abcd", objects.OfType<V1Namespace>().First().Metadata.Name);
         Assert.Contains($"# CNI install: {cni} ", output, StringComparison.Ordinal);
     }
@@ -113,7 +113,7 @@ public sealed class RenderCommandTests : IDisposable
         Assert.Equal("", error);
         Assert.Contains($"sha256 {sha}: from the cache, 4 objects below", output, StringComparison.Ordinal);
         var objects = KubernetesYaml.LoadAllFromString(output, typeMap: null, strict: true);
-        Assert.Equal(31 + 4, objects.Count);
+        Assert.Equal(30 + 4, objects.Count);
         Assert.Equal("cnb-tiny-system", Assert.IsType<V1Namespace>(objects[0]).Metadata.Name);
         Assert.Null(Assert.IsType<V1ClusterRole>(objects[1]).Metadata.NamespaceProperty);
         var config = Assert.IsType<V1ConfigMap>(objects[2]);
@@ -139,7 +139,7 @@ public sealed class RenderCommandTests : IDisposable
             output,
             StringComparison.Ordinal);
         Assert.False(Directory.Exists(EmptyCache));
-        Assert.Equal(31, KubernetesYaml.LoadAllFromString(output, typeMap: null, strict: true).Count);
+        Assert.Equal(30, KubernetesYaml.LoadAllFromString(output, typeMap: null, strict: true).Count);
     }
 
     [Fact]
@@ -155,7 +155,7 @@ public sealed class RenderCommandTests : IDisposable
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains($"sha256 {sha}: not cached", output, StringComparison.Ordinal);
         Assert.True(File.Exists(entry));
-        Assert.Equal(31, KubernetesYaml.LoadAllFromString(output, typeMap: null, strict: true).Count);
+        Assert.Equal(30, KubernetesYaml.LoadAllFromString(output, typeMap: null, strict: true).Count);
     }
 
     [Fact]
@@ -168,7 +168,7 @@ public sealed class RenderCommandTests : IDisposable
         Assert.StartsWith("#   helm upgrade --install cilium cilium --repo https://helm.cilium.io/ --version ", line, StringComparison.Ordinal);
         Assert.Contains(" -n kube-system --create-namespace", line, StringComparison.Ordinal);
         Assert.Contains(" --kube-context kind-cnibench-cilium", line, StringComparison.Ordinal);
-        Assert.Equal(31, KubernetesYaml.LoadAllFromString(output, typeMap: null, strict: true).Count);
+        Assert.Equal(30, KubernetesYaml.LoadAllFromString(output, typeMap: null, strict: true).Count);
     }
 
     [Fact]
@@ -178,7 +178,7 @@ public sealed class RenderCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.DoesNotContain("CNI install", output, StringComparison.Ordinal);
-        Assert.Equal(31, KubernetesYaml.LoadAllFromString(output, typeMap: null, strict: true).Count);
+        Assert.Equal(30, KubernetesYaml.LoadAllFromString(output, typeMap: null, strict: true).Count);
     }
 
     // A copy of the real catalog whose one CNI pins the given hash, so a tiny manifest can stand in for upstream's.

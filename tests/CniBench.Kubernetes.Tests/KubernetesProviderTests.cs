@@ -205,6 +205,48 @@ public sealed class KubernetesProviderTests
         Assert.Equal([("flannel", false), ("flannel", true)], installer.Calls);
     }
 
+    [Fact]
+    public async Task CreateAsync_Variant_UsesTheVariantsClusterAndRecordsInstallerFacts()
+    {
+        await using var harness = await ProviderHarness.StartAsync();
+        var installer = new RecordingInstaller { Facts = new Dictionary<string, string> { ["encryption"] = "wireguard", ["encryption.verified"] = "yes: checked" } };
+        var provider = harness.Provider(o => o with
+        {
+            Installer = installer,
+            Spec = o.Spec with
+            {
+                Clusters = new Dictionary<string, Core.Scenarios.KubernetesClusterSpec>
+                {
+                    ["flannel"] = new() { Context = "elsewhere" },
+                    ["flannel+wireguard"] = new() { Context = ProviderHarness.Context },
+                },
+            },
+        });
+
+        await using var cluster = await provider.CreateAsync(ProviderHarness.Request with { Variant = "wireguard" }, null, Ct);
+
+        Assert.Equal([new Core.Clusters.ClusterId("flannel", "wireguard")], installer.Ids);
+        Assert.Equal("flannel+wireguard", cluster.Cni);
+        Assert.Equal("wireguard", cluster.Facts["encryption"]);
+        Assert.Equal("yes: checked", cluster.Facts["encryption.verified"]);
+        Assert.Equal("v1.31.0-fake", cluster.Facts["kubernetes.server_version"]);
+    }
+
+    [Fact]
+    public async Task CreateAsync_VariantWithoutInstaller_RecordsThatItWasNotVerified()
+    {
+        await using var harness = await ProviderHarness.StartAsync();
+        var provider = harness.Provider(o => o with
+        {
+            Spec = o.Spec with { Clusters = new Dictionary<string, Core.Scenarios.KubernetesClusterSpec> { ["flannel+wireguard"] = new() { Context = ProviderHarness.Context } } },
+        });
+
+        await using var cluster = await provider.CreateAsync(ProviderHarness.Request with { Variant = "wireguard" }, null, Ct);
+
+        Assert.Equal("wireguard", cluster.Facts["variant"]);
+        Assert.StartsWith("no: ", cluster.Facts["variant.verified"], StringComparison.Ordinal);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -221,10 +263,15 @@ public sealed class KubernetesProviderTests
     {
         public List<(string Cni, bool MayInstall)> Calls { get; } = [];
 
-        public Task EnsureInstalledAsync(k8s.IKubernetes client, string cni, Core.Scenarios.KubernetesClusterSpec cluster, CancellationToken cancellationToken)
+        public List<Core.Clusters.ClusterId> Ids { get; } = [];
+
+        public IReadOnlyDictionary<string, string> Facts { get; init; } = new Dictionary<string, string>();
+
+        public Task<CniInstallResult> EnsureInstalledAsync(k8s.IKubernetes client, Core.Clusters.ClusterId id, Core.Scenarios.KubernetesClusterSpec cluster, CancellationToken cancellationToken)
         {
-            Calls.Add((cni, cluster.Disposable));
-            return Task.CompletedTask;
+            Calls.Add((id.Cni, cluster.Disposable));
+            Ids.Add(id);
+            return Task.FromResult(new CniInstallResult(Facts));
         }
     }
 }

@@ -113,7 +113,7 @@ public sealed partial class LabScriptTests
     {
         var pod = LabScript.Up(Flannel).Phases[1].Single(b => b.Namespace == "cnb-3fa2-flannel-n2-p1");
 
-        Assert.Equal(["link set lo up", "addr add 198.19.2.2/24 dev eth0", "link set eth0 up", "route add 198.19.0.0/16 via 198.19.2.1 dev eth0"], pod.Lines);
+        Assert.Equal(["link set lo up", "addr add 198.19.2.2/24 dev eth0", "link set eth0 up", "route add 198.19.0.0/16 via 198.19.2.1 dev eth0", "route add 198.18.96.0/20 via 198.19.2.1 dev eth0"], pod.Lines);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed partial class LabScriptTests
         var pod = LabScript.Up(Calico).Phases[1].Single(b => b.Namespace == "cnb-3fa2-calico-n1-p2");
 
         Assert.Equal(
-            ["link set lo up", "addr add 198.19.1.3/32 dev eth0", "link set eth0 up", "route add 169.254.1.1 dev eth0 scope link", "route add 198.19.0.0/16 via 169.254.1.1 dev eth0"],
+            ["link set lo up", "addr add 198.19.1.3/32 dev eth0", "link set eth0 up", "route add 169.254.1.1 dev eth0 scope link", "route add 198.19.0.0/16 via 169.254.1.1 dev eth0", "route add 198.18.96.0/20 via 169.254.1.1 dev eth0"],
             pod.Lines);
     }
 
@@ -163,7 +163,7 @@ public sealed partial class LabScriptTests
         Assert.Contains("route add 198.19.2.0/24 via 198.19.2.0 dev flannel.1 onlink", node.Lines);
         Assert.DoesNotContain(node.Lines, l => l.Contains("type bridge", StringComparison.Ordinal) || l.Contains("via 198.18.0.", StringComparison.Ordinal));
         Assert.Equal(
-            ["link set lo up", "addr add 198.19.1.2/32 dev eth0", "link set eth0 up", "route add 169.254.1.1 dev eth0 scope link", "route add 198.19.0.0/16 via 169.254.1.1 dev eth0"],
+            ["link set lo up", "addr add 198.19.1.2/32 dev eth0", "link set eth0 up", "route add 169.254.1.1 dev eth0 scope link", "route add 198.19.0.0/16 via 169.254.1.1 dev eth0", "route add 198.18.96.0/20 via 169.254.1.1 dev eth0"],
             pod.Lines);
         Assert.Equal("bridge", fdb.Tool);
         Assert.Contains("fdb append 02:cb:00:00:00:02 dev flannel.1 dst 198.18.0.12 self permanent", fdb.Lines);
@@ -209,7 +209,7 @@ public sealed partial class LabScriptTests
         Assert.Contains("route add 198.19.1.0/24 via 198.18.0.11 dev eth0", node.Lines);
         Assert.Contains("route add 198.19.3.0/24 via 198.18.0.13 dev eth0", node.Lines);
         Assert.DoesNotContain(Lines(script), l => l.Contains("vxlan", StringComparison.Ordinal) || l.Contains("proxy_arp", StringComparison.Ordinal));
-        Assert.Equal(["link set lo up", "addr add 198.19.2.3/24 dev eth0", "link set eth0 up", "route add 198.19.0.0/16 via 198.19.2.1 dev eth0"], pod.Lines);
+        Assert.Equal(["link set lo up", "addr add 198.19.2.3/24 dev eth0", "link set eth0 up", "route add 198.19.0.0/16 via 198.19.2.1 dev eth0", "route add 198.18.96.0/20 via 198.19.2.1 dev eth0"], pod.Lines);
     }
 
     [Fact]

@@ -6,4 +6,8 @@ internal static class TestAssets
     public static string PathOf(string relative) => Path.Combine(AppContext.BaseDirectory, "testassets", relative);
 
     public static string Iperf3(string name) => File.ReadAllText(PathOf(Path.Combine("iperf3", name)));
+
+    /// <summary>A recorded wrk run: its stdout and GNU time's stderr.</summary>
+    public static (string Stdout, string Stderr) Wrk(string name) =>
+        (File.ReadAllText(PathOf(Path.Combine("wrk", name + ".stdout.txt"))), File.ReadAllText(PathOf(Path.Combine("wrk", name + ".stderr.txt"))));
 }

@@ -83,7 +83,7 @@ internal static class BenchCommand
 
     private static Command LabUpDown()
     {
-        var cni = new Option<string>("--cni") { Description = "CNI model to build", DefaultValueFactory = _ => "flannel" };
+        var cni = new Option<string>("--cni") { Description = "CNI model to build, or cni+variant (e.g. calico+wireguard)", DefaultValueFactory = _ => "flannel" };
         var iterations = new Option<int>("--iterations", "-n") { Description = "Labs to build and remove (1-100)", DefaultValueFactory = _ => 10 };
         var nodes = new Option<int>("--nodes") { DefaultValueFactory = _ => 3, Description = "Nodes per lab" };
         var pods = new Option<int>("--pods") { DefaultValueFactory = _ => 2, Description = "Pods per node" };
@@ -91,16 +91,33 @@ internal static class BenchCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var console = CliConsole.Create(parse);
-            var (manifest, refused) = PrepareLab(console, parse.GetValue(cni)!);
+            var id = ClusterId.Parse(parse.GetValue(cni)!);
+            var (manifest, refused) = PrepareLab(console, id.Cni);
             if (manifest is null)
             {
                 return refused;
             }
 
+            if (id.Variant is not null && manifest.Variant(id.Variant) is null)
+            {
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(id.Cni)} offers no variant '{Markup.Escape(id.Variant)}'; it offers: {Markup.Escape(string.Join(", ", manifest.Variants.Select(v => v.Name).DefaultIfEmpty("none")))}");
+                return ExitCodes.BadInput;
+            }
+
             var count = Math.Clamp(parse.GetValue(iterations), 1, 100);
             var shape = new ClusterShape(parse.GetValue(nodes), parse.GetValue(pods), 1500);
-            var timings = await LabTimings.MeasureAsync(manifest, shape, count, new LabProviderOptions(), cancellationToken);
-            console.MarkupLine($"lab up+down, {Markup.Escape(manifest.Name)}, {shape.Nodes} nodes × {shape.PodsPerNode} pods, {count} iterations:");
+            IReadOnlyList<LabUpDownTiming> timings;
+            try
+            {
+                timings = await LabTimings.MeasureAsync(manifest, id.Variant, shape, count, new LabProviderOptions(), cancellationToken);
+            }
+            catch (ClusterUnsupportedException ex)
+            {
+                console.MarkupLine($"[yellow]unsupported here:[/] {Markup.Escape(ex.Message)}");
+                return ExitCodes.Environment;
+            }
+
+            console.MarkupLine($"lab up+down, {Markup.Escape(id.ToString())}, {shape.Nodes} nodes × {shape.PodsPerNode} pods, {count} iterations:");
             console.MarkupLine($"  up    median {Ms(Median(timings.Select(t => t.Up)))}   down median {Ms(Median(timings.Select(t => t.Down)))}");
             console.MarkupLine($"  total median [bold]{Ms(Median(timings.Select(t => t.Total)))}[/]  (min {Ms(timings.Min(t => t.Total))}, max {Ms(timings.Max(t => t.Total))})");
             return ExitCodes.Ok;

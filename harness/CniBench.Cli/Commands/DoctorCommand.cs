@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CniBench.Core.Catalog;
 using CniBench.Lab;
 using Spectre.Console;
 
@@ -27,6 +28,21 @@ internal static class DoctorCommand
             }
 
             console.Write(table);
+            try
+            {
+                var variants = new Table().AddColumns("cni[[+variant]]", "lab here", "why / how");
+                foreach (var support in await LabSupportCheck.ListAsync(CniCatalog.Load(RepoPaths.ManifestsCni()), null, cancellationToken))
+                {
+                    variants.AddRow(Markup.Escape(support.Cluster), support.Runnable ? "[green]runnable[/]" : "[yellow]unsupported[/]", Markup.Escape(support.Reason));
+                }
+
+                console.Write(variants);
+            }
+            catch (CatalogException ex)
+            {
+                console.MarkupLine($"[red]CNI catalog:[/] {Markup.Escape(ex.Message)}");
+            }
+
             var blocking = checks.Where(c => !c.Ok && Required(c)).ToList();
             console.MarkupLine(blocking.Count == 0
                 ? "[green]this host can run the default scenario[/] (absent optional features only limit the variants that need them)"

@@ -19,7 +19,7 @@ internal static class LabCommand
 
     private static Command Up()
     {
-        var cni = new Option<string>("--cni") { Description = "CNI datapath to model, or 'underlay' for nodes only", DefaultValueFactory = _ => "flannel" };
+        var cni = new Option<string>("--cni") { Description = "CNI datapath to model (cni or cni+variant, e.g. calico+wireguard), or 'underlay' for nodes only", DefaultValueFactory = _ => "flannel" };
         var nodes = new Option<int>("--nodes") { Description = "Number of nodes (2-50)", DefaultValueFactory = _ => 3 };
         var pods = new Option<int>("--pods") { Description = "Pods per node (1-50)", DefaultValueFactory = _ => 2 };
         var mtu = new Option<int>("--mtu") { Description = "Underlay MTU (1280-9000)", DefaultValueFactory = _ => 1500 };
@@ -56,20 +56,42 @@ internal static class LabCommand
             }
 
             var name = parse.GetRequiredValue(cni);
-            if (name != Underlay.Name && !catalog.Names.Contains(name))
+            var id = ClusterId.Parse(name);
+            if (name != Underlay.Name && !catalog.ClusterIds.Contains(name))
             {
-                console.MarkupLine($"[red]error:[/] unknown CNI '{Markup.Escape(name)}'; known: {Markup.Escape(string.Join(", ", catalog.Names.Order()))}, {Underlay.Name}");
+                console.MarkupLine(id.Variant is not null && catalog.TryGet(id.Cni, out var known)
+                    ? $"[red]error:[/] {Markup.Escape(id.Cni)} offers no variant '{Markup.Escape(id.Variant)}'; it offers: {Markup.Escape(string.Join(", ", known.Variants.Select(v => v.Name).DefaultIfEmpty("none")))}"
+                    : $"[red]error:[/] unknown CNI '{Markup.Escape(id.Cni)}'; known: {Markup.Escape(string.Join(", ", catalog.Names.Order()))}, {Underlay.Name}");
                 return ExitCodes.BadInput;
             }
 
-            if (name != Underlay.Name && catalog[name].Lab is null)
+            if (name != Underlay.Name && catalog[id.Cni].Lab is null)
             {
-                console.MarkupLine($"[red]error:[/] CNI '{Markup.Escape(name)}' has no lab datapath model yet; it runs with provider: kubernetes only");
+                console.MarkupLine($"[red]error:[/] CNI '{Markup.Escape(id.Cni)}' has no lab datapath model yet; it runs with provider: kubernetes only");
                 return ExitCodes.BadInput;
             }
 
             var provider = new LabProvider(catalog, new LabProviderOptions { Persistent = true });
-            var cluster = await provider.CreateAsync(new ClusterRequest(name, shape), null, cancellationToken);
+            LabCluster cluster;
+            try
+            {
+                cluster = await provider.CreateAsync(ClusterRequest.For(id, shape), null, cancellationToken);
+            }
+            catch (ClusterUnsupportedException ex)
+            {
+                console.MarkupLine($"[yellow]unsupported on this host:[/] {Markup.Escape(ex.Message)}");
+                return ExitCodes.Environment;
+            }
+            catch (CniBench.Core.Processes.ToolMissingException ex)
+            {
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
+                return ExitCodes.Environment;
+            }
+            if (cluster.WireGuard is { } wireGuard)
+            {
+                console.MarkupLine($"WireGuard: {Markup.Escape(wireGuard.Implementation)}; keys in {Markup.Escape(wireGuard.KeyDirectory)} (deleted by lab down)");
+            }
+
             console.MarkupLine($"[green]lab {Markup.Escape(cluster.Name)}[/] is up: {Markup.Escape(cluster.Description)}");
             var table = new Table().AddColumns("host", "namespace", "address", "mtu");
             foreach (var node in cluster.Nodes)

@@ -23,11 +23,12 @@ internal static class RunCommand
         var context = new Option<string?>("--context") { Description = "provider kubernetes: run the scenario's single CNI on this context instead of the scenario's" };
         var allowInstall = new Option<bool>("--allow-install") { Description = "provider kubernetes: install the CNI even on a cluster the scenario does not mark disposable" };
         var allowUnverified = new Option<bool>("--allow-unverified") { Description = "provider kubernetes: apply a catalog manifest that has no sha256 to verify (e.g. weavenet)" };
+        var resume = new Option<string?>("--resume") { Description = "Finish an interrupted run in its folder (results/<run-id>): skips what measurements.csv already holds, re-measures the last one, replays the run's own options" };
 
         var command = new Command("run", "Run a scenario: bring up one cluster per CNI, measure, and write results/<run-id>/ (CSV, raw tool output, summary, charts).\n" +
             "Exit codes: 0 done, 2 bad input, 3 some measurements failed (reasons in measurements.csv), 4 host not ready (see 'cnibench doctor'), 130 interrupted.")
         {
-            scenario, cni, output, quick, repetitions, duration, manifests, kubeconfig, context, allowInstall, allowUnverified,
+            scenario, cni, output, quick, repetitions, duration, manifests, kubeconfig, context, allowInstall, allowUnverified, resume,
         };
         repetitions.Validators.Add(r =>
         {
@@ -51,6 +52,8 @@ internal static class RunCommand
             var arguments = new RunArguments
             {
                 ScenarioPath = parse.GetRequiredValue(scenario),
+                ScenarioGiven = parse.GetResult(scenario) is { Implicit: false },
+                ResumeDirectory = parse.GetValue(resume),
                 OutputRoot = parse.GetRequiredValue(output),
                 ManifestsDirectory = RepoPaths.ManifestsCni(parse.GetValue(manifests)),
                 Overrides = new ScenarioOverrides
@@ -75,6 +78,12 @@ internal static class RunCommand
 internal sealed record RunArguments
 {
     public required string ScenarioPath { get; init; }
+
+    /// <summary>False when <see cref="ScenarioPath"/> is the default, so --resume takes the run's own scenario.</summary>
+    public bool ScenarioGiven { get; init; } = true;
+
+    /// <summary>An interrupted run's folder to finish (<c>--resume</c>).</summary>
+    public string? ResumeDirectory { get; init; }
 
     public required string OutputRoot { get; init; }
 

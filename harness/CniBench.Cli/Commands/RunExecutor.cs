@@ -32,6 +32,22 @@ internal sealed class RunExecutor(IAnsiConsole console)
 
     public async Task<int> ExecuteAsync(RunArguments arguments, CancellationToken cancellationToken)
     {
+        RunInfo? resumed = null;
+        if (arguments.ResumeDirectory is { } resumeDirectory)
+        {
+            if (await ReadResumableAsync(resumeDirectory, arguments) is not { } previous)
+            {
+                return ExitCodes.BadInput;
+            }
+
+            resumed = previous;
+            arguments = arguments with
+            {
+                ScenarioPath = arguments.ScenarioGiven ? arguments.ScenarioPath : previous.ScenarioPath,
+                Overrides = previous.Overrides ?? new ScenarioOverrides(),
+            };
+        }
+
         if (Load(arguments) is not { } loaded)
         {
             return ExitCodes.BadInput;
@@ -49,8 +65,8 @@ internal sealed class RunExecutor(IAnsiConsole console)
             return ExitCodes.Environment;
         }
 
-        var runId = RunIds.Create(_time);
-        var runDirectory = Path.GetFullPath(Path.Combine(arguments.OutputRoot, runId));
+        var runId = resumed?.RunId ?? RunIds.Create(_time);
+        var runDirectory = resumed is null ? Path.GetFullPath(Path.Combine(arguments.OutputRoot, runId)) : Path.GetFullPath(arguments.ResumeDirectory!);
         try
         {
             Directory.CreateDirectory(runDirectory);
@@ -62,6 +78,15 @@ internal sealed class RunExecutor(IAnsiConsole console)
         }
 
         var plan = RunPlanner.Create(scenario, runId);
+        if (resumed is not null)
+        {
+            if (await ResumePlanAsync(plan, runDirectory) is not { } remaining)
+            {
+                return ExitCodes.BadInput;
+            }
+
+            plan = remaining;
+        }
         console.MarkupLine($"[bold]run {runId}[/]: scenario [bold]{Markup.Escape(scenario.Name)}[/], {plan.Measurements.Count} measurements on " +
             $"{string.Join(", ", plan.Clusters)}; results in {Markup.Escape(runDirectory)}");
 
@@ -77,7 +102,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
         }
 
         var startedAt = _time.GetUtcNow();
-        var info = new RunInfo
+        var info = resumed is not null ? resumed with { ResumedAt = [.. resumed.ResumedAt, startedAt], EndedAt = null } : new RunInfo
         {
             RunId = runId,
             ScenarioName = scenario.Name,
@@ -89,6 +114,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
             Host = HostFacts.Collect(),
             ToolVersions = await ToolVersions.CollectAsync(CancellationToken.None),
             StartedAt = startedAt,
+            Overrides = arguments.Overrides,
         };
         await RunInfoStore.WriteAsync(runDirectory, info, CancellationToken.None);
 
@@ -107,7 +133,11 @@ internal sealed class RunExecutor(IAnsiConsole console)
         info = info with
         {
             EndedAt = _time.GetUtcNow(),
-            Clusters = outcome.ClusterDescriptions.ToDictionary(c => c.Key, c => new ClusterInfo(c.Value, outcome.ClusterFacts[c.Key])),
+            // A resumed run keeps what the first attempt learned about clusters it did not need again.
+            Clusters = new Dictionary<string, ClusterInfo>(info.Clusters.Concat(outcome.ClusterDescriptions
+                    .Select(c => KeyValuePair.Create(c.Key, new ClusterInfo(c.Value, outcome.ClusterFacts[c.Key]))))
+                .GroupBy(c => c.Key)
+                .Select(g => g.Last())),
         };
         await Export("run.json", () => RunInfoStore.WriteAsync(runDirectory, info, CancellationToken.None));
         var summary = await Summarise(runDirectory);
@@ -125,6 +155,8 @@ internal sealed class RunExecutor(IAnsiConsole console)
             }
         }
 
+        // After summary and charts: the report embeds the charts; a failure here is a warning and loses nothing.
+        await Export("report", () => ReportExport.WriteAsync(console, runDirectory, suite: null, browser: true, CancellationToken.None));
         console.MarkupLine($"{outcome.Measurements} measurements: [green]{outcome.Ok} ok[/], " +
             $"{(outcome.Failed > 0 ? "[red]" : "")}{outcome.Failed} failed{(outcome.Failed > 0 ? "[/]" : "")}, {outcome.Unsupported} unsupported");
         console.MarkupLine($"results: [bold]{Markup.Escape(runDirectory)}[/]");
@@ -156,6 +188,78 @@ internal sealed class RunExecutor(IAnsiConsole console)
             Installer = installer,
             Workloads = TemplateWorkloadSet.Load(Path.Combine(RepoPaths.Root(), "manifests", "workloads")),
         });
+    }
+
+    /// <summary>The interrupted run's run.json, or null (with the reason shown) when the folder cannot be resumed with these arguments.</summary>
+    private async Task<RunInfo?> ReadResumableAsync(string directory, RunArguments arguments)
+    {
+        if (!File.Exists(Path.Combine(directory, RunFolder.RunJson)))
+        {
+            console.MarkupLine($"[red]error:[/] --resume {Markup.Escape(directory)}: no {RunFolder.RunJson} there; give the folder of an interrupted run (results/<run-id>)");
+            return null;
+        }
+
+        if (arguments.Overrides != new ScenarioOverrides())
+        {
+            console.MarkupLine("[red]error:[/] --resume replays the interrupted run's own options (--cni, --quick, --repetitions, --duration); leave them out");
+            return null;
+        }
+
+        try
+        {
+            var info = await RunInfoStore.ReadAsync(directory, CancellationToken.None);
+            var scenarioPath = arguments.ScenarioGiven ? arguments.ScenarioPath : info.ScenarioPath;
+            if (!File.Exists(scenarioPath))
+            {
+                console.MarkupLine($"[red]error:[/] --resume: the run's scenario {Markup.Escape(scenarioPath)} no longer exists; pass the scenario file as the argument");
+                return null;
+            }
+
+            if (!string.IsNullOrEmpty(info.ScenarioSha256) && await RunInfo.Sha256OfFileAsync(scenarioPath, CancellationToken.None) != info.ScenarioSha256)
+            {
+                console.MarkupLine($"[red]error:[/] --resume: {Markup.Escape(scenarioPath)} changed since the run started (sha256 differs); a resumed run must measure the same plan");
+                return null;
+            }
+
+            return info;
+        }
+        catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
+        {
+            console.MarkupLine($"[red]error:[/] --resume {Markup.Escape(directory)}: cannot read {RunFolder.RunJson}: {Markup.Escape(ex.Message)}");
+            return null;
+        }
+    }
+
+    /// <summary>The plan without what measurements.csv already holds; null (with the reason shown) when the file and plan disagree.</summary>
+    private async Task<RunPlan?> ResumePlanAsync(RunPlan plan, string runDirectory)
+    {
+        ResumePoint point;
+        try
+        {
+            point = await RunResume.PrepareAsync(runDirectory, CancellationToken.None);
+        }
+        catch (MeasurementCsvException ex)
+        {
+            console.MarkupLine($"[red]error:[/] cannot resume: {Markup.Escape(ex.Message)}");
+            return null;
+        }
+
+        var planned = plan.Measurements.Select(m => m.Key).ToHashSet();
+        if (point.Done.FirstOrDefault(k => !planned.Contains(k)) is { } stranger)
+        {
+            console.MarkupLine($"[red]error:[/] cannot resume: measurements.csv has {Markup.Escape(stranger.ToString())}, which this scenario does not plan; was it run with other options or manifests?");
+            return null;
+        }
+
+        var remaining = plan.Measurements.Where(m => !point.Done.Contains(m.Key)).ToList();
+        console.MarkupLine($"[bold]resuming[/]: {point.Done.Count} of {plan.Measurements.Count} measurements are done; " +
+            $"{(point.Remeasured.Count > 0 ? $"measuring again {point.Remeasured.Count} that may be incomplete ({Markup.Escape(string.Join(", ", point.Remeasured.Take(3)))}{(point.Remeasured.Count > 3 ? ", …" : "")})" : "nothing to repair")}" +
+            $"{(point.DroppedTornLine ? "; dropped a torn last line" : "")}");
+        return plan with
+        {
+            Measurements = remaining,
+            Clusters = [.. plan.Clusters.Where(c => remaining.Exists(m => m.Key.Cni == c))],
+        };
     }
 
     private (CniCatalog Catalog, ScenarioSpec Scenario)? Load(RunArguments arguments)
@@ -278,6 +382,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
             ChartRenderer.RenderAll([.. summary.Where(r => r.Test != "netpol")], Path.Combine(runDirectory, RunFolder.ChartsDirectory));
             ConformanceChart.Render(summary, Path.Combine(runDirectory, RunFolder.ChartsDirectory));
             ThroughputCpuChart.RenderAll(summary, Path.Combine(runDirectory, RunFolder.ChartsDirectory));
+            LatencyChart.RenderAll(summary, Path.Combine(runDirectory, RunFolder.ChartsDirectory));
             return Task.CompletedTask;
         });
         return summary;

@@ -38,7 +38,7 @@ internal sealed class ConsoleRunObserver(IAnsiConsole console) : IRunObserver
         Line($"[green]ready[/] {Markup.Escape(cni)} in {elapsed.TotalMilliseconds:0} ms: {Markup.Escape(description)}");
 
     public void ClusterFailed(string cni, string reason) =>
-        Problem($"[red]could not bring up {Markup.Escape(cni)}[/]: {Markup.Escape(reason)} (its measurements are recorded as failed)");
+        Problem($"[red]could not bring up {Markup.Escape(cni)}[/]: {Markup.Escape(reason)} (its measurements are recorded as {(reason.StartsWith("unsupported here:", StringComparison.Ordinal) ? "unsupported" : "failed")})");
 
     public void MeasurementStarting(PlannedMeasurement planned, int index, int total) =>
         Status($"[[{index}/{total}]] {Markup.Escape(planned.Key.ToString())}");

@@ -70,11 +70,42 @@ public static class Metrics
     public const string HostCpuCoresPerGbps = "host_cpu_cores_per_gbps";
     public const string Cores = "cores";
 
+    /// <summary>HTTP requests completed per second (wrk), over the measured duration.</summary>
+    public const string RequestsPerSecond = "requests_per_second";
+
+    /// <summary>Fixed-rate HTTP variants: the rate asked of the generator (half the saturation rate).</summary>
+    public const string TargetRequestsPerSecond = "target_requests_per_second";
+
+    /// <summary>HTTP response bytes (headers and bodies) read per second, in bit/s.</summary>
+    public const string TransferBps = "transfer_bps";
+
+    /// <summary>
+    /// HTTP latency percentiles from wrk, from sending a request to its complete response. wrk is closed-loop:
+    /// a connection sends its next request only after the previous response, so in fixed-rate variants a stall
+    /// delays the requests that should have been sent during it and they are never timed (coordinated omission):
+    /// the tail percentiles understate what an open-loop client would see.
+    /// </summary>
+    public const string LatencyP50Ms = "latency_p50_ms";
+    public const string LatencyP90Ms = "latency_p90_ms";
+    public const string LatencyP99Ms = "latency_p99_ms";
+    public const string LatencyP999Ms = "latency_p999_ms";
+    public const string LatencyMaxMs = "latency_max_ms";
+
+    /// <summary>Socket errors wrk counted: connect, read, write and timeout.</summary>
+    public const string HttpErrors = "http_errors";
+
+    /// <summary>Responses wrk counted as errors by status: 400 and above (wrk treats 3xx as success).</summary>
+    public const string HttpNon2xx = "http_non_2xx";
+
+    /// <summary>CPU used by the load generator itself (user + system), in % of one core: near 100 × threads it is the limit.</summary>
+    public const string GeneratorCpuPercent = "generator_cpu_percent";
+
     public const string BitsPerSecond = "bit/s";
     public const string Count = "count";
     public const string Milliseconds = "ms";
     public const string Percent = "%";
     public const string Seconds = "s";
+    public const string RequestsPerSecondUnit = "req/s";
 }
 
 /// <summary>Topology names shared by tests, results and charts.</summary>
@@ -88,6 +119,9 @@ public static class Topologies
 
     /// <summary>A pod on one node to a Service (ClusterIP) whose one backend is a pod on another node.</summary>
     public const string PodToService = "pod-to-service";
+
+    /// <summary>A client pod through an ingress controller pod to backend pods on other nodes.</summary>
+    public const string Ingress = "ingress";
 
     public static IReadOnlyList<string> All { get; } = [SameNode, CrossNode, PodToService];
 }

@@ -21,6 +21,9 @@ public static class EndpointSelector
             Topologies.SameNode when nodes.Count >= 1 && nodes[0].Pods.Count >= 2 => (nodes[0].Pods[0], nodes[0].Pods[1]),
             Topologies.CrossNode or Topologies.PodToService when nodes.Count >= 2 && nodes[0].Pods.Count >= 1 && nodes[1].Pods.Count >= 1 => (nodes[0].Pods[0], nodes[1].Pods[0]),
 
+            // The client is the ingress node's second pod, the server its first (the controller); backends are chosen by the test.
+            Topologies.Ingress when nodes.Count >= 2 && nodes[0].Pods.Count >= 2 => (nodes[0].Pods[1], nodes[0].Pods[0]),
+
             // Every pod probes every pod; the pair only anchors the measurement.
             Topologies.PodToPod when nodes.Count >= 1 && nodes[0].Pods.Count >= 1 => (nodes[0].Pods[0], nodes[0].Pods[0]),
             _ => null,

@@ -55,11 +55,27 @@ public static class RunPlanner
     public static IReadOnlyList<TestVariant> Variants(TestSpec test) => test.Test switch
     {
         "mtu" => [new TestVariant(MtuVariant, 1)],
+        "http" => HttpVariants(test.Http ?? new HttpTestSpec()),
         "netpol" => [.. (test.Netpol?.Cases ?? []).Append(NetpolScoreVariant).Select(c => new TestVariant(c, 1))],
         "udp" => [.. test.BitratesBps.SelectMany(bps => test.Streams.Select(streams => new TestVariant(
             streams == 1 ? Quantities.FormatBitrate(bps) : $"{Quantities.FormatBitrate(bps)}-{StreamsLabel(streams)}", streams, bps)))],
         _ => [.. test.Streams.Select(streams => new TestVariant(StreamsLabel(streams), streams))],
     };
+
+    /// <summary>
+    /// Payload × connection mode × load mode, e.g. <c>1KiB-keepalive-saturation</c>. Each saturation variant comes
+    /// before its fixed-rate twin, so within a repetition the fixed-rate run finds the saturation figure it halves.
+    /// </summary>
+    private static List<TestVariant> HttpVariants(HttpTestSpec http) =>
+    [
+        .. from payload in http.PayloadsBytes
+           from connection in http.ConnectionModes
+           from mode in http.LoadModes.OrderBy(m => m == HttpTestSpec.Saturation ? 0 : 1)
+           select new TestVariant($"{Quantities.FormatSize(payload)}-{connection}-{mode}", http.Connections)
+           {
+               Http = new HttpVariant(payload, connection, mode),
+           },
+    ];
 
     private static string StreamsLabel(int streams) =>
         streams.ToString(CultureInfo.InvariantCulture) + (streams == 1 ? "-stream" : "-streams");

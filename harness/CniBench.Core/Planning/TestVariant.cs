@@ -3,7 +3,14 @@ using CniBench.Core.Scenarios;
 namespace CniBench.Core.Planning;
 
 /// <summary>The parameters that distinguish one variant of a test from another.</summary>
-public sealed record TestVariant(string Name, int Streams, long? BitrateBps = null);
+public sealed record TestVariant(string Name, int Streams, long? BitrateBps = null)
+{
+    /// <summary>Payload, connection mode and load mode of an <c>http</c> variant; null for other tests.</summary>
+    public HttpVariant? Http { get; init; }
+}
+
+/// <summary>One http variant: which payload, whether connections are reused, and saturation or fixed rate.</summary>
+public sealed record HttpVariant(long PayloadBytes, string ConnectionMode, string LoadMode);
 
 /// <summary>One tool run the orchestrator will perform.</summary>
 public sealed record PlannedMeasurement(Measurements.MeasurementKey Key, TestSpec Test, TestVariant Variant);

@@ -61,6 +61,46 @@ public static partial class Quantities
         return bitsPerSecond.ToString(CultureInfo.InvariantCulture);
     }
 
+    /// <summary>"1KiB", "100KiB", "1MiB" (binary units), "512B" or a bare number of bytes.</summary>
+    public static bool TryParseSize(string text, out long bytes)
+    {
+        bytes = 0;
+        var match = SizePattern().Match(text.Trim());
+        if (!match.Success || !long.TryParse(match.Groups["n"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            return false;
+        }
+
+        var scale = match.Groups["u"].Value switch
+        {
+            "KiB" => 1L << 10,
+            "MiB" => 1L << 20,
+            "GiB" => 1L << 30,
+            _ => 1L,
+        };
+        if (n > long.MaxValue / scale)
+        {
+            return false;
+        }
+
+        bytes = n * scale;
+        return bytes > 0;
+    }
+
+    /// <summary>The shortest exact label for a size: 102400 → "100KiB", 1000 → "1000B".</summary>
+    public static string FormatSize(long bytes)
+    {
+        foreach (var (suffix, scale) in new[] { ("GiB", 1L << 30), ("MiB", 1L << 20), ("KiB", 1L << 10) })
+        {
+            if (bytes > 0 && bytes % scale == 0)
+            {
+                return (bytes / scale).ToString(CultureInfo.InvariantCulture) + suffix;
+            }
+        }
+
+        return bytes.ToString(CultureInfo.InvariantCulture) + "B";
+    }
+
     /// <summary>A throughput for people: "9.41 Gbit/s".</summary>
     public static string FormatThroughput(double bitsPerSecond) => bitsPerSecond switch
     {
@@ -74,4 +114,7 @@ public static partial class Quantities
 
     [GeneratedRegex(@"^(?<n>\d+(\.\d+)?)\s*(?<u>[kKmMgG])?$")]
     private static partial Regex BitratePattern();
+
+    [GeneratedRegex(@"^(?<n>\d{1,12})\s*(?<u>B|KiB|MiB|GiB)?$")]
+    private static partial Regex SizePattern();
 }

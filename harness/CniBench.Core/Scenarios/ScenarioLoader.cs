@@ -11,7 +11,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
 {
     public static IReadOnlyList<string> Providers { get; } = ["lab", "kubernetes"];
 
-    public static IReadOnlyList<string> KnownTests { get; } = ["tcp", "udp", "netpol", "mtu"];
+    public static IReadOnlyList<string> KnownTests { get; } = ["tcp", "udp", "netpol", "mtu", "http"];
 
     private static readonly string[] TopLevelKeys = ["name", "description", "provider", "cnis", "underlay", "repetitions", "lab", "kubernetes", "tests"];
     private static readonly string[] KubernetesKeys = ["kubeconfig", "readyTimeout", "images", "clusters"];
@@ -21,6 +21,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
     private static readonly string[] TcpKeys = ["test", "duration", "warmup", "streams", "topologies", "repetitions"];
     private static readonly string[] UdpKeys = [.. TcpKeys, "bitrate"];
     private static readonly string[] MtuKeys = ["test", "topologies", "repetitions"];
+    private static readonly string[] HttpKeys = ["test", "duration", "warmup", "payloads", "connections", "threads", "connectionModes", "modes", "topologies", "repetitions"];
     private static readonly string[] NetpolKeys = ["test", "suite", "cases", "model", "probeTimeout", "samples", "selfTraffic", "repetitions"];
 
     public ScenarioSpec LoadFile(string path)
@@ -330,6 +331,11 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
             return ReadMtuTest(map, reader, lab);
         }
 
+        if (kind == "http")
+        {
+            return ReadHttpTest(map, reader, lab);
+        }
+
         reader.CheckKeys(map, $"test '{kind}'", kind == "udp" ? UdpKeys : TcpKeys);
         var spec = new TestSpec { Test = kind };
         var duration = YamlNodeReader.Get(map, "duration") is { } dn
@@ -437,6 +443,104 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
             Topologies = topologies.Count > 0 ? topologies.Distinct().ToList() : [Measurements.Topologies.CrossNode],
             Repetitions = YamlNodeReader.Get(map, "repetitions") is { } rn ? reader.Int(rn, "mtu.repetitions", 1, 1000) : null,
         };
+    }
+
+    /// <summary>HTTP load: nginx serves fixed payloads, wrk loads them; every list is one axis of the variant matrix.</summary>
+    private static TestSpec ReadHttpTest(YamlMappingNode map, YamlNodeReader reader, LabSpec lab)
+    {
+        reader.CheckKeys(map, "test 'http'", HttpKeys);
+        var http = new HttpTestSpec();
+        var duration = YamlNodeReader.Get(map, "duration") is { } dn
+            ? reader.Duration(dn, "http.duration", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)) ?? HttpDefaultDuration
+            : HttpDefaultDuration;
+        var warmup = YamlNodeReader.Get(map, "warmup") is { } wn
+            ? reader.Duration(wn, "http.warmup", TimeSpan.Zero, TimeSpan.FromMinutes(10)) ?? TimeSpan.FromSeconds(1)
+            : TimeSpan.FromSeconds(1);
+        // wrk's -d takes whole seconds.
+        foreach (var (key, value) in new[] { ("duration", duration), ("warmup", warmup) })
+        {
+            if (value.Ticks % TimeSpan.TicksPerSecond != 0)
+            {
+                reader.Error(YamlNodeReader.Get(map, key) ?? map, $"http.{key} must be whole seconds (wrk's -d has no finer unit)");
+            }
+        }
+
+        var payloads = new List<long>();
+        if (YamlNodeReader.Get(map, "payloads") is { } pn)
+        {
+            foreach (var item in reader.List(pn, "http.payloads"))
+            {
+                if (item is YamlScalarNode { Value: { } text } && Quantities.TryParseSize(text, out var bytes) && bytes <= 1L << 30)
+                {
+                    payloads.Add(bytes);
+                }
+                else
+                {
+                    reader.Error(item, "http.payloads must be response sizes such as 1KiB, 100KiB or 1MiB (binary units, at most 1GiB)");
+                }
+            }
+        }
+
+        var connections = YamlNodeReader.Get(map, "connections") is { } cn ? reader.Int(cn, "http.connections", 1, 10000) ?? http.Connections : http.Connections;
+        var threads = YamlNodeReader.Get(map, "threads") is { } tn ? reader.Int(tn, "http.threads", 1, 64) ?? http.Threads : http.Threads;
+        if (threads > connections)
+        {
+            // wrk refuses fewer connections than threads: each thread needs at least one.
+            reader.Error(YamlNodeReader.Get(map, "threads") ?? map, $"http.threads ({threads}) must not exceed http.connections ({connections})");
+        }
+
+        var connectionModes = ReadChoices(map, reader, "connectionModes", HttpTestSpec.ConnectionModeNames);
+        var loadModes = ReadChoices(map, reader, "modes", HttpTestSpec.LoadModeNames);
+        var topologies = ReadTopologies(map, reader, "http", lab);
+        return new TestSpec
+        {
+            Test = "http",
+            Duration = duration,
+            Warmup = warmup,
+            Topologies = topologies.Count > 0
+                ? topologies.Distinct().ToList()
+                : [.. new TestSpec { Test = "http" }.Topologies.Where(t => t != Measurements.Topologies.SameNode || lab.PodsPerNode >= 2)],
+            Repetitions = YamlNodeReader.Get(map, "repetitions") is { } rn ? reader.Int(rn, "http.repetitions", 1, 1000) : null,
+            Http = http with
+            {
+                PayloadsBytes = payloads.Count > 0 ? payloads.Distinct().ToList() : http.PayloadsBytes,
+                Connections = connections,
+                Threads = threads,
+                ConnectionModes = connectionModes.Count > 0 ? connectionModes : http.ConnectionModes,
+                LoadModes = loadModes.Count > 0 ? loadModes : http.LoadModes,
+            },
+        };
+    }
+
+    /// <summary>wrk's -d in whole seconds; shorter than iperf3's default because every variant also pays for a server start.</summary>
+    private static readonly TimeSpan HttpDefaultDuration = TimeSpan.FromSeconds(5);
+
+    private static List<string> ReadChoices(YamlMappingNode map, YamlNodeReader reader, string key, IReadOnlyList<string> allowed)
+    {
+        var chosen = new List<string>();
+        if (YamlNodeReader.Get(map, key) is not { } node)
+        {
+            return chosen;
+        }
+
+        foreach (var item in reader.List(node, $"http.{key}"))
+        {
+            if (reader.String(item, $"an http.{key} entry") is not { } value)
+            {
+                continue;
+            }
+
+            if (!allowed.Contains(value, StringComparer.Ordinal))
+            {
+                reader.Error(item, $"unknown http.{key} entry '{value}'; expected one of: {string.Join(", ", allowed)}");
+            }
+            else if (!chosen.Contains(value, StringComparer.Ordinal))
+            {
+                chosen.Add(value);
+            }
+        }
+
+        return chosen;
     }
 
     private static TestSpec ReadNetpolTest(YamlMappingNode map, YamlNodeReader reader)

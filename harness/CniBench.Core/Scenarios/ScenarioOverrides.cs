@@ -21,7 +21,8 @@ public sealed record ScenarioOverrides
         if (Cnis is { } cnis && cnis.FirstOrDefault(c => !knownCnis.Contains(c)) is { } unknown)
         {
             throw new ScenarioException(
-                [new ScenarioError("--cni", 0, 0, $"unknown CNI '{unknown}'; known CNIs: {string.Join(", ", knownCnis.Order())}")]);
+                [new ScenarioError("--cni", 0, 0, $"unknown CNI '{unknown}'; known CNIs: {string.Join(", ", knownCnis.Where(c => !c.Contains(Clusters.ClusterId.Separator, StringComparison.Ordinal)).Order(StringComparer.Ordinal))}"
+                    + $" (variants: {string.Join(", ", knownCnis.Where(c => c.Contains(Clusters.ClusterId.Separator, StringComparison.Ordinal)).Order(StringComparer.Ordinal).DefaultIfEmpty("none"))})")]);
         }
 
         var repetitions = Repetitions ?? (Quick ? 1 : (int?)null);

@@ -60,6 +60,70 @@ public sealed record TestSpec
 
     /// <summary>Network-policy settings; only for the <c>netpol</c> test.</summary>
     public NetpolTestSpec? Netpol { get; init; }
+
+    /// <summary>HTTP load settings; only for the <c>http</c> test.</summary>
+    public HttpTestSpec? Http { get; init; }
+
+    /// <summary>Controllers, load and churn settings; only for the <c>ingress</c> test.</summary>
+    public IngressTestSpec? Ingress { get; init; }
+}
+
+/// <summary>What the <c>ingress</c> test varies (one variant per controller) and how it loads and churns them.</summary>
+public sealed record IngressTestSpec
+{
+    public const string Yarp = "yarp";
+    public const string Nginx = "nginx";
+    public const string Haproxy = "haproxy";
+
+    /// <summary>The variant without a controller: the client loads a backend on its own node (the generator's ceiling).</summary>
+    public const string Direct = "direct";
+
+    public static IReadOnlyList<string> ControllerNames { get; } = [Yarp, Nginx, Haproxy];
+
+    public IReadOnlyList<string> Controllers { get; init; } = ControllerNames;
+
+    /// <summary>Also measure the <see cref="Direct"/> variant.</summary>
+    public bool IncludeDirect { get; init; } = true;
+
+    public long PayloadBytes { get; init; } = 1024;
+
+    /// <summary><c>keepalive</c> or <c>close</c>, as for <c>http</c>.</summary>
+    public string ConnectionMode { get; init; } = HttpTestSpec.KeepAlive;
+
+    public int Connections { get; init; } = 32;
+
+    public int Threads { get; init; } = 2;
+
+    /// <summary>Length of the churn phase (1-second load slices while backends and routes change); zero skips it.</summary>
+    public TimeSpan Churn { get; init; } = TimeSpan.FromSeconds(8);
+}
+
+/// <summary>What the <c>http</c> test varies: payloads × connection modes × load modes, with wrk's load shape.</summary>
+public sealed record HttpTestSpec
+{
+    public const string KeepAlive = "keepalive";
+    public const string Close = "close";
+    public const string Saturation = "saturation";
+    public const string FixedRate = "fixed-rate";
+
+    public static IReadOnlyList<string> ConnectionModeNames { get; } = [KeepAlive, Close];
+
+    public static IReadOnlyList<string> LoadModeNames { get; } = [Saturation, FixedRate];
+
+    /// <summary>Response body sizes in bytes; each is one payload file the server serves.</summary>
+    public IReadOnlyList<long> PayloadsBytes { get; init; } = [1024, 100 * 1024];
+
+    /// <summary>Open connections wrk keeps (<c>-c</c>).</summary>
+    public int Connections { get; init; } = 32;
+
+    /// <summary>wrk threads (<c>-t</c>); never more than connections.</summary>
+    public int Threads { get; init; } = 2;
+
+    /// <summary><c>keepalive</c> reuses connections; <c>close</c> opens a new one per request.</summary>
+    public IReadOnlyList<string> ConnectionModes { get; init; } = [KeepAlive, Close];
+
+    /// <summary><c>saturation</c> (maximum rate) and <c>fixed-rate</c> (latency at half the saturation rate).</summary>
+    public IReadOnlyList<string> LoadModes { get; init; } = [Saturation, FixedRate];
 }
 
 /// <summary>Which policy cases to run, against which model, and how to probe.</summary>

@@ -69,6 +69,54 @@ public sealed class HelmTool(IProcessRunner runner, Func<string, bool>? isInstal
         }
     }
 
+    /// <summary><c>helm get values --all -o json</c> argv: the values a release runs with, chart defaults included.</summary>
+    public static IReadOnlyList<string> GetValuesArguments(HelmChartSpec chart, string? kubeconfig, string? context)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        var args = new List<string> { "get", "values", chart.Release, "-n", chart.Namespace, "--all", "-o", "json" };
+        if (kubeconfig is not null)
+        {
+            args.AddRange(["--kubeconfig", kubeconfig]);
+        }
+
+        if (context is not null)
+        {
+            args.AddRange(["--kube-context", context]);
+        }
+
+        return args;
+    }
+
+    /// <summary>
+    /// The release's values, or why they cannot be read (helm missing, release absent, unreadable output). Read-only:
+    /// used to check a variant on a cluster CniBench may not change.
+    /// </summary>
+    public async Task<(System.Text.Json.Nodes.JsonNode? Values, string? WhyNot)> GetValuesAsync(
+        HelmChartSpec chart, string? kubeconfig, string? context, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        if (!_isInstalled("helm"))
+        {
+            return (null, "helm is not installed, so the release's values were not read");
+        }
+
+        var result = await runner.RunAsync(new ProcessSpec("helm", GetValuesArguments(chart, kubeconfig, context)) { Timeout = timeout }, cancellationToken);
+        if (!result.Succeeded)
+        {
+            var first = result.StandardError.Trim().Split('\n', 2)[0];
+            return (null, $"helm get values {chart.Release} -n {chart.Namespace} failed with exit code {result.ExitCode}: {first}");
+        }
+
+        try
+        {
+            return (System.Text.Json.Nodes.JsonNode.Parse(result.StandardOutput), null);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return (null, $"helm get values {chart.Release} printed no JSON: {ex.Message}");
+        }
+    }
+
     // helm --set splits on unescaped commas; a list literal {a,b} keeps its commas on purpose.
     private static string EscapeSetValue(string value)
     {

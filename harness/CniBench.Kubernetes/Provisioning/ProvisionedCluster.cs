@@ -9,7 +9,7 @@ namespace CniBench.Kubernetes.Provisioning;
 /// A cluster CniBench created for the run: everything of <see cref="Cluster"/>, and disposing it destroys the cluster
 /// after the run's namespaces are gone.
 /// </summary>
-public sealed class ProvisionedCluster : ICluster, INetpolCluster, IClusterTelemetry
+public sealed class ProvisionedCluster : ICluster, INetpolCluster, IClusterTelemetry, IServiceCluster
 {
     private readonly ClusterProvisioner _provisioner;
     private readonly IProgress<string>? _progress;
@@ -36,6 +36,8 @@ public sealed class ProvisionedCluster : ICluster, INetpolCluster, IClusterTelem
     public string? DestroyFailure { get; private set; }
 
     public Task<NetpolDeployment> DeployAsync(ClusterModel model, CancellationToken cancellationToken) => Cluster.DeployAsync(model, cancellationToken);
+
+    public Task<IServiceExposure> ExposeAsync(ServiceRequest request, CancellationToken cancellationToken) => Cluster.ExposeAsync(request, cancellationToken);
 
     public Task<ITelemetryWindow> BeginAsync(TelemetryRequest request, CancellationToken cancellationToken) =>
         new NodeMetricsSampler(Cluster.Client, Cluster.Context).BeginAsync(request, cancellationToken);

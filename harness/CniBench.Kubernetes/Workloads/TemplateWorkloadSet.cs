@@ -9,16 +9,16 @@ namespace CniBench.Kubernetes.Workloads;
 
 /// <summary>
 /// The workloads of a run rendered from the YAML templates in <c>manifests/workloads/</c>: the run namespace, two
-/// iperf3 pods per node pinned by node affinity, hostNetwork iperf3 pods on the first two nodes, a ClusterIP
-/// Service in front of one iperf3 pod, and the network-policy model (namespaces x, y, z scoped by the run, agnhost
-/// pods a, b, c with a Service each). Templates are checked when loaded, so a typo fails before anything is applied.
+/// iperf3 pods per node pinned by node affinity, hostNetwork iperf3 pods on the first two nodes, and the
+/// network-policy model (namespaces x, y, z scoped by the run, agnhost pods a, b, c with a Service each). The
+/// pod-to-service Service is not among them: the cluster creates it per measurement over the server the test uses
+/// (<see cref="Services.KubernetesServiceExposure"/>). Templates are checked when loaded, so a typo fails before anything is applied.
 /// </summary>
 public sealed partial class TemplateWorkloadSet : IWorkloadSet
 {
     public const string RunNamespaceFile = "run-namespace.yaml";
     public const string Iperf3PodFile = "iperf3-pod.yaml";
     public const string UnderlayPodFile = "underlay-pod.yaml";
-    public const string Iperf3ServiceFile = "iperf3-service.yaml";
     public const string NetpolNamespaceFile = "netpol-namespace.yaml";
     public const string AgnhostPodFile = "agnhost-pod.yaml";
     public const string AgnhostServiceFile = "agnhost-service.yaml";
@@ -29,7 +29,6 @@ public sealed partial class TemplateWorkloadSet : IWorkloadSet
         [RunNamespaceFile] = Set("namespace", "runId"),
         [Iperf3PodFile] = Set("podName", "namespace", "runId", "role", "nodeName", "iperf3Image"),
         [UnderlayPodFile] = Set("podName", "namespace", "runId", "role", "nodeName", "iperf3Image"),
-        [Iperf3ServiceFile] = Set("serviceName", "namespace", "runId", "role", "backendPod"),
         [NetpolNamespaceFile] = Set("netpolNamespace", "netpolNamespaceShort", "runId"),
         [AgnhostPodFile] = Set("netpolPod", "netpolNamespace", "runId", "agnhostImage", "podId"),
         [AgnhostServiceFile] = Set("serviceName", "netpolNamespace", "runId", "netpolPod"),
@@ -124,13 +123,6 @@ public sealed partial class TemplateWorkloadSet : IWorkloadSet
                 objects.AddRange(Load(UnderlayPodFile, PodValues(context, WorkloadNames.UnderlayPod(node), KubeLabels.HostNetworkRole, node)));
             }
         }
-
-        objects.AddRange(Load(Iperf3ServiceFile, Values(
-            ("serviceName", WorkloadNames.Iperf3Service),
-            ("namespace", context.Namespace),
-            ("runId", context.RunId),
-            ("role", KubeLabels.Iperf3Role),
-            ("backendPod", WorkloadNames.ServiceBackendPod(context.NodeNames.Count)))));
 
         foreach (var model in DefaultModel.NamespaceNames)
         {

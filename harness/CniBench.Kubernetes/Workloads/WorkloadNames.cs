@@ -14,14 +14,8 @@ public static class WorkloadNames
     /// <summary>hostNetwork pods for the underlay baseline: one on each of the first two nodes.</summary>
     public const int UnderlayNodes = 2;
 
-    /// <summary>The ClusterIP Service of the pod-to-service topology.</summary>
-    public const string Iperf3Service = "cnb-iperf3";
-
-    /// <summary>The label every CniBench pod carries with its own name; the iperf3 Service selects on it.</summary>
+    /// <summary>The label every CniBench pod carries with its own name.</summary>
     public const string PodLabel = "cnibench.io/pod";
-
-    /// <summary>The Service annotation naming the one pod behind it.</summary>
-    public const string BackendAnnotation = "cnibench.io/backend";
 
     /// <summary>The label of the policy model's namespaces that policies select on (upstream and cyclonus: ns=x).</summary>
     public const string NetpolNamespaceLabel = "ns";
@@ -45,16 +39,6 @@ public static class WorkloadNames
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(node, 1);
         return "cnb-underlay-n" + node.ToString(CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>
-    /// The pod behind <see cref="Iperf3Service"/>: the first pod of node 2, so a client on node 1 crosses nodes
-    /// through the service; on a one-node cluster the second pod of node 1.
-    /// </summary>
-    public static string ServiceBackendPod(int nodeCount)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(nodeCount, 1);
-        return nodeCount >= 2 ? Iperf3Pod(2, 1) : Iperf3Pod(1, 2);
     }
 
     /// <summary>The real namespace of model namespace <paramref name="modelNamespace"/> (x): <c>&lt;run namespace&gt;-x</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
@@ -40,7 +41,8 @@ public sealed class Iperf3Driver(Iperf3DriverOptions options)
 
     public Iperf3DriverOptions Options { get; } = options;
 
-    public async Task<TestOutcome> RunAsync(
+    /// <summary>The client connects to the server's own address.</summary>
+    public Task<TestOutcome> RunAsync(
         Iperf3Request request,
         IWorkloadHost client,
         IWorkloadHost server,
@@ -48,16 +50,35 @@ public sealed class Iperf3Driver(Iperf3DriverOptions options)
         string rawPath,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(server);
+        return RunAsync(request, client, server, server.Address, sink, rawPath, cancellationToken);
+    }
+
+    /// <summary>
+    /// The server runs on <paramref name="server"/>; the client connects to <paramref name="target"/>, which is the
+    /// server's address or a Service's ClusterIP in front of it forwarding <see cref="Iperf3DriverOptions.Port"/>
+    /// (over TCP for the control connection and TCP data, and over UDP too for UDP data, which iperf3 sends to the same port).
+    /// </summary>
+    public async Task<TestOutcome> RunAsync(
+        Iperf3Request request,
+        IWorkloadHost client,
+        IWorkloadHost server,
+        IPAddress target,
+        IMeasurementSink sink,
+        string rawPath,
+        CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(sink);
 
         ProcessSpec serverSpec, clientSpec;
         try
         {
             serverSpec = Iperf3Tool.Server(Options.Port);
-            clientSpec = Iperf3Tool.Client(new Iperf3ClientOptions(server.Address, Options.Port, request, Options.ConnectTimeout)) with
+            clientSpec = Iperf3Tool.Client(new Iperf3ClientOptions(target, Options.Port, request, Options.ConnectTimeout)) with
             {
                 Timeout = Iperf3Tool.ExpectedRunTime(request) + Options.ConnectTimeout + Options.ClientTimeoutMargin,
             };

@@ -76,7 +76,7 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
     {
         using var client = Client();
 
-        await Installer(ManifestDownloader.Hash(Encoding.UTF8.GetBytes(Manifest))).EnsureInstalledAsync(client, "demo", Cluster(disposable: true), TestContext.Current.CancellationToken);
+        await Installer(ManifestDownloader.Hash(Encoding.UTF8.GetBytes(Manifest))).EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: true), TestContext.Current.CancellationToken);
 
         var patches = _requests.Where(r => r.StartsWith("PATCH", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, patches.Count);
@@ -94,7 +94,7 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
         using var client = Client();
 
         await Assert.ThrowsAsync<ManifestHashMismatchException>(() =>
-            Installer(new string('a', 64)).EnsureInstalledAsync(client, "demo", Cluster(disposable: true), TestContext.Current.CancellationToken));
+            Installer(new string('a', 64)).EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: true), TestContext.Current.CancellationToken));
 
         Assert.DoesNotContain(_requests, r => r.StartsWith("PATCH", StringComparison.Ordinal));
     }
@@ -106,7 +106,7 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
         using var client = Client();
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            Installer(new string('a', 64)).EnsureInstalledAsync(client, "demo", Cluster(disposable: true), TestContext.Current.CancellationToken));
+            Installer(new string('a', 64)).EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: true), TestContext.Current.CancellationToken));
 
         Assert.Contains("expects demo but the cluster runs other", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(_requests, r => r.Contains("/manifests/", StringComparison.Ordinal));
@@ -118,7 +118,7 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
         using var client = Client();
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            Installer(new string('a', 64)).EnsureInstalledAsync(client, "demo", Cluster(disposable: false), TestContext.Current.CancellationToken));
+            Installer(new string('a', 64)).EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: false), TestContext.Current.CancellationToken));
 
         Assert.Contains("not marked disposable", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(_requests, r => r.StartsWith("PATCH", StringComparison.Ordinal));
@@ -132,7 +132,7 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
         var installer = Installer(new string('a', 64), readyTimeout: TimeSpan.FromMilliseconds(300));
 
         var ex = await Assert.ThrowsAsync<TimeoutException>(() =>
-            installer.EnsureInstalledAsync(client, "demo", Cluster(disposable: false), TestContext.Current.CancellationToken));
+            installer.EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: false), TestContext.Current.CancellationToken));
 
         Assert.Contains("DaemonSet/kube-system/demo-agent: 0/2 pods ready", ex.Message, StringComparison.Ordinal);
         Assert.Contains("kind-demo", ex.Message, StringComparison.Ordinal);
@@ -146,7 +146,7 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
         var installer = Installer(new string('a', 64), readyTimeout: TimeSpan.FromMilliseconds(300));
 
         var ex = await Assert.ThrowsAsync<TimeoutException>(() =>
-            installer.EnsureInstalledAsync(client, "demo", Cluster(disposable: false), TestContext.Current.CancellationToken));
+            installer.EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: false), TestContext.Current.CancellationToken));
 
         // The pods are found through the DaemonSet's own selector, not by name guessing.
         Assert.Contains(_requests, r => r.StartsWith("GET /api/v1/namespaces/kube-system/pods?labelSelector=app%3Ddemo-agent", StringComparison.Ordinal));
@@ -168,7 +168,7 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
         var installer = Installer(new string('a', 64), readyTimeout: TimeSpan.FromMilliseconds(300));
 
         var ex = await Assert.ThrowsAsync<TimeoutException>(() =>
-            installer.EnsureInstalledAsync(client, "demo", Cluster(disposable: false), TestContext.Current.CancellationToken));
+            installer.EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: false), TestContext.Current.CancellationToken));
 
         Assert.Contains("DaemonSet/kube-system/demo-agent: 0/2 pods ready", ex.Message, StringComparison.Ordinal);
         Assert.Contains("pods of DaemonSet/kube-system/demo-agent: (could not list them: ", ex.Message, StringComparison.Ordinal);

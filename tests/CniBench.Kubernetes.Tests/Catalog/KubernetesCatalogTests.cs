@@ -67,7 +67,7 @@ public sealed class KubernetesCatalogTests
         Assert.Equal(ProjectStatus.Archived, install.Status);
         Assert.Contains("archived", install.StatusNote, StringComparison.Ordinal);
         Assert.Null(Assert.Single(install.Manifests).Sha256);
-        Assert.Equal("password", Assert.Single(install.Encryption).Name);
+        Assert.Equal("ipsec", Assert.Single(install.Encryption).Name);
         Assert.Equal(PatchType.Strategic, install.Encryption[0].Patches[0].Type);
     }
 
@@ -75,7 +75,8 @@ public sealed class KubernetesCatalogTests
     public void Load_CniWithoutLabModel_HasNullLab()
     {
         var path = Path.Combine(CatalogTestSupport.ManifestsDirectory, "cilium.yaml");
-        var withoutLab = string.Join('\n', WithoutTopLevelSection(File.ReadAllLines(path), "lab"));
+        // Variants change the top-level lab model, so they go with it.
+        var withoutLab = string.Join('\n', WithoutTopLevelSection(WithoutTopLevelSection(File.ReadAllLines(path), "lab"), "variants"));
 
         Assert.Null(CniCatalog.Parse(withoutLab, path).Lab);
         Assert.NotNull(CatalogTestSupport.Catalog["cilium"].Lab);

@@ -25,6 +25,9 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, V1Namespace> _namespaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, V1Pod> _pods = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, V1Service> _services = new(StringComparer.Ordinal);
+    private int _nextPodIp = 10;
+    private int _nextClusterIp = 10;
     private readonly List<Channel<(string Type, V1Pod Pod)>> _watchers = [];
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _held = new(StringComparer.Ordinal);
     private int _nextPid = 100;
@@ -51,6 +54,17 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
     public ConcurrentQueue<IReadOnlyList<string>> Execs { get; } = new();
 
     public int Port { get; private set; }
+
+    /// <summary>False plays a cluster whose EndpointSlice controller is stuck: slices never list any endpoint.</summary>
+    public bool EndpointSlicesFollowPods { get; set; } = true;
+
+    public IReadOnlyList<V1Service> ServicesIn(string ns)
+    {
+        lock (_gate)
+        {
+            return [.. _services.Values.Where(s => s.Metadata.NamespaceProperty == ns)];
+        }
+    }
 
     public static async Task<FakeKubeApiServer> StartAsync()
     {
@@ -225,8 +239,23 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
             case ("GET", ["api", "v1", "namespaces", var ns, "pods"]):
                 await WriteJsonAsync(http, new V1PodList { Items = [.. PodsIn(ns).Where(p => Matches(p.Metadata, request.Query["labelSelector"]))] });
                 break;
+            case ("PATCH", ["api", "v1", "namespaces", var ns, "pods", var name]) when request.ContentType?.StartsWith("application/merge-patch+json", StringComparison.Ordinal) == true:
+                await MergePodLabelsAsync(http, ns, name);
+                break;
             case ("PATCH", ["api", "v1", "namespaces", var ns, "pods", _]):
                 await ApplyAsync<V1Pod>(http, pod => AcceptPod(ns, pod));
+                break;
+            case ("PATCH", ["api", "v1", "namespaces", var ns, "services", _]):
+                await ApplyAsync<V1Service>(http, service => AcceptService(ns, service));
+                break;
+            case ("GET", ["api", "v1", "namespaces", var ns, "services", var name]):
+                await ServeServiceAsync(http, ns, name, delete: false);
+                break;
+            case ("DELETE", ["api", "v1", "namespaces", var ns, "services", var name]):
+                await ServeServiceAsync(http, ns, name, delete: true);
+                break;
+            case ("GET", ["apis", "discovery.k8s.io", "v1", "namespaces", var ns, "endpointslices"]):
+                await WriteJsonAsync(http, EndpointSlices(ns, request.Query["labelSelector"]));
                 break;
             case ("GET", ["api", "v1", "namespaces", _, "events"]):
                 await WriteJsonAsync(http, new Corev1EventList { Items = Events });
@@ -342,17 +371,116 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
                 return;
             }
 
-            var index = _pods.Count;
+            var index = _nextPodIp++;
             pod.Status = new V1PodStatus
             {
                 Phase = "Running",
-                PodIP = $"198.19.0.{index + 10}",
+                PodIP = $"198.19.0.{index}",
                 HostIP = "198.18.0.1",
                 Conditions = [new V1PodCondition { Type = "Ready", Status = "True" }],
             };
         }
 
         Publish("MODIFIED", pod);
+    }
+
+    /// <summary>A JSON merge patch of pod labels (null removes one), as the Service code sends to pick backends.</summary>
+    private async Task MergePodLabelsAsync(HttpContext http, string ns, string name)
+    {
+        var patch = System.Text.Json.Nodes.JsonNode.Parse(await ReadBodyAsync(http));
+        V1Pod? pod;
+        lock (_gate)
+        {
+            if (_pods.TryGetValue($"{ns}/{name}", out pod))
+            {
+                var labels = pod.Metadata.Labels ??= new Dictionary<string, string>();
+                foreach (var (key, value) in patch?["metadata"]?["labels"]?.AsObject() ?? [])
+                {
+                    if (value is null)
+                    {
+                        labels.Remove(key);
+                    }
+                    else
+                    {
+                        labels[key] = value.GetValue<string>();
+                    }
+                }
+            }
+        }
+
+        if (pod is null)
+        {
+            await WriteStatusAsync(http, HttpStatusCode.NotFound, $"pods \"{name}\" not found");
+            return;
+        }
+
+        Publish("MODIFIED", pod);
+        await WriteJsonAsync(http, pod);
+    }
+
+    private V1Service AcceptService(string ns, V1Service service)
+    {
+        service.Metadata.NamespaceProperty = ns;
+        lock (_gate)
+        {
+            var key = $"{ns}/{service.Metadata.Name}";
+            service.Spec.ClusterIP = _services.TryGetValue(key, out var existing) ? existing.Spec.ClusterIP : $"198.18.128.{_nextClusterIp++}";
+            _services[key] = service;
+        }
+
+        return service;
+    }
+
+    private async Task ServeServiceAsync(HttpContext http, string ns, string name, bool delete)
+    {
+        V1Service? found;
+        lock (_gate)
+        {
+            _services.TryGetValue($"{ns}/{name}", out found);
+            if (delete)
+            {
+                _services.Remove($"{ns}/{name}");
+            }
+        }
+
+        if (found is null)
+        {
+            await WriteStatusAsync(http, HttpStatusCode.NotFound, $"services \"{name}\" not found");
+            return;
+        }
+
+        await WriteJsonAsync(http, found);
+    }
+
+    /// <summary>What the EndpointSlice controller would publish: Ready pods with an IP whose labels match the Service's selector.</summary>
+    private V1EndpointSliceList EndpointSlices(string ns, string? selector)
+    {
+        const string prefix = "kubernetes.io/service-name=";
+        var name = selector?.StartsWith(prefix, StringComparison.Ordinal) == true ? selector[prefix.Length..] : null;
+        lock (_gate)
+        {
+            if (name is null || !_services.TryGetValue($"{ns}/{name}", out var service))
+            {
+                return new V1EndpointSliceList { Items = [] };
+            }
+
+            var selected = _pods.Values
+                .Where(p => p.Metadata.NamespaceProperty == ns && p.Status?.PodIP is not null)
+                .Where(p => EndpointSlicesFollowPods && service.Spec.Selector.All(kv => p.Metadata.Labels?.TryGetValue(kv.Key, out var v) == true && v == kv.Value))
+                .ToList();
+            var slice = new V1EndpointSlice
+            {
+                AddressType = "IPv4",
+                Metadata = new V1ObjectMeta { Name = $"{name}-abcde", NamespaceProperty = ns, Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = name } },
+                Endpoints = [.. selected.Select(p => new V1Endpoint
+                {
+                    Addresses = [p.Status.PodIP],
+                    Conditions = new V1EndpointConditions { Ready = p.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true },
+                })],
+                Ports = [.. service.Spec.Ports.Select(p => new Discoveryv1EndpointPort { Name = p.Name, Port = p.Port, Protocol = p.Protocol })],
+            };
+            return new V1EndpointSliceList { Items = [slice] };
+        }
     }
 
     private void Publish(string type, V1Pod pod)

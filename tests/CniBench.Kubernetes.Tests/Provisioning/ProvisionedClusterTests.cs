@@ -66,6 +66,33 @@ public sealed class ProvisionedClusterTests
     }
 
     [Fact]
+    public async Task CreateAsync_ProvisionedVariant_NamesItsOwnClusterAndForwardsServices()
+    {
+        await using var harness = await ProviderHarness.StartAsync();
+        var runner = new ScriptedProvisionRunner((_, _) => Task.FromResult(ScriptedProvisionRunner.Ok()));
+        var provider = harness.Provider(o => o with
+        {
+            ProvisionRunner = runner,
+            Catalog = CatalogTestSupport.Catalog,
+            Spec = o.Spec with
+            {
+                Clusters = new Dictionary<string, KubernetesClusterSpec>
+                {
+                    ["flannel+wireguard"] = new() { Context = ProviderHarness.Context, Disposable = true, Provision = Create, Destroy = Destroy },
+                },
+            },
+        });
+
+        await using (var cluster = await provider.CreateProvisionedAsync(ProviderHarness.Request with { Variant = "wireguard" }, null, Ct))
+        {
+            await using var service = await ((IServiceCluster)cluster).ExposeAsync(new ServiceRequest("cnb-tcp", [cluster.Nodes[0].Pods[0]], [ServicePort.Tcp(5201)]), Ct);
+            Assert.Single(harness.Server.ServicesIn(RunNamespace));
+        }
+
+        Assert.Equal(["create.sh flannel-wireguard 10.244.0.0/16", "destroy.sh flannel-wireguard"], runner.Programs);
+    }
+
+    [Fact]
     public async Task CreateAsync_ProvisionExitsNonZero_MessageHasCommandExitCodeAndOutputTailAndDestroyRuns()
     {
         await using var harness = await ProviderHarness.StartAsync();

@@ -32,12 +32,12 @@ public sealed class WorkloadRenderTests
         var yaml = rendered.ToYaml();
         var objects = KubernetesYaml.LoadAllFromString(yaml, typeMap: null, strict: true);
 
-        Assert.StartsWith($"# cnibench render: cni {cni}, run {RunId}, namespace cnibench-00ff, 31 objects\n", yaml, StringComparison.Ordinal);
+        Assert.StartsWith($"# cnibench render: cni {cni}, run {RunId}, namespace cnibench-00ff, 30 objects\n", yaml, StringComparison.Ordinal);
         Assert.Equal(4, objects.OfType<V1Namespace>().Count());
         Assert.Equal(6 + 2 + 9, objects.OfType<V1Pod>().Count());
-        Assert.Equal(10, objects.OfType<V1Service>().Count());
-        Assert.Equal(31, objects.Count);
-        Assert.Equal(31, yaml.Split('\n').Count(l => l == "---"));
+        Assert.Equal(9, objects.OfType<V1Service>().Count());
+        Assert.Equal(30, objects.Count);
+        Assert.Equal(30, yaml.Split('\n').Count(l => l == "---"));
         Assert.Equal(["node-1", "node-2", "node-3"], rendered.Context.NodeNames);
     }
 
@@ -93,7 +93,7 @@ public sealed class WorkloadRenderTests
         foreach (var cni in six)
         {
             var rendered = WorkloadRender.Render(TemplateWorkloadSet.Load(WorkloadTestPaths.Workloads), scenario, cni, RunId);
-            Assert.Equal(31, KubernetesYaml.LoadAllFromString(rendered.ToYaml()).Count);
+            Assert.Equal(30, KubernetesYaml.LoadAllFromString(rendered.ToYaml()).Count);
         }
     }
 

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using CniBench.Core.Processes;
+using CniBench.Processes;
+using CniBench.Results;
+using CniBench.Results.Report;
+using Spectre.Console;
+
+namespace CniBench.Cli.Commands;
+
+/// <summary><c>cnibench report &lt;run-dir&gt;</c>: writes report.html and report.md of a results folder, and report.png when Chromium is installed.</summary>
+internal static class ReportCommand
+{
+    public static Command Create()
+    {
+        var runDirectory = new Argument<string>("run-dir") { Description = "A results folder (results/<run-id>/) with measurements.csv" };
+        var suite = new Option<string?>("--suite")
+        {
+            Description = "Folder of policy case files; their '# covers:' headers tell ingress from egress cases (default: manifests/netpol of this checkout)",
+        };
+        var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open the report in headless Chromium (no report.png, no render check)" };
+        var command = new Command("report",
+            "Write report.html (self-contained: inline CSS and SVG charts, no script, no external request) and report.md (GitHub Markdown, PNG chart links) " +
+            "into a results folder, then render report.html in headless Chromium when it is installed: report.png, and a warning for console errors or missing sections.\n" +
+            "Exit codes: 0 written, 2 not a results folder or a corrupt file.")
+        {
+            runDirectory, suite, noBrowser,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var console = CliConsole.Create(parse);
+            var written = await ReportExport.WriteAsync(
+                console, parse.GetRequiredValue(runDirectory), parse.GetValue(suite), !parse.GetValue(noBrowser), cancellationToken);
+            return written ? ExitCodes.Ok : ExitCodes.BadInput;
+        });
+        return command;
+    }
+}
+
+/// <summary>The report step shared by <c>cnibench report</c> and the end of <c>cnibench run</c>.</summary>
+internal static class ReportExport
+{
+    /// <summary>Each Chromium call is killed after this long; a report renders in about two seconds.</summary>
+    public static readonly TimeSpan BrowserTimeout = TimeSpan.FromSeconds(60);
+
+    /// <returns>False when the folder cannot be reported on (the reason is printed); browser problems are only warnings.</returns>
+    public static async Task<bool> WriteAsync(IAnsiConsole console, string runDirectory, string? suite, bool browser, CancellationToken cancellationToken)
+    {
+        ReportFiles files;
+        try
+        {
+            files = await ReportGenerator.WriteAsync(runDirectory, suite ?? Path.Combine(RepoPaths.Root(), "manifests", "netpol"), cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or MeasurementCsvException or InvalidDataException or UnauthorizedAccessException)
+        {
+            console.MarkupLine($"[red]error:[/] cannot report on {Markup.Escape(runDirectory)}: {Markup.Escape(ex.Message)}");
+            return false;
+        }
+
+        console.MarkupLine($"report: {Markup.Escape(files.HtmlPath)}, {Markup.Escape(files.MarkdownPath)}");
+        if (browser)
+        {
+            await ScreenshotAsync(console, files, LocalProcessRunner.Instance, cancellationToken);
+        }
+
+        return true;
+    }
+
+    private static async Task ScreenshotAsync(IAnsiConsole console, ReportFiles files, IProcessRunner runner, CancellationToken cancellationToken)
+    {
+        if (ReportBrowser.Find() is not { } chromium)
+        {
+            console.MarkupLine("[dim]no report.png: Chromium is not installed (apt-get install chromium; ./run.sh installs it)[/]");
+            return;
+        }
+
+        var screenshot = Path.Combine(Path.GetDirectoryName(files.HtmlPath)!, ReportGenerator.ScreenshotFile);
+        try
+        {
+            var check = await ReportBrowser.CheckAsync(runner, chromium, files.HtmlPath, files.SectionIds, screenshot, BrowserTimeout, cancellationToken);
+            foreach (var message in check.ConsoleMessages)
+            {
+                console.MarkupLine($"[yellow]warning:[/] browser console: {Markup.Escape(message)}");
+            }
+
+            if (check.MissingSections.Count > 0)
+            {
+                console.MarkupLine($"[yellow]warning:[/] Chromium did not find the sections {Markup.Escape(string.Join(", ", check.MissingSections))} in report.html");
+            }
+
+            console.MarkupLine(check.ScreenshotPath is { } path
+                ? $"screenshot: {Markup.Escape(path)}"
+                : "[yellow]warning:[/] Chromium wrote no screenshot");
+        }
+        catch (Exception ex) when (ex is ProcessTimeoutException or InvalidOperationException or ToolMissingException or IOException)
+        {
+            console.MarkupLine($"[yellow]warning:[/] no report.png: {Markup.Escape(ex.Message)}");
+        }
+    }
+}

@@ -1,0 +1,262 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using CniBench.Core.Clusters;
+using k8s;
+using k8s.Models;
+
+namespace CniBench.Kubernetes.Services;
+
+/// <summary>
+/// A real ClusterIP Service in the run namespace. Its selector is a label of its own
+/// (<c>svc.cnibench.io/&lt;name&gt;=backend</c>) that only the chosen backend pods carry, so other pods with the
+/// same role never receive its traffic; changing the backends relabels pods. It is ready when its EndpointSlices
+/// list exactly the backends' addresses, with every port.
+/// </summary>
+public sealed partial class KubernetesServiceExposure : IServiceExposure
+{
+    public const string LabelPrefix = "svc.cnibench.io/";
+
+    public const string BackendValue = "backend";
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    private static readonly TimeSpan DisposeTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly IKubernetes _client;
+    private readonly string _context;
+    private readonly string _namespace;
+    private readonly ServiceRequest _request;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _readyTimeout;
+    private int _disposed;
+
+    private KubernetesServiceExposure(IKubernetes client, string context, string ns, ServiceRequest request, IPAddress address, TimeProvider time, TimeSpan readyTimeout)
+    {
+        _client = client;
+        _context = context;
+        _namespace = ns;
+        _request = request;
+        Address = address;
+        Backends = request.Backends;
+        _time = time;
+        _readyTimeout = readyTimeout;
+    }
+
+    public IPAddress Address { get; }
+
+    public IReadOnlyList<IWorkloadHost> Backends { get; private set; }
+
+    public string Name => _request.Name;
+
+    /// <summary>The label only this Service's backends carry, e.g. <c>svc.cnibench.io/cnb-tcp</c>.</summary>
+    public string SelectorLabel => LabelPrefix + _request.Name;
+
+    /// <summary>Labels the backends, creates the Service and waits until its EndpointSlices list them; cleans up on failure.</summary>
+    public static async Task<KubernetesServiceExposure> CreateAsync(
+        IKubernetes client, string context, string ns, string runId, ServiceRequest request, TimeProvider time, TimeSpan readyTimeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Validate(request);
+        var label = LabelPrefix + request.Name;
+        var service = new V1Service
+        {
+            ApiVersion = "v1",
+            Kind = "Service",
+            Metadata = new V1ObjectMeta
+            {
+                Name = request.Name,
+                NamespaceProperty = ns,
+                Labels = new Dictionary<string, string> { [KubeLabels.Run] = KubeLabels.LabelValue(runId) },
+            },
+            Spec = new V1ServiceSpec
+            {
+                Type = "ClusterIP",
+                Selector = new Dictionary<string, string> { [label] = BackendValue },
+                Ports = [.. request.Ports.Select(p => new V1ServicePort
+                {
+                    Name = string.Create(CultureInfo.InvariantCulture, $"{p.Protocol}-{p.Port}"),
+                    Protocol = p.Protocol.ToUpperInvariant(),
+                    Port = p.Port,
+                    TargetPort = p.Port,
+                })],
+            },
+        };
+
+        var labelled = new List<IWorkloadHost>();
+        var serviceApplied = false;
+        try
+        {
+            foreach (var backend in request.Backends)
+            {
+                labelled.Add(backend);
+                await SetLabelAsync(client, context, ns, label, backend, BackendValue, cancellationToken);
+            }
+
+            serviceApplied = true;
+            await ServerSideApply.ApplyAsync(client, context, service, ns, cancellationToken);
+            var read = await KubeErrors.GuardAsync(() => client.CoreV1.ReadNamespacedServiceAsync(request.Name, ns, cancellationToken: cancellationToken), context, $"reading Service {ns}/{request.Name}");
+            if (!IPAddress.TryParse(read.Spec?.ClusterIP, out var address))
+            {
+                throw new KubeOperationException($"cluster '{context}': Service {ns}/{request.Name} has no ClusterIP ('{read.Spec?.ClusterIP}')");
+            }
+
+            var exposure = new KubernetesServiceExposure(client, context, ns, request, address, time, readyTimeout);
+            await exposure.WaitForEndpointsAsync(cancellationToken);
+            return exposure;
+        }
+        catch (Exception)
+        {
+            await CleanUpAsync(client, ns, request.Name, label, labelled, serviceApplied);
+            throw;
+        }
+    }
+
+    public async Task SetBackendsAsync(IReadOnlyList<IWorkloadHost> backends, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(backends);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        Validate(_request with { Backends = backends });
+
+        // New backends first, so the Service never has none while it changes.
+        foreach (var added in backends.Where(b => !Backends.Any(o => PodName(o) == PodName(b))))
+        {
+            await SetLabelAsync(_client, _context, _namespace, SelectorLabel, added, BackendValue, cancellationToken);
+        }
+
+        foreach (var removed in Backends.Where(o => !backends.Any(b => PodName(b) == PodName(o))))
+        {
+            await SetLabelAsync(_client, _context, _namespace, SelectorLabel, removed, null, cancellationToken);
+        }
+
+        Backends = backends;
+        await WaitForEndpointsAsync(cancellationToken);
+    }
+
+    /// <summary>Deletes the Service and takes the label off its backends; never uses the caller's token (runs after Ctrl-C too).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await CleanUpAsync(_client, _namespace, _request.Name, SelectorLabel, Backends, serviceApplied: true);
+    }
+
+    private static async Task CleanUpAsync(IKubernetes client, string ns, string name, string label, IReadOnlyList<IWorkloadHost> labelled, bool serviceApplied)
+    {
+        using var bound = new CancellationTokenSource(DisposeTimeout);
+        try
+        {
+            if (serviceApplied)
+            {
+                await client.CoreV1.DeleteNamespacedServiceAsync(name, ns, cancellationToken: bound.Token);
+            }
+        }
+        catch (Exception ex) when (KubeErrors.IsApiFailure(ex) || ex is OperationCanceledException)
+        {
+            // Already gone, or the API is unreachable: the run namespace's deletion removes it in any case.
+        }
+
+        foreach (var backend in labelled)
+        {
+            try
+            {
+                await client.CoreV1.PatchNamespacedPodAsync(LabelPatch(label, null), PodName(backend), ns, cancellationToken: bound.Token);
+            }
+            catch (Exception ex) when (KubeErrors.IsApiFailure(ex) || ex is OperationCanceledException)
+            {
+                // A label left on a pod of a namespace about to be deleted selects nothing once the Service is gone.
+            }
+        }
+    }
+
+    private async Task WaitForEndpointsAsync(CancellationToken cancellationToken)
+    {
+        var want = Backends.Select(b => b.Address.ToString()).ToHashSet(StringComparer.Ordinal);
+        var deadline = _time.GetUtcNow() + _readyTimeout;
+        var selector = $"kubernetes.io/service-name={_request.Name}";
+        while (true)
+        {
+            var slices = await KubeErrors.GuardAsync(
+                () => _client.DiscoveryV1.ListNamespacedEndpointSliceAsync(_namespace, labelSelector: selector, cancellationToken: cancellationToken),
+                _context,
+                $"listing the EndpointSlices of Service {_namespace}/{_request.Name}");
+            var have = slices.Items
+                .SelectMany(s => s.Endpoints ?? [])
+                .Where(e => e.Conditions?.Ready != false)
+                .SelectMany(e => e.Addresses ?? [])
+                .ToHashSet(StringComparer.Ordinal);
+            var ports = slices.Items.SelectMany(s => s.Ports ?? []).Select(p => (p.Port, (p.Protocol ?? "TCP").ToUpperInvariant())).ToHashSet();
+            var portsListed = _request.Ports.All(p => ports.Contains((p.Port, p.Protocol.ToUpperInvariant())));
+            if (have.SetEquals(want) && portsListed)
+            {
+                return;
+            }
+
+            if (_time.GetUtcNow() >= deadline)
+            {
+                throw new KubeOperationException(
+                    $"cluster '{_context}': Service {_namespace}/{_request.Name} is not ready after {_readyTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s: " +
+                    $"its EndpointSlices list ready addresses [{string.Join(", ", have.Order(StringComparer.Ordinal))}]{(portsListed ? "" : " without every port")}, " +
+                    $"the backends are [{string.Join(", ", Backends.Select(b => $"{b.Name} {b.Address}"))}] (are they Ready, and is the EndpointSlice controller running?)");
+            }
+
+            await Task.Delay(PollInterval, _time, cancellationToken);
+        }
+    }
+
+    // A merge patch, not server-side apply: an apply of only the labels by the field manager that applied the pod
+    // would give up its ownership of everything else in the pod.
+    private static async Task SetLabelAsync(IKubernetes client, string context, string ns, string label, IWorkloadHost backend, string? value, CancellationToken cancellationToken)
+    {
+        var pod = PodName(backend);
+        await KubeErrors.GuardAsync(
+            () => client.CoreV1.PatchNamespacedPodAsync(LabelPatch(label, value), pod, ns, cancellationToken: cancellationToken),
+            context,
+            value is null ? $"removing label {label} from pod {ns}/{pod}" : $"labelling pod {ns}/{pod} as a backend ({label})");
+    }
+
+    /// <summary>A JSON merge patch of one label; null removes it.</summary>
+    private static V1Patch LabelPatch(string label, string? value) =>
+        new(
+            new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { [label] = value } } }.ToJsonString(),
+            V1Patch.PatchType.MergePatch);
+
+    private static string PodName(IWorkloadHost host) => host is PodWorkloadHost pod
+        ? pod.Name
+        : throw new ArgumentException($"'{host.Name}' is not a pod of a Kubernetes cluster, so it cannot be a Service backend", nameof(host));
+
+    private static void Validate(ServiceRequest request)
+    {
+        var errors = new List<string>();
+        if (!ServiceName().IsMatch(request.Name))
+        {
+            errors.Add($"'{request.Name}' is not a valid Service name (lower-case letters, digits and '-', starting with a letter, at most 63 characters)");
+        }
+
+        if (request.Backends.Count == 0)
+        {
+            errors.Add("a Service needs at least one backend");
+        }
+
+        errors.AddRange(request.Backends.Where(b => b is not PodWorkloadHost).Select(b => $"backend '{b.Name}' is not a pod of a Kubernetes cluster"));
+        if (request.Ports.Count == 0)
+        {
+            errors.Add("a Service needs at least one port");
+        }
+
+        errors.AddRange(request.Ports.Where(p => p.Protocol is not ("tcp" or "udp")).Select(p => $"port {p}: protocol must be tcp or udp"));
+        errors.AddRange(request.Ports.Where(p => p.Port is < 1 or > 65535).Select(p => $"port {p}: number must be 1-65535"));
+        errors.AddRange(request.Ports.GroupBy(p => p).Where(g => g.Count() > 1).Select(g => $"port {g.Key} is listed twice"));
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"Service '{request.Name}': {string.Join("; ", errors)}", nameof(request));
+        }
+    }
+
+    [GeneratedRegex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")]
+    private static partial Regex ServiceName();
+}

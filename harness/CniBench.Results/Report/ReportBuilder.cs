@@ -1,0 +1,332 @@
+using System.Globalization;
+using CniBench.Core.Measurements;
+
+namespace CniBench.Results.Report;
+
+/// <summary>Turns a run folder's content into the <see cref="ReportDocument"/> both writers render.</summary>
+public static class ReportBuilder
+{
+    public const string SummaryId = "summary";
+    public const string ChartsId = "charts";
+    public const string TestsId = "tests";
+    public const string FailuresId = "failures";
+    public const string NetpolId = "netpol";
+    public const string IngressId = "ingress";
+    public const string EnvironmentId = "environment";
+    public const string CaveatsId = "caveats";
+
+    /// <summary>Sections every report has, whatever the run measured.</summary>
+    public static IReadOnlyList<string> CoreSectionIds { get; } = [SummaryId, ChartsId, TestsId, FailuresId, NetpolId, EnvironmentId];
+
+    /// <summary>Wording of README "What the numbers mean": what a lab figure does and does not measure.</summary>
+    public static IReadOnlyList<string> LabCaveats { get; } =
+    [
+        "Lab results measure the kernel datapath that each CNI builds in its default mode (or in the named variant). They do not measure the CNI's agents, eBPF programs or control plane.",
+        "Each lab model is data in manifests/cni/<name>.yaml, together with the upstream sources it rests on and what it simplifies.",
+        "All lab nodes are network namespaces on one host: they share its CPUs, so figures compare datapaths with each other, not with real machines.",
+        "Only the underlay's cross-node figure exists, so same-node pod traffic is compared with node-to-node traffic too.",
+    ];
+
+    private static readonly string[] IngressMetrics = [SummaryMatrixBuilder.RequestsPerSecond, "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_mean_ms"];
+
+    public static ReportDocument Build(ReportInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var run = input.Run;
+        var onLab = string.Equals(run?.Provider ?? (input.Measurements.Count > 0 ? input.Measurements[0].Provider : null), "lab", StringComparison.Ordinal);
+        var sections = new List<ReportSection>
+        {
+            Summary(input),
+            Charts(input),
+            Tests(input),
+            Failures(input),
+            Netpol(input),
+        };
+        if (IsIngress(input.Summary))
+        {
+            sections.Add(Ingress(input));
+        }
+
+        sections.Add(Environment(input));
+        if (onLab)
+        {
+            sections.Add(new ReportSection(CaveatsId, "Lab-model caveats", [new BulletList(LabCaveats)]));
+        }
+
+        var runId = run?.RunId ?? (input.Measurements.Count > 0 ? input.Measurements[0].RunId : null) ?? Path.GetFileName(input.RunDirectory);
+        var ok = input.Measurements.Count(m => m.Status == MeasurementStatus.Ok);
+        var failed = input.Measurements.Count(m => m.Status == MeasurementStatus.Failed);
+        var unsupported = input.Measurements.Count(m => m.Status == MeasurementStatus.Unsupported);
+        var lead = new List<string>
+        {
+            $"Run {runId}" + (run is null ? "" : $" of scenario {run.ScenarioName} on provider {run.Provider}, {Date(run.StartedAt)}"),
+            $"{ReportFormat.Count(input.Measurements.Count)} measurement rows: {ReportFormat.Count(ok)} ok, {ReportFormat.Count(failed)} failed, {ReportFormat.Count(unsupported)} unsupported.",
+        };
+        if (onLab)
+        {
+            lead.Add("Lab provider: these figures measure each CNI's kernel datapath model, not its agents, eBPF programs or control plane (see the caveats at the end).");
+        }
+
+        var title = "CniBench report" + (run is null ? "" : ": " + run.ScenarioName);
+        return new ReportDocument(title, lead, sections);
+    }
+
+    /// <summary>Rows of HTTP or ingress load: an ingress topology or test, or request/latency metrics.</summary>
+    public static bool IsIngressRow(SummaryRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.Topology == "ingress"
+            || row.Test.Contains("ingress", StringComparison.OrdinalIgnoreCase)
+            || row.Test.Contains("http", StringComparison.OrdinalIgnoreCase)
+            || IngressMetrics.Contains(row.Metric, StringComparer.Ordinal);
+    }
+
+    private static bool IsIngress(IReadOnlyList<SummaryRow> summary) => summary.Any(IsIngressRow);
+
+    private static ReportSection Summary(ReportInput input)
+    {
+        var matrix = SummaryMatrixBuilder.Build(input.Summary, input.Run, input.CaseDirections);
+        var blocks = new List<ReportBlock>();
+        if (matrix.Rows.Count == 0)
+        {
+            blocks.Add(new Paragraph("No CNI was measured in this run."));
+        }
+        else
+        {
+            blocks.Add(new Paragraph("Each CNI on each criterion: best, acceptable or poor by the thresholds below; n/a where the run did not measure it or it does not apply."));
+            blocks.Add(new Table(
+                ["CNI", .. matrix.Criteria.Select(c => c.Title)],
+                [.. matrix.Rows.Select(r => (IReadOnlyList<Cell>)[new Cell(r.Cni), .. r.Cells.Select(c => new Cell(c.Text, c.Rating))])],
+                "matrix"));
+        }
+
+        blocks.Add(new Table(
+            ["criterion", "thresholds", "this run's basis"],
+            [.. matrix.Criteria.Select(c => (IReadOnlyList<Cell>)[c.Title, c.Rule, c.Basis.Length == 0 ? "not measured" : c.Basis])],
+            "thresholds"));
+        blocks.Add(new Paragraph("The reference of a relative criterion is the underlay (node to node, no CNI) for the same test and variant when the run measured it, else the best CNI. Each criterion uses one group: cross-node where measured, and the first variant the run measured."));
+        return new ReportSection(SummaryId, "Summary matrix", blocks);
+    }
+
+    private static ReportSection Charts(ReportInput input)
+    {
+        if (input.Charts.Count == 0)
+        {
+            return new ReportSection(ChartsId, "Charts", [new Paragraph("This run has no charts.")]);
+        }
+
+        List<ReportBlock> blocks =
+        [
+            new Paragraph("Bars are medians, whiskers the 95% CI of the mean, the dashed line the underlay's median (see results/README.md)."),
+            .. input.Charts.Select(c => new Figure(c, c.Stem)),
+        ];
+        return new ReportSection(ChartsId, "Charts", blocks);
+    }
+
+    private static ReportSection Tests(ReportInput input)
+    {
+        var tests = input.Summary.Select(r => r.Test).Distinct(StringComparer.Ordinal).ToList();
+        var usedIds = new HashSet<string>(StringComparer.Ordinal);
+        var subsections = tests.Select(test =>
+        {
+            var rows = input.Summary.Where(r => r.Test == test).ToList();
+            var table = new Table(
+                ["CNI", "variant", "topology", "metric", "n", "median", "95% CI of the mean", "% of underlay", "failed", "unsupported"],
+                [.. rows.Select(r => (IReadOnlyList<Cell>)
+                [
+                    r.Cni, r.Variant, r.Topology, r.Metric,
+                    r.N.ToString(CultureInfo.InvariantCulture),
+                    ReportFormat.Value(r.Median, r.Unit),
+                    ReportFormat.Interval(r.Ci95Low, r.Ci95High, r.Unit),
+                    r.PctOfUnderlay is { } pct ? ReportFormat.Percent(pct) : "–",
+                    r.Failed.ToString(CultureInfo.InvariantCulture),
+                    r.Unsupported.ToString(CultureInfo.InvariantCulture),
+                ])])
+            {
+                NumericColumns = new HashSet<int> { 4, 5, 6, 7, 8, 9 },
+            };
+            return new ReportSection(UniqueId("test-" + ReportFormat.Slug(test), usedIds), $"Test {test}", [table]);
+        }).ToList();
+        var blocks = new List<ReportBlock>
+        {
+            new Paragraph(tests.Count == 0
+                ? "No measurements."
+                : "Statistics over the ok repetitions of each group (Perfolizer): n, median, and the 95% confidence interval of the mean (Student t); the CI needs n ≥ 2."),
+        };
+        return new ReportSection(TestsId, "Results per test", blocks) { Subsections = subsections };
+    }
+
+    private static ReportSection Failures(ReportInput input)
+    {
+        var groups = input.Measurements
+            .Where(m => m.Status != MeasurementStatus.Ok)
+            .GroupBy(m => (m.Status, m.Cni, m.Test, m.Variant, m.Topology, Reason: m.Reason ?? ""))
+            .ToList();
+        if (groups.Count == 0)
+        {
+            return new ReportSection(FailuresId, "Failed and unsupported measurements", [new Paragraph("None: every measurement produced its figures.")]);
+        }
+
+        var table = new Table(
+            ["status", "CNI", "test", "variant", "topology", "rows", "metrics", "reason"],
+            [.. groups.Select(g => (IReadOnlyList<Cell>)
+            [
+                g.Key.Status == MeasurementStatus.Failed ? "failed" : "unsupported",
+                g.Key.Cni, g.Key.Test, g.Key.Variant, g.Key.Topology,
+                g.Count().ToString(CultureInfo.InvariantCulture),
+                string.Join(", ", g.Select(m => m.Metric).Distinct(StringComparer.Ordinal)),
+                g.Key.Reason.Length == 0 ? "(no reason recorded)" : g.Key.Reason,
+            ])])
+        {
+            NumericColumns = new HashSet<int> { 5 },
+        };
+        return new ReportSection(FailuresId, "Failed and unsupported measurements",
+            [new Paragraph("Failed: the tool ran and gave no figure. Unsupported: this host or provider cannot measure it. Rows with the same reason are grouped."), table]);
+    }
+
+    private static ReportSection Netpol(ReportInput input)
+    {
+        var cases = input.Summary.Where(r => r.Metric == ReportInputLoader.CasePassMetric).ToList();
+        if (cases.Count == 0)
+        {
+            return new ReportSection(NetpolId, "Network-policy conformance", [new Paragraph("This run has no network-policy cases.")]);
+        }
+
+        var cnis = cases.Select(r => r.Cni).Distinct(StringComparer.Ordinal).ToList();
+        var names = cases.Select(r => r.Variant).Distinct(StringComparer.Ordinal).ToList();
+        var wrong = input.Summary.Where(r => r.Metric == "cells_wrong" && r.Test == "netpol")
+            .ToDictionary(r => (r.Cni, r.Variant), r => r.Max);
+        var rows = names.Select(name => (IReadOnlyList<Cell>)
+        [
+            name,
+            Directions(ReportInputLoader.DirectionsOf(name, input.CaseDirections)),
+            .. cnis.Select(cni => CaseCell(cases.FirstOrDefault(r => r.Cni == cni && r.Variant == name), wrong.GetValueOrDefault((cni, name)))),
+        ]).ToList();
+        rows.Add(
+        [
+            "passed",
+            "",
+            .. cnis.Select(cni =>
+            {
+                var graded = cases.Count(r => r.Cni == cni && r.N > 0);
+                var passed = cases.Count(r => r.Cni == cni && r.N > 0 && r.Min >= 1);
+                return new Cell($"{passed}/{graded}", graded == 0 ? Rating.NotApplicable : passed == graded ? Rating.Best : Rating.Poor, TextIsLabel: true);
+            }),
+        ]);
+        var blocks = new List<ReportBlock>
+        {
+            new Paragraph("Each case applies its NetworkPolicies, probes every pod pair on every port and protocol in blind rounds, and compares what got through with what the Kubernetes API says. A case passes when every graded cell matches in every round."),
+            new Table(["case", "direction", .. cnis], rows, "netpol-grid"),
+        };
+        if (input.FailedCaseTables.Count > 0)
+        {
+            blocks.Add(new Paragraph("Diffs of the failed cases (from netpol/<cni>/<case>-r<n>.txt; . match, X mismatch, - not graded):"));
+            blocks.AddRange(input.FailedCaseTables.Select(t =>
+                new Details($"{t.Cni}: {t.Case} (repetition {t.Repetition}), {t.RelativePath}", [new Preformatted(DiffOnly(t.Text))])));
+        }
+
+        return new ReportSection(NetpolId, "Network-policy conformance", blocks);
+    }
+
+    private static Cell CaseCell(SummaryRow? row, double? wrongCells) => row switch
+    {
+        null or { N: 0 } => new Cell("–", Rating.NotApplicable, TextIsLabel: true),
+        { Min: >= 1 } => new Cell("pass", Rating.Best, TextIsLabel: true),
+        _ => new Cell(wrongCells is > 0 ? $"FAIL ({ReportFormat.Number(wrongCells.Value)} wrong)" : "FAIL", Rating.Poor, TextIsLabel: true),
+    };
+
+    private static string Directions(PolicyDirections directions) => directions switch
+    {
+        PolicyDirections.Ingress | PolicyDirections.Egress => "both",
+        PolicyDirections.Ingress => "ingress",
+        PolicyDirections.Egress => "egress",
+        _ => "–",
+    };
+
+    /// <summary>The case's header lines and its diff tables; expected and observed tables stay in the file.</summary>
+    internal static string DiffOnly(string text)
+    {
+        var blocks = text.ReplaceLineEndings("\n").Split("\n\n");
+        var kept = new List<string> { blocks[0] };
+        foreach (var block in blocks.Skip(1))
+        {
+            var lines = block.Split('\n');
+            var start = Array.FindIndex(lines, l => l.Contains(" diff (", StringComparison.Ordinal));
+            kept.Add(start < 0 ? block : string.Join('\n', lines[start..]));
+        }
+
+        return string.Join("\n\n", kept).TrimEnd().Replace('\t', ' ');
+    }
+
+    private static ReportSection Ingress(ReportInput input)
+    {
+        var rows = input.Summary.Where(IsIngressRow).ToList();
+        var table = new Table(
+            ["CNI", "test", "variant", "topology", "metric", "n", "median", "95% CI of the mean"],
+            [.. rows.Select(r => (IReadOnlyList<Cell>)
+            [
+                r.Cni, r.Test, r.Variant, r.Topology, r.Metric,
+                r.N.ToString(CultureInfo.InvariantCulture),
+                ReportFormat.Value(r.Median, r.Unit),
+                ReportFormat.Interval(r.Ci95Low, r.Ci95High, r.Unit),
+            ])])
+        {
+            NumericColumns = new HashSet<int> { 5, 6, 7 },
+        };
+        return new ReportSection(IngressId, "HTTP and ingress", [new Paragraph("Request rate and latency of the HTTP and ingress measurements."), table]);
+    }
+
+    private static ReportSection Environment(ReportInput input)
+    {
+        if (input.Run is not { } run)
+        {
+            return new ReportSection(EnvironmentId, "Environment", [new Paragraph("This folder has no run.json, so the host, tool versions and clusters are unknown.")]);
+        }
+
+        var host = run.Host;
+        var facts = new Table(["", ""],
+        [
+            ["run id", run.RunId],
+            ["scenario", $"{run.ScenarioName} ({run.ScenarioPath})"],
+            ["scenario sha256", run.ScenarioSha256],
+            ["provider", run.Provider],
+            ["command line", string.Join(' ', run.CommandLine)],
+            ["CniBench version", run.CniBenchVersion],
+            ["started", Date(run.StartedAt)],
+            ["ended", run.EndedAt is { } ended ? Date(ended) : "not recorded (the run crashed or still runs)"],
+            ["host", host.Hostname],
+            ["operating system", host.Os],
+            ["kernel", host.KernelRelease],
+            ["CPU", host.CpuModel],
+            ["logical cores", host.LogicalCores.ToString(CultureInfo.InvariantCulture)],
+            ["memory", host.MemoryBytes > 0 ? (host.MemoryBytes / 1073741824.0).ToString("0.0", CultureInfo.InvariantCulture) + " GiB" : "–"],
+        ], "host");
+        var tools = new Table(["tool", "version"],
+            [.. run.ToolVersions.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => (IReadOnlyList<Cell>)[t.Key, t.Value])], "tools");
+        var clusters = new Table(["CNI", "version", "cluster"],
+            [.. run.Clusters.Select(c => (IReadOnlyList<Cell>)
+            [
+                c.Key,
+                c.Value.Facts.FirstOrDefault(f => f.Key.EndsWith("version", StringComparison.Ordinal) && f.Key.StartsWith("cni", StringComparison.Ordinal)).Value ?? "–",
+                c.Value.Description,
+            ])], "clusters");
+        var blocks = new List<ReportBlock> { facts, new Paragraph("Tool versions:"), tools, new Paragraph("Clusters (one per CNI):"), clusters };
+        blocks.AddRange(run.Clusters.Where(c => c.Value.Facts.Count > 0).Select(c => new Details(
+            $"facts of {c.Key}",
+            [new Table(["fact", "value"], [.. c.Value.Facts.Select(f => (IReadOnlyList<Cell>)[f.Key, f.Value])])])));
+        return new ReportSection(EnvironmentId, "Environment", blocks);
+    }
+
+    private static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
+    private static string UniqueId(string id, HashSet<string> used)
+    {
+        var candidate = id;
+        for (var i = 2; !used.Add(candidate); i++)
+        {
+            candidate = $"{id}-{i.ToString(CultureInfo.InvariantCulture)}";
+        }
+
+        return candidate;
+    }
+}

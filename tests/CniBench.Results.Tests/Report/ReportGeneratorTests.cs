@@ -1,0 +1,196 @@
+using System.Text.RegularExpressions;
+using CniBench.Core.Measurements;
+using CniBench.Results.Report;
+
+namespace CniBench.Results.Tests.Report;
+
+public sealed partial class ReportGeneratorTests
+{
+    private const string Evil = "<script>alert('x')</script>&co|pipe*";
+
+    [Fact]
+    public async Task WriteAsync_LabRun_WritesBothFilesWithEverySection()
+    {
+        using var dir = new TempRunDirectory();
+        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec { Http = true }, TestContext.Current.CancellationToken);
+
+        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken);
+
+        var html = await File.ReadAllTextAsync(files.HtmlPath, TestContext.Current.CancellationToken);
+        var markdown = await File.ReadAllTextAsync(files.MarkdownPath, TestContext.Current.CancellationToken);
+        Assert.Equal(Path.Join(dir.Path, "report.html"), files.HtmlPath);
+        foreach (var id in ReportBuilder.CoreSectionIds.Concat([ReportBuilder.IngressId, ReportBuilder.CaveatsId, "test-tcp", "test-netpol"]))
+        {
+            Assert.Contains(id, files.SectionIds);
+            Assert.Contains($"<section id=\"{id}\">", html, StringComparison.Ordinal);
+            Assert.Contains($"<a id=\"{id}\"></a>", markdown, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task WriteAsync_NotLabNoHttp_LeavesOutCaveatsAndIngress()
+    {
+        using var dir = new TempRunDirectory();
+        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec { Provider = "kubernetes", Http = false }, TestContext.Current.CancellationToken);
+
+        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken);
+
+        Assert.DoesNotContain(ReportBuilder.CaveatsId, files.SectionIds);
+        Assert.DoesNotContain(ReportBuilder.IngressId, files.SectionIds);
+        Assert.DoesNotContain("eBPF", await File.ReadAllTextAsync(files.HtmlPath, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteAsync_HostileNames_AreEscapedInHtml()
+    {
+        using var dir = new TempRunDirectory();
+        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec { Cnis = [Evil, "calico"], Http = true }, TestContext.Current.CancellationToken);
+
+        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken);
+
+        var html = await File.ReadAllTextAsync(files.HtmlPath, TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;co|pipe*", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteAsync_HostileNames_AreEscapedInMarkdown()
+    {
+        using var dir = new TempRunDirectory();
+        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec { Cnis = [Evil, "calico"] }, TestContext.Current.CancellationToken);
+
+        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken);
+
+        var markdown = await File.ReadAllTextAsync(files.MarkdownPath, TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("<script", markdown, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(@"&lt;script&gt;alert('x')&lt;/script&gt;&amp;co\|pipe\*", markdown, StringComparison.Ordinal);
+        // Every table row keeps its column count: an escaped pipe does not split a cell.
+        foreach (var table in Tables(markdown))
+        {
+            Assert.All(table, row => Assert.Equal(CellCount(table[0]), CellCount(row)));
+        }
+    }
+
+    [Fact]
+    public async Task WriteAsync_Html_IsSelfContained()
+    {
+        using var dir = new TempRunDirectory();
+        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec(), TestContext.Current.CancellationToken);
+
+        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken);
+
+        var html = await File.ReadAllTextAsync(files.HtmlPath, TestContext.Current.CancellationToken);
+        Assert.DoesNotMatch(ExternalReference(), html);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(HtmlReportWriter.ContentSecurityPolicy, html, StringComparison.Ordinal);
+        Assert.Contains("<figure id=\"chart-tcp-throughput\"><svg", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"c1-cl_4\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"c2-cl_4\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteAsync_Markdown_LinksPngCharts()
+    {
+        using var dir = new TempRunDirectory();
+        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec(), TestContext.Current.CancellationToken);
+
+        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken);
+
+        var markdown = await File.ReadAllTextAsync(files.MarkdownPath, TestContext.Current.CancellationToken);
+        Assert.Contains("![tcp-throughput](charts/tcp-throughput.png)", markdown, StringComparison.Ordinal);
+        Assert.Contains("(charts/udp-throughput.svg)", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteAsync_FailedAndUnsupported_ListedWithReasons()
+    {
+        using var dir = new TempRunDirectory();
+        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec(), TestContext.Current.CancellationToken);
+
+        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken);
+
+        var html = await File.ReadAllTextAsync(files.HtmlPath, TestContext.Current.CancellationToken);
+        var failures = Section(html, ReportBuilder.FailuresId);
+        Assert.Contains("iperf3 exited with 1: unable to connect to server - server busy", failures, StringComparison.Ordinal);
+        Assert.Contains("same-node traffic does not cross the underlay", failures, StringComparison.Ordinal);
+        Assert.Contains("<td>failed</td>", failures, StringComparison.Ordinal);
+        Assert.Contains("<td>unsupported</td>", failures, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteAsync_FailedPolicyCase_ShowsItsDiff()
+    {
+        using var dir = new TempRunDirectory();
+        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec { Cnis = ["calico", "flannel"] }, TestContext.Current.CancellationToken);
+
+        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken);
+
+        var netpol = Section(await File.ReadAllTextAsync(files.HtmlPath, TestContext.Current.CancellationToken), ReportBuilder.NetpolId);
+        Assert.Contains("FAIL (2 wrong)", netpol, StringComparison.Ordinal);
+        Assert.Contains("flannel: 02-deny-all-egress (repetition 1), netpol/flannel/02-deny-all-egress-r1.txt", netpol, StringComparison.Ordinal);
+        Assert.Contains("80/TCP diff (. match, X mismatch, - not graded)", netpol, StringComparison.Ordinal);
+        Assert.DoesNotContain("80/TCP expected", netpol, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteAsync_PerTestTable_HasNMedianAndCi()
+    {
+        using var dir = new TempRunDirectory();
+        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec { Repetitions = 3 }, TestContext.Current.CancellationToken);
+        var summary = SummaryBuilder.Build(MeasurementCsvReader.Read(Path.Join(dir.Path, "measurements.csv")));
+        var row = summary.First(r => r.Cni == "calico" && r.Test == "tcp" && r.Topology == Topologies.CrossNode && r.Metric == Metrics.ThroughputBps);
+
+        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken);
+
+        var tcp = Section(await File.ReadAllTextAsync(files.HtmlPath, TestContext.Current.CancellationToken), "test-tcp");
+        Assert.Contains("<th class=\"num\">n</th><th class=\"num\">median</th><th class=\"num\">95% CI of the mean</th>", tcp, StringComparison.Ordinal);
+        Assert.Contains(
+            $"<td class=\"num\">3</td><td class=\"num\">{ReportFormat.Value(row.Median, row.Unit)}</td><td class=\"num\">{ReportFormat.Interval(row.Ci95Low, row.Ci95High, row.Unit)}</td>",
+            tcp, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteAsync_NoMeasurementsCsv_Throws()
+    {
+        using var dir = new TempRunDirectory();
+
+        await Assert.ThrowsAsync<FileNotFoundException>(() => ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken));
+    }
+
+    private static string Section(string html, string id)
+    {
+        var start = html.IndexOf($"<section id=\"{id}\">", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no section {id}");
+        var end = html.IndexOf("<section id=", start + 10, StringComparison.Ordinal);
+        return end < 0 ? html[start..] : html[start..end];
+    }
+
+    private static List<List<string>> Tables(string markdown)
+    {
+        var tables = new List<List<string>>();
+        List<string>? current = null;
+        foreach (var line in markdown.Split('\n'))
+        {
+            if (line.StartsWith("| ", StringComparison.Ordinal))
+            {
+                current ??= [];
+                current.Add(line);
+            }
+            else if (current is not null)
+            {
+                tables.Add(current);
+                current = null;
+            }
+        }
+
+        return tables;
+    }
+
+    private static int CellCount(string row) => UnescapedPipe().Count(row);
+
+    [GeneratedRegex(@"(?<!\\)\|")]
+    private static partial Regex UnescapedPipe();
+
+    [GeneratedRegex(@"(src|href)\s*=\s*""(https?:|//)", RegexOptions.IgnoreCase)]
+    private static partial Regex ExternalReference();
+}

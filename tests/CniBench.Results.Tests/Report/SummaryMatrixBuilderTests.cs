@@ -1,0 +1,191 @@
+using CniBench.Core.Measurements;
+using CniBench.Results.Report;
+
+namespace CniBench.Results.Tests.Report;
+
+public sealed class SummaryMatrixBuilderTests
+{
+    private static readonly Dictionary<string, PolicyDirections> NoSuite = [];
+
+    [Fact]
+    public void Build_ThroughputAgainstUnderlay_GradesByStatedThresholds()
+    {
+        var summary = SummaryBuilder.Build(
+        [
+            Samples.Row(Underlay.Name, 10e9),
+            Samples.Row("fast", 9.5e9),
+            Samples.Row("middle", 8e9),
+            Samples.Row("slow", 5e9),
+        ]);
+
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite);
+
+        var tcp = matrix.Criteria.ToList().FindIndex(c => c.Id == "tcp-throughput");
+        Assert.Equal(["fast", "middle", "slow"], matrix.Rows.Select(r => r.Cni));
+        Assert.Equal([Rating.Best, Rating.Acceptable, Rating.Poor], matrix.Rows.Select(r => r.Cells[tcp].Rating));
+        Assert.Equal("9.50 Gbit/s (95%)", matrix.Rows[0].Cells[tcp].Text);
+        Assert.Contains("underlay 10.00 Gbit/s", matrix.Criteria[tcp].Basis, StringComparison.Ordinal);
+        Assert.Contains("best ≥ 90%, acceptable ≥ 70%", matrix.Criteria[tcp].Rule, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_NoUnderlay_ComparesWithBestCni()
+    {
+        var summary = SummaryBuilder.Build([Samples.Row("a", 10e9), Samples.Row("b", 6e9)]);
+
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite);
+
+        var tcp = matrix.Criteria.ToList().FindIndex(c => c.Id == "tcp-throughput");
+        Assert.Equal([Rating.Best, Rating.Poor], matrix.Rows.Select(r => r.Cells[tcp].Rating));
+        Assert.Contains("best CNI", matrix.Criteria[tcp].Basis, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_CriterionNotMeasured_IsNotApplicable()
+    {
+        var summary = SummaryBuilder.Build([Samples.Row("a", 10e9)]);
+
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite);
+
+        foreach (var id in new[] { "udp-throughput", "http", "policy-ingress", "policy-egress", "mtu" })
+        {
+            var index = matrix.Criteria.ToList().FindIndex(c => c.Id == id);
+            Assert.Equal(Rating.NotApplicable, matrix.Rows[0].Cells[index].Rating);
+            Assert.Equal("", matrix.Criteria[index].Basis);
+        }
+    }
+
+    [Fact]
+    public void Build_EncryptedVariant_RatesEncryptedThroughputAndWireCheck()
+    {
+        var summary = SummaryBuilder.Build(
+        [
+            Samples.Row(Underlay.Name, 10e9),
+            Samples.Row("calico", 9.5e9),
+            Samples.Row("calico+wireguard", 5e9),
+            Samples.Row("cilium+ipsec", 3e9),
+            Samples.Row("calico+wireguard", 0, metric: "wire_plaintext_seen"),
+            Samples.Row("cilium+ipsec", 1, metric: "wire_plaintext_seen"),
+        ]);
+
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite);
+
+        var encrypted = matrix.Criteria.ToList().FindIndex(c => c.Id == "encrypted-throughput");
+        var verified = matrix.Criteria.ToList().FindIndex(c => c.Id == "encryption-verified");
+        var cells = matrix.Rows.ToDictionary(r => r.Cni);
+        Assert.Equal(Rating.NotApplicable, cells["calico"].Cells[encrypted].Rating);
+        Assert.Equal(Rating.Acceptable, cells["calico+wireguard"].Cells[encrypted].Rating);
+        Assert.Equal(Rating.Poor, cells["cilium+ipsec"].Cells[encrypted].Rating);
+        Assert.Equal(Rating.Best, cells["calico+wireguard"].Cells[verified].Rating);
+        Assert.Equal(Rating.Poor, cells["cilium+ipsec"].Cells[verified].Rating);
+        Assert.Equal(Rating.NotApplicable, cells["calico"].Cells[verified].Rating);
+    }
+
+    [Theory]
+    [InlineData("calico+wireguard", true)]
+    [InlineData("cilium+ipsec", true)]
+    [InlineData("flannel+host-gw", false)]
+    [InlineData("calico", false)]
+    public void IsEncrypted_ByVariantName_RecognisesEncryption(string cni, bool expected) =>
+        Assert.Equal(expected, SummaryMatrixBuilder.IsEncrypted(cni, null));
+
+    [Fact]
+    public void IsEncrypted_ClusterFactNamesEncryption_IsEncrypted()
+    {
+        var run = new RunInfo
+        {
+            RunId = "r",
+            ScenarioName = "s",
+            Provider = "lab",
+            Clusters = new Dictionary<string, ClusterInfo>
+            {
+                ["x"] = new("lab", new Dictionary<string, string> { ["lab.encryption"] = "wireguard" }),
+                ["y"] = new("lab", new Dictionary<string, string> { ["lab.encryption"] = "none" }),
+            },
+        };
+
+        Assert.True(SummaryMatrixBuilder.IsEncrypted("x", run));
+        Assert.False(SummaryMatrixBuilder.IsEncrypted("y", run));
+    }
+
+    [Fact]
+    public void Build_CpuPerGbit_GradesRatioToUnderlay()
+    {
+        var summary = SummaryBuilder.Build(
+        [
+            Samples.Row(Underlay.Name, 0.10, metric: Metrics.HostCpuCoresPerGbps),
+            Samples.Row("lean", 0.105, metric: Metrics.HostCpuCoresPerGbps),
+            Samples.Row("heavier", 0.125, metric: Metrics.HostCpuCoresPerGbps),
+            Samples.Row("heavy", 0.2, metric: Metrics.HostCpuCoresPerGbps),
+        ]);
+
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite);
+
+        var cpu = matrix.Criteria.ToList().FindIndex(c => c.Id == "cpu-per-gbit");
+        Assert.Equal([Rating.Best, Rating.Acceptable, Rating.Poor], matrix.Rows.Select(r => r.Cells[cpu].Rating));
+    }
+
+    [Fact]
+    public void Build_PathMtu_GradesDeficitAndMismatch()
+    {
+        var summary = SummaryBuilder.Build(
+        [
+            Samples.Row(Underlay.Name, 1500, test: "mtu", metric: "path_mtu_bytes"),
+            Samples.Row("routed", 1500, test: "mtu", metric: "path_mtu_bytes"),
+            Samples.Row("vxlan", 1450, test: "mtu", metric: "path_mtu_bytes"),
+            Samples.Row("weave", 1376, test: "mtu", metric: "path_mtu_bytes"),
+            Samples.Row("broken", 1500, test: "mtu", metric: "path_mtu_bytes"),
+            Samples.Row("broken", 1, test: "mtu", metric: "mtu_mismatch"),
+        ]);
+
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite);
+
+        var mtu = matrix.Criteria.ToList().FindIndex(c => c.Id == "mtu");
+        Assert.Equal([Rating.Best, Rating.Acceptable, Rating.Poor, Rating.Poor], matrix.Rows.Select(r => r.Cells[mtu].Rating));
+        Assert.Equal("1450 bytes (−50)", matrix.Rows[1].Cells[mtu].Text);
+    }
+
+    [Fact]
+    public void Build_PolicyCases_SplitByDirection()
+    {
+        var summary = SummaryBuilder.Build(
+        [
+            Samples.Row("calico", 1, test: "netpol", variant: "01-deny-all-ingress", metric: "case_pass"),
+            Samples.Row("calico", 0, test: "netpol", variant: "02-deny-all-egress", metric: "case_pass"),
+            Samples.Row("calico", 1, test: "netpol", variant: "07-allow-from-pod", metric: "case_pass"),
+        ]);
+        var suite = new Dictionary<string, PolicyDirections> { ["07-allow-from-pod"] = PolicyDirections.Ingress };
+
+        var matrix = SummaryMatrixBuilder.Build(summary, null, suite);
+
+        var ingress = matrix.Criteria.ToList().FindIndex(c => c.Id == "policy-ingress");
+        var egress = matrix.Criteria.ToList().FindIndex(c => c.Id == "policy-egress");
+        Assert.Equal(new MatrixCell(Rating.Best, "2/2 cases"), matrix.Rows[0].Cells[ingress]);
+        Assert.Equal(new MatrixCell(Rating.Poor, "0/1 cases"), matrix.Rows[0].Cells[egress]);
+    }
+
+    [Fact]
+    public void ReadCaseDirections_RepositorySuite_ReadsCoversHeaders()
+    {
+        var suite = Path.Combine(RepoRoot(), "manifests", "netpol");
+
+        var directions = ReportInputLoader.ReadCaseDirections(suite);
+
+        Assert.Equal(PolicyDirections.Ingress, directions["07-allow-from-pod"]);
+        Assert.Equal(PolicyDirections.Egress, directions["32-allow-egress-to-namespace"]);
+        Assert.Equal(PolicyDirections.Ingress | PolicyDirections.Egress, directions["03-deny-all-both"]);
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (Directory.Exists(Path.Combine(dir.FullName, "manifests", "netpol")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("no checkout above " + AppContext.BaseDirectory);
+    }
+}
