@@ -77,6 +77,7 @@ internal static class ChartModelBuilder
         // A fixed-rate HTTP run achieves the rate it is paced at, not what the path can carry: only saturation runs compare.
         var rows = all.Where(r => r.Test == test && r.Metric == charted.Metric && r.HasValues && r.Median is not null)
             .Where(r => charted.Metric != Metrics.RequestsPerSecond || !r.Variant.EndsWith("-fixed-rate", StringComparison.Ordinal))
+            .Select(r => charted.Metric == Metrics.RequestsPerSecond ? r with { Variant = HttpGroupLabel(r.Variant) } : r)
             .ToList();
         var cniRows = rows.Where(r => r.Cni != Underlay.Name).ToList();
         if (cniRows.Count == 0)
@@ -128,6 +129,7 @@ internal static class ChartModelBuilder
         var what = charted.Metric switch
         {
             Metrics.ThroughputBps => ThroughputTitle(test),
+            Metrics.RequestsPerSecond when test == "ingress" => "Ingress requests/s per controller (wrk → controller → nginx; direct: no controller)",
             Metrics.RequestsPerSecond => "HTTP requests/s at saturation (wrk → nginx)",
             _ => $"Host CPU during {ThroughputTitle(test)}",
         };
@@ -145,6 +147,10 @@ internal static class ChartModelBuilder
             groups,
             underlay);
     }
+
+    /// <summary>"1KiB-keepalive-saturation" → "1KiB\nkeepalive": every charted http variant is a saturation run, and long labels collide.</summary>
+    private static string HttpGroupLabel(string variant) =>
+        (variant.EndsWith("-saturation", StringComparison.Ordinal) ? variant[..^"-saturation".Length] : variant).Replace('-', '\n');
 
     private static int TopologyRank(string topology)
     {

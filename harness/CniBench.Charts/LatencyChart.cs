@@ -7,7 +7,7 @@ namespace CniBench.Charts;
 
 /// <summary>
 /// HTTP latency percentiles (p50 … p99.9) on a log axis: one chart per http variant, one line per CNI and
-/// topology (colour = CNI, dash = topology), each point the median over repetitions.
+/// topology (colour = CNI, marker = topology), each point the median over repetitions.
 /// </summary>
 public static class LatencyChart
 {
@@ -86,7 +86,8 @@ public static class LatencyChart
         var plot = new Plot();
         plot.Font.Set(ChartRenderer.SansFont.Value);
         var topologies = rows.Select(r => r.Topology).Distinct(StringComparer.Ordinal).OrderBy(t => Topologies.All.ToList().IndexOf(t)).ToList();
-        LinePattern[] patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted];
+        // Topology by marker shape, not by dash pattern: Skia's SVG backend cannot write dashes and says so once per line.
+        MarkerShape[] shapes = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp];
         var cnis = rows.Select(r => r.Cni).Distinct(StringComparer.Ordinal)
             .OrderBy(c => c == Underlay.Name ? int.MaxValue : cniOrder.ToList().IndexOf(c)).ToList();
         var logs = new List<double>();
@@ -103,8 +104,8 @@ public static class LatencyChart
                 var line = plot.Add.Scatter(points.Select(p => (double)p.Index).ToArray(), points.Select(p => p.Log10Ms).ToArray());
                 line.Color = cni == Underlay.Name ? UnderlayColor : ChartRenderer.ColorOf(cni, cniOrder);
                 line.LineWidth = 2.5f;
-                line.MarkerSize = 7;
-                line.LinePattern = patterns[Math.Min(t, patterns.Length - 1)];
+                line.MarkerSize = 9;
+                line.MarkerShape = shapes[Math.Min(t, shapes.Length - 1)];
                 line.LegendText = $"{cni} {topologies[t]}";
                 logs.AddRange(points.Select(p => p.Log10Ms));
             }

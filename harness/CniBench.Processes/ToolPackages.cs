@@ -10,6 +10,8 @@ public static class ToolPackages
         ["conntrack"] = "conntrack",
         ["iperf3"] = "iperf3",
         ["sysctl"] = "procps",
+        ["pgrep"] = "procps",
+        ["kill"] = "procps",
         ["ping"] = "iputils-ping",
         ["wg"] = "wireguard-tools",
         ["wireguard-go"] = "wireguard-go",

@@ -1,5 +1,6 @@
 using CniBench.Core.Planning;
 using CniBench.Workloads.Http;
+using CniBench.Workloads.Ingress;
 using CniBench.Workloads.Iperf3;
 using CniBench.Workloads.Mtu;
 
@@ -11,7 +12,7 @@ public static class BenchmarkTests
     public static IReadOnlyDictionary<string, IBenchmarkTest> Create(Iperf3DriverOptions? options = null)
     {
         var driver = new Iperf3Driver(options ?? Iperf3DriverOptions.Default);
-        IBenchmarkTest[] tests = [new TcpTest(driver), new UdpTest(driver), new MtuTest(), new HttpTest()];
+        IBenchmarkTest[] tests = [new TcpTest(driver), new UdpTest(driver), new MtuTest(), new HttpTest(), new IngressTest(IngressTestOptions.FromRepository())];
         return tests.ToDictionary(t => t.Name, StringComparer.Ordinal);
     }
 }

@@ -105,7 +105,7 @@ public sealed class LatencyChartTests
     {
         var model = Assert.Single(ChartModelBuilder.Build(HttpSummary()), m => m.FileStem == "http-requests");
 
-        Assert.Equal(["1KiB-keepalive-saturation"], model.Groups.Select(g => g.Variant).Distinct());
+        Assert.Equal(["1KiB\nkeepalive"], model.Groups.Select(g => g.Variant).Distinct());
         Assert.Equal("Requests per second", model.YAxisLabel);
         Assert.Equal(40_000, Assert.Single(model.Underlay).Median, 6);
     }

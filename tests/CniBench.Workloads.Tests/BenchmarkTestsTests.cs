@@ -25,11 +25,13 @@ public sealed class BenchmarkTestsTests
     }
 
     [Fact]
-    public void Create_Default_RegistersTcpUdpAndMtuByName()
+    public void Create_Default_RegistersTcpUdpMtuAndHttpByName()
     {
         var tests = BenchmarkTests.Create();
 
-        Assert.Equal(["mtu", "tcp", "udp"], tests.Keys.Order(StringComparer.Ordinal));
+        // Other test kinds (ingress) register here too; these four must be among them.
+        Assert.Subset(tests.Keys.ToHashSet(StringComparer.Ordinal), new HashSet<string>(["http", "mtu", "tcp", "udp"], StringComparer.Ordinal));
+        Assert.IsType<Workloads.Http.HttpTest>(tests["http"]);
         Assert.IsType<TcpTest>(tests["tcp"]);
         Assert.IsType<UdpTest>(tests["udp"]);
         Assert.IsType<Workloads.Mtu.MtuTest>(tests["mtu"]);

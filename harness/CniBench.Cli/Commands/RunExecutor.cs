@@ -156,12 +156,14 @@ internal sealed class RunExecutor(IAnsiConsole console)
         }
 
         // After summary and charts: the report embeds the charts; a failure here is a warning and loses nothing.
-        await Export("report", () => ReportExport.WriteAsync(console, runDirectory, suite: null, browser: true, CancellationToken.None));
+        // After Ctrl-C the report is still written, but nobody waits for the browser.
+        var interrupted = outcome.Cancelled || interruption.Requested;
+        await Export("report", () => ReportExport.WriteAsync(console, runDirectory, suite: null, browser: !interrupted, CancellationToken.None));
         console.MarkupLine($"{outcome.Measurements} measurements: [green]{outcome.Ok} ok[/], " +
             $"{(outcome.Failed > 0 ? "[red]" : "")}{outcome.Failed} failed{(outcome.Failed > 0 ? "[/]" : "")}, {outcome.Unsupported} unsupported");
         console.MarkupLine($"results: [bold]{Markup.Escape(runDirectory)}[/]");
 
-        if (outcome.Cancelled || interruption.Requested)
+        if (interrupted)
         {
             console.MarkupLine($"[yellow]interrupted[/]: {(onLab ? "the lab was torn down" : "the run's namespaces were deleted")}; measurements so far are in measurements.csv");
             return ExitCodes.Interrupted;
@@ -383,6 +385,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
             ConformanceChart.Render(summary, Path.Combine(runDirectory, RunFolder.ChartsDirectory));
             ThroughputCpuChart.RenderAll(summary, Path.Combine(runDirectory, RunFolder.ChartsDirectory));
             LatencyChart.RenderAll(summary, Path.Combine(runDirectory, RunFolder.ChartsDirectory));
+            ChurnChart.RenderAll(summary, runDirectory, Path.Combine(runDirectory, RunFolder.ChartsDirectory));
             return Task.CompletedTask;
         });
         return summary;

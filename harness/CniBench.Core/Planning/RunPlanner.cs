@@ -56,6 +56,7 @@ public static class RunPlanner
     {
         "mtu" => [new TestVariant(MtuVariant, 1)],
         "http" => HttpVariants(test.Http ?? new HttpTestSpec()),
+        "ingress" => IngressVariants(test.Ingress ?? new IngressTestSpec()),
         "netpol" => [.. (test.Netpol?.Cases ?? []).Append(NetpolScoreVariant).Select(c => new TestVariant(c, 1))],
         "udp" => [.. test.BitratesBps.SelectMany(bps => test.Streams.Select(streams => new TestVariant(
             streams == 1 ? Quantities.FormatBitrate(bps) : $"{Quantities.FormatBitrate(bps)}-{StreamsLabel(streams)}", streams, bps)))],
@@ -75,6 +76,14 @@ public static class RunPlanner
            {
                Http = new HttpVariant(payload, connection, mode),
            },
+    ];
+
+    /// <summary>One variant per controller, named after it; <c>direct</c> (no controller, the generator's ceiling) first.</summary>
+    private static List<TestVariant> IngressVariants(IngressTestSpec ingress) =>
+    [
+        .. (ingress.IncludeDirect ? [IngressTestSpec.Direct] : Array.Empty<string>())
+            .Concat(ingress.Controllers)
+            .Select(name => new TestVariant(name, ingress.Connections)),
     ];
 
     private static string StreamsLabel(int streams) =>

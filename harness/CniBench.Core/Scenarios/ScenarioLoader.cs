@@ -11,7 +11,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
 {
     public static IReadOnlyList<string> Providers { get; } = ["lab", "kubernetes"];
 
-    public static IReadOnlyList<string> KnownTests { get; } = ["tcp", "udp", "netpol", "mtu", "http"];
+    public static IReadOnlyList<string> KnownTests { get; } = ["tcp", "udp", "netpol", "mtu", "http", "ingress"];
 
     private static readonly string[] TopLevelKeys = ["name", "description", "provider", "cnis", "underlay", "repetitions", "lab", "kubernetes", "tests"];
     private static readonly string[] KubernetesKeys = ["kubeconfig", "readyTimeout", "images", "clusters"];
@@ -22,6 +22,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
     private static readonly string[] UdpKeys = [.. TcpKeys, "bitrate"];
     private static readonly string[] MtuKeys = ["test", "topologies", "repetitions"];
     private static readonly string[] HttpKeys = ["test", "duration", "warmup", "payloads", "connections", "threads", "connectionModes", "modes", "topologies", "repetitions"];
+    private static readonly string[] IngressKeys = ["test", "controllers", "direct", "payload", "connectionMode", "connections", "threads", "duration", "warmup", "churn", "repetitions"];
     private static readonly string[] NetpolKeys = ["test", "suite", "cases", "model", "probeTimeout", "samples", "selfTraffic", "repetitions"];
 
     public ScenarioSpec LoadFile(string path)
@@ -336,6 +337,11 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
             return ReadHttpTest(map, reader, lab);
         }
 
+        if (kind == "ingress")
+        {
+            return ReadIngressTest(map, reader);
+        }
+
         reader.CheckKeys(map, $"test '{kind}'", kind == "udp" ? UdpKeys : TcpKeys);
         var spec = new TestSpec { Test = kind };
         var duration = YamlNodeReader.Get(map, "duration") is { } dn
@@ -543,17 +549,136 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
         return chosen;
     }
 
+    /// <summary>Load through each ingress controller (one variant each, plus <c>direct</c>), then churn; whole seconds for wrk.</summary>
+    private static TestSpec ReadIngressTest(YamlMappingNode map, YamlNodeReader reader)
+    {
+        reader.CheckKeys(map, "test 'ingress'", IngressKeys);
+        var ingress = new IngressTestSpec();
+        TimeSpan WholeSeconds(string key, TimeSpan min, TimeSpan max, TimeSpan fallback)
+        {
+            if (YamlNodeReader.Get(map, key) is not { } node)
+            {
+                return fallback;
+            }
+
+            var value = reader.Duration(node, $"ingress.{key}", min, max) ?? fallback;
+            if (value.Ticks % TimeSpan.TicksPerSecond != 0)
+            {
+                reader.Error(node, $"ingress.{key} must be whole seconds (wrk's -d has no finer unit)");
+            }
+
+            return value;
+        }
+
+        var duration = WholeSeconds("duration", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), TimeSpan.FromSeconds(3));
+        var warmup = WholeSeconds("warmup", TimeSpan.Zero, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1));
+        var churn = WholeSeconds("churn", TimeSpan.Zero, TimeSpan.FromMinutes(10), ingress.Churn);
+        if (churn > TimeSpan.Zero && churn < TimeSpan.FromSeconds(4))
+        {
+            // Three changes need room between them for their effect to show in a slice of its own.
+            reader.Error(YamlNodeReader.Get(map, "churn")!, "ingress.churn must be 0 (no churn phase) or at least 4s");
+        }
+
+        var controllers = new List<string>();
+        if (YamlNodeReader.Get(map, "controllers") is { } cn)
+        {
+            foreach (var item in reader.List(cn, "ingress.controllers"))
+            {
+                if (reader.String(item, "an ingress.controllers entry") is not { } name)
+                {
+                    continue;
+                }
+
+                if (!IngressTestSpec.ControllerNames.Contains(name, StringComparer.Ordinal))
+                {
+                    reader.Error(item, $"unknown ingress controller '{name}'; expected one of: {string.Join(", ", IngressTestSpec.ControllerNames)}");
+                }
+                else if (!controllers.Contains(name, StringComparer.Ordinal))
+                {
+                    controllers.Add(name);
+                }
+            }
+        }
+
+        var payload = ingress.PayloadBytes;
+        if (YamlNodeReader.Get(map, "payload") is { } pn)
+        {
+            if (pn is YamlScalarNode { Value: { } text } && Quantities.TryParseSize(text, out var bytes) && bytes <= 1L << 30)
+            {
+                payload = bytes;
+            }
+            else
+            {
+                reader.Error(pn, "ingress.payload must be a response size such as 1KiB or 100KiB (binary units, at most 1GiB)");
+            }
+        }
+
+        var mode = ingress.ConnectionMode;
+        if (YamlNodeReader.Get(map, "connectionMode") is { } mn && reader.String(mn, "ingress.connectionMode") is { } modeText)
+        {
+            if (HttpTestSpec.ConnectionModeNames.Contains(modeText, StringComparer.Ordinal))
+            {
+                mode = modeText;
+            }
+            else
+            {
+                reader.Error(mn, $"unknown ingress.connectionMode '{modeText}'; expected one of: {string.Join(", ", HttpTestSpec.ConnectionModeNames)}");
+            }
+        }
+
+        var connections = YamlNodeReader.Get(map, "connections") is { } con ? reader.Int(con, "ingress.connections", 1, 10000) ?? ingress.Connections : ingress.Connections;
+        var threads = YamlNodeReader.Get(map, "threads") is { } tn ? reader.Int(tn, "ingress.threads", 1, 64) ?? ingress.Threads : ingress.Threads;
+        if (threads > connections)
+        {
+            reader.Error(YamlNodeReader.Get(map, "threads") ?? map, $"ingress.threads ({threads}) must not exceed ingress.connections ({connections})");
+        }
+
+        return new TestSpec
+        {
+            Test = "ingress",
+            Duration = duration,
+            Warmup = warmup,
+            Topologies = [Measurements.Topologies.Ingress],
+            Repetitions = YamlNodeReader.Get(map, "repetitions") is { } rn ? reader.Int(rn, "ingress.repetitions", 1, 1000) : null,
+            Ingress = ingress with
+            {
+                Controllers = YamlNodeReader.Get(map, "controllers") is null ? ingress.Controllers : controllers,
+                IncludeDirect = YamlNodeReader.Get(map, "direct") is { } dn ? reader.Bool(dn, "ingress.direct") ?? true : true,
+                PayloadBytes = payload,
+                ConnectionMode = mode,
+                Connections = connections,
+                Threads = threads,
+                Churn = churn,
+            },
+        };
+    }
+
+    /// <summary>
+    /// A relative folder as the scenario names it: from the folder cnibench runs in when it is there, else from the
+    /// checkout that holds the scenario (the parent of its scenarios/ folder), so a shipped scenario works from anywhere.
+    /// </summary>
+    private static string ResolveFolder(string folder, string scenarioFile)
+    {
+        if (Path.IsPathRooted(folder) || Directory.Exists(folder) || !System.IO.File.Exists(scenarioFile))
+        {
+            return folder;
+        }
+
+        var checkout = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(scenarioFile)));
+        return checkout is not null && Directory.Exists(Path.Combine(checkout, folder)) ? Path.Combine(checkout, folder) : folder;
+    }
+
     private static TestSpec ReadNetpolTest(YamlMappingNode map, YamlNodeReader reader)
     {
         reader.CheckKeys(map, "test 'netpol'", NetpolKeys);
         var netpol = new NetpolTestSpec();
-        var suite = YamlNodeReader.Get(map, "suite") is { } sn ? reader.String(sn, "netpol.suite") ?? netpol.Suite : netpol.Suite;
+        var suite = ResolveFolder(YamlNodeReader.Get(map, "suite") is { } sn ? reader.String(sn, "netpol.suite") ?? netpol.Suite : netpol.Suite, reader.File);
         var available = Directory.Exists(suite)
             ? Directory.GetFiles(suite, "*.yaml").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal).ToList()
             : [];
         if (available.Count == 0)
         {
-            reader.Error(YamlNodeReader.Get(map, "suite") ?? map, $"netpol.suite '{suite}' has no case files (*.yaml); paths are relative to the folder cnibench runs in");
+            reader.Error(YamlNodeReader.Get(map, "suite") ?? map, $"netpol.suite '{suite}' has no case files (*.yaml); paths are relative to the folder cnibench runs in, or to the checkout holding the scenario");
         }
 
         var cases = new List<string>();

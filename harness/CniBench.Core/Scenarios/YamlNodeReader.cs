@@ -9,6 +9,9 @@ namespace CniBench.Core.Scenarios;
 /// </summary>
 internal sealed class YamlNodeReader(string file)
 {
+    /// <summary>The scenario file being read, as given (for resolving paths it names).</summary>
+    public string File => file;
+
     private readonly List<ScenarioError> _errors = [];
 
     public IReadOnlyList<ScenarioError> Errors => _errors;
