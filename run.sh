@@ -59,8 +59,16 @@ install_packages() {
   fi
   log "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # nginx and haproxy are tools here, started by CniBench inside lab namespaces with their own configs:
+  # keep their packages from starting system services on the host (Debian's policy-rc.d convention).
+  local policy=/usr/sbin/policy-rc.d own_policy=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && own_policy=1
+  fi
   apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || { [[ $own_policy -eq 1 ]] && rm -f "$policy"; die "apt-get install ${missing[*]} failed"; }
+  [[ $own_policy -eq 1 ]] && rm -f "$policy"
+  return 0
 }
 
 build() {

@@ -25,17 +25,19 @@ public sealed class ChurnRunner(TimeProvider time)
 
         using var stopChanges = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var changes = new List<ChurnChange>();
+
+        // One timer per step, all created here before any slice starts: due times count from the same instant,
+        // with no gap between reading the clock and arming a delay.
+        var due = steps.OrderBy(s => s.At)
+            .Select(s => (Step: s, Signal: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)))
+            .ToList();
+        var timers = due.Select(d => time.CreateTimer(_ => d.Signal.TrySetResult(), null, d.Step.At, Timeout.InfiniteTimeSpan)).ToList();
         var changeTask = Task.Run(
             async () =>
             {
-                foreach (var step in steps.OrderBy(s => s.At))
+                foreach (var (step, signal) in due)
                 {
-                    var wait = step.At - time.GetElapsedTime(started);
-                    if (wait > TimeSpan.Zero)
-                    {
-                        await Task.Delay(wait, time, stopChanges.Token);
-                    }
-
+                    await signal.Task.WaitAsync(stopChanges.Token);
                     var at = Now();
                     try
                     {
@@ -79,6 +81,11 @@ public sealed class ChurnRunner(TimeProvider time)
             catch (OperationCanceledException)
             {
                 // The schedule was cut short on purpose.
+            }
+
+            foreach (var timer in timers)
+            {
+                await timer.DisposeAsync();
             }
         }
 
