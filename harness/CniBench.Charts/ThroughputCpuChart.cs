@@ -1,3 +1,4 @@
+using System.Globalization;
 using CniBench.Core.Measurements;
 using CniBench.Results;
 using ScottPlot;
@@ -31,7 +32,10 @@ public static class ThroughputCpuChart
         ];
     }
 
-    /// <summary>Writes <c>&lt;test&gt;-throughput-vs-cpu.png|svg</c> for tcp and udp when they have cost figures; returns the paths.</summary>
+    /// <summary>
+    /// Writes <c>&lt;test&gt;-&lt;variant&gt;-throughput-vs-cpu.png|svg</c> for tcp and udp (one chart per variant, so a
+    /// point is one datapath) when they have cost figures; returns the paths.
+    /// </summary>
     public static IReadOnlyList<string> RenderAll(IReadOnlyList<SummaryRow> rows, string chartsDir)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -40,63 +44,89 @@ public static class ThroughputCpuChart
         var written = new List<string>();
         foreach (var test in new[] { "tcp", "udp" })
         {
-            var points = Points(rows, test);
-            if (points.Count == 0)
+            foreach (var variant in Points(rows, test).GroupBy(p => p.Variant, StringComparer.Ordinal))
             {
-                continue;
+                var plot = Draw(test, variant.Key, [.. variant], cniOrder);
+                var stem = Path.Join(chartsDir, $"{test}-{variant.Key}-throughput-vs-cpu");
+                plot.SavePng(stem + ".png", ChartRenderer.Width, ChartRenderer.Height);
+                plot.SaveSvg(stem + ".svg", ChartRenderer.Width, ChartRenderer.Height);
+                written.Add(stem + ".png");
+                written.Add(stem + ".svg");
             }
-
-            var plot = Draw(test, points, cniOrder);
-            var stem = Path.Join(chartsDir, $"{test}-throughput-vs-cpu");
-            plot.SavePng(stem + ".png", ChartRenderer.Width, ChartRenderer.Height);
-            plot.SaveSvg(stem + ".svg", ChartRenderer.Width, ChartRenderer.Height);
-            written.Add(stem + ".png");
-            written.Add(stem + ".svg");
         }
 
         return written;
     }
 
-    private static Plot Draw(string test, IReadOnlyList<Point> points, IReadOnlyList<string> cniOrder)
+    /// <summary>Ticks at 1, 2 and 5 of every decade the data spans, for an axis that carries log10 values.</summary>
+    internal static Tick[] LogTicks(double minLog, double maxLog)
     {
-        var plot = new Plot();
-        plot.Font.Set(ChartRenderer.SansFont.Value);
-        var shapes = new[] { MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond };
-        var variants = points.Select(p => p.Variant).Distinct(StringComparer.Ordinal).ToList();
-        foreach (var cni in points.Select(p => p.Cni).Distinct(StringComparer.Ordinal))
+        var ticks = new List<Tick>();
+        for (var decade = (int)Math.Floor(minLog) - 1; decade <= (int)Math.Ceiling(maxLog); decade++)
         {
-            var color = ChartRenderer.ColorOf(cni, cniOrder);
-            var mine = points.Where(p => p.Cni == cni).ToList();
-            foreach (var point in mine)
+            foreach (var step in new[] { 1, 2, 5 })
             {
-                var marker = plot.Add.Marker(point.ThroughputGbps, point.CoresPerGbps);
-                marker.Color = color;
-                marker.Size = 13;
-                marker.Shape = shapes[variants.IndexOf(point.Variant) % shapes.Length];
-                var label = plot.Add.Text(point.Variant == variants[0] ? cni : $"{cni} ({point.Variant})", point.ThroughputGbps, point.CoresPerGbps);
-                label.LabelFontSize = 12;
-                label.LabelFontColor = color;
-                label.LabelOffsetX = 9;
-                label.LabelOffsetY = -7;
+                var value = step * Math.Pow(10, decade);
+                var log = Math.Log10(value);
+                if (log >= minLog - 0.15 && log <= maxLog + 0.15)
+                {
+                    ticks.Add(new Tick(log, value.ToString("0.###", CultureInfo.InvariantCulture)));
+                }
             }
         }
 
-        // Variants (stream counts, bitrates) are told apart by marker shape; one legend entry each.
-        for (var i = 0; i < variants.Count; i++)
+        return [.. ticks];
+    }
+
+    // Both axes are logarithmic: encrypted userspace datapaths sit an order of magnitude away from the kernel
+    // ones on both, and on linear axes the kernel datapaths collapse into one unreadable corner.
+    private static Plot Draw(string test, string variant, IReadOnlyList<Point> points, IReadOnlyList<string> cniOrder)
+    {
+        var plot = new Plot();
+        plot.Font.Set(ChartRenderer.SansFont.Value);
+        var xs = points.Select(p => Math.Log10(p.ThroughputGbps)).ToList();
+        var ys = points.Select(p => Math.Log10(p.CoresPerGbps)).ToList();
+        var (xMin, xMax, yMin, yMax) = (xs.Min() - 0.15, xs.Max() + 0.35, ys.Min() - 0.2, ys.Max() + 0.2);
+
+        // Datapaths with near-equal figures would print their names over each other: each label takes the first
+        // free line below its point, judged in pixels (a label is about 110 px wide and 15 px tall).
+        var xPerPixel = (xMax - xMin) / (ChartRenderer.Width * 0.75);
+        var yPerPixel = (yMax - yMin) / (ChartRenderer.Height * 0.8);
+        var labels = new List<(double X, double Y)>();
+        foreach (var point in points.OrderByDescending(p => p.CoresPerGbps))
         {
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = variants[i], MarkerShape = shapes[i % shapes.Length], MarkerSize = 11, MarkerFillColor = Colors.Gray, MarkerLineColor = Colors.Gray });
+            var color = point.Cni == Underlay.Name ? Colors.Black : ChartRenderer.ColorOf(point.Cni, cniOrder);
+            var (x, y) = (Math.Log10(point.ThroughputGbps), Math.Log10(point.CoresPerGbps));
+            var marker = plot.Add.Marker(x, y);
+            marker.Color = color;
+            marker.Size = 12;
+            marker.LegendText = point.Cni;
+
+            var line = 0;
+            while (labels.Exists(l => Math.Abs(l.X - x) < 110 * xPerPixel && Math.Abs(l.Y - (y - (line * 15 * yPerPixel))) < 14 * yPerPixel))
+            {
+                line++;
+            }
+
+            labels.Add((x, y - (line * 15 * yPerPixel)));
+            var label = plot.Add.Text(point.Cni, x, y);
+            label.LabelFontSize = 12;
+            label.LabelFontColor = color;
+            label.LabelOffsetX = 9;
+            label.LabelOffsetY = -7 + (15 * line);
         }
 
-        plot.Title($"{test}: throughput against host CPU cost (cross-node; lower right is better)", 17);
-        plot.XLabel("throughput (Gbit/s, median)", 15);
-        plot.YLabel("host CPU (cores per Gbit/s, median)", 15);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(LogTicks(xs.Min(), xs.Max()));
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(LogTicks(ys.Min(), ys.Max()));
+        // Stacked labels may run below the lowest point: keep them inside the frame.
+        plot.Axes.SetLimits(xMin, xMax, Math.Min(yMin, labels.Min(l => l.Y) - (22 * yPerPixel)), yMax);
+        plot.Title($"{test} {variant}: throughput against host CPU cost (cross-node; lower right is better)", 17);
+        plot.XLabel("throughput (Gbit/s, median, log scale)", 15);
+        plot.YLabel("host CPU (cores per Gbit/s, median, log scale)", 15);
         plot.Axes.Bottom.TickLabelStyle.FontSize = 14;
         plot.Axes.Left.TickLabelStyle.FontSize = 14;
-        var maxX = points.Max(p => p.ThroughputGbps);
-        var maxY = points.Max(p => p.CoresPerGbps);
-        plot.Axes.SetLimits(0, Math.Max(maxX, 0.001) * 1.25, 0, Math.Max(maxY, 0.001) * 1.2);
         plot.ShowLegend(Edge.Right);
-        plot.Legend.FontSize = 14;
+        plot.Legend.FontSize = 13;
         return plot;
     }
 }

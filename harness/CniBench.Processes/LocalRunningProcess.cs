@@ -9,6 +9,10 @@ namespace CniBench.Processes;
 /// <summary>A background program: output is buffered and watched line by line; disposal kills it.</summary>
 internal sealed class LocalRunningProcess : IRunningProcess
 {
+    /// <summary>How long a program may take to exit after SIGINT before it is killed outright.</summary>
+    internal static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(5);
+
+    private readonly CancellationTokenSource _interrupt = new();
     private readonly CancellationTokenSource _kill = new();
     private readonly OutputLines _stdout = new();
     private readonly StringBuilder _stderr = new();
@@ -38,9 +42,18 @@ internal sealed class LocalRunningProcess : IRunningProcess
             timeout,
             cancellationToken);
 
+    /// <summary>
+    /// SIGINT first, so a server can shut down cleanly; SIGKILL after <see cref="GracePeriod"/>, because a program
+    /// that ignores or hangs in its shutdown (a host waiting on a stuck service) must never hang the run with it.
+    /// </summary>
     public async Task StopAsync()
     {
-        await _kill.CancelAsync();
+        await _interrupt.CancelAsync();
+        if (await Task.WhenAny(Completion, Task.Delay(GracePeriod)) != Completion)
+        {
+            await _kill.CancelAsync();
+        }
+
         try
         {
             await Completion;
@@ -54,6 +67,7 @@ internal sealed class LocalRunningProcess : IRunningProcess
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        _interrupt.Dispose();
         _kill.Dispose();
     }
 
@@ -61,7 +75,8 @@ internal sealed class LocalRunningProcess : IRunningProcess
     {
         try
         {
-            var result = await command.ExecuteAsync(CancellationToken.None, _kill.Token);
+            // CliWrap: the first token kills (SIGKILL), the second interrupts (SIGINT).
+            var result = await command.ExecuteAsync(_kill.Token, _interrupt.Token);
             return Snapshot(result.ExitCode);
         }
         catch (OperationCanceledException)

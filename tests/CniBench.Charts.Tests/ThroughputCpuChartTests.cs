@@ -49,6 +49,14 @@ public sealed class ThroughputCpuChartTests
     }
 
     [Fact]
+    public void LogTicks_SpanOfTwoDecades_AreOneTwoFiveSteps()
+    {
+        var ticks = ThroughputCpuChart.LogTicks(Math.Log10(0.4), Math.Log10(30));
+
+        Assert.Equal(["0.5", "1", "2", "5", "10", "20"], ticks.Select(t => t.Label));
+    }
+
+    [Fact]
     public void RenderAll_TcpWithCost_WritesPngAndSvgOnlyForTestsWithData()
     {
         var dir = Directory.CreateTempSubdirectory("cnb-cost-").FullName;
@@ -56,9 +64,9 @@ public sealed class ThroughputCpuChartTests
         {
             var written = ThroughputCpuChart.RenderAll(Summary(), dir);
 
-            Assert.Equal(["tcp-throughput-vs-cpu.png", "tcp-throughput-vs-cpu.svg"], written.Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Assert.Equal(["tcp-1-stream-throughput-vs-cpu.png", "tcp-1-stream-throughput-vs-cpu.svg"], written.Select(Path.GetFileName).Order(StringComparer.Ordinal));
             Assert.InRange(new FileInfo(written[0]).Length, 10_000, 2_000_000);
-            Assert.Contains("calico+wireguard", File.ReadAllText(Path.Join(dir, "tcp-throughput-vs-cpu.svg")), StringComparison.Ordinal);
+            Assert.Contains("calico+wireguard", File.ReadAllText(Path.Join(dir, "tcp-1-stream-throughput-vs-cpu.svg")), StringComparison.Ordinal);
         }
         finally
         {

@@ -380,8 +380,8 @@ internal sealed class RunExecutor(IAnsiConsole console)
         });
         await Export("charts", () =>
         {
-            // Policy cases have their own heatmap; bars per case would be noise.
-            ChartRenderer.RenderAll([.. summary.Where(r => r.Test != "netpol")], Path.Combine(runDirectory, RunFolder.ChartsDirectory));
+            // Policy cases have their own heatmap, and the path MTU its table: bars of them (or of the CPU a ping uses) would be noise.
+            ChartRenderer.RenderAll([.. summary.Where(r => r.Test is not ("netpol" or "mtu"))], Path.Combine(runDirectory, RunFolder.ChartsDirectory));
             ConformanceChart.Render(summary, Path.Combine(runDirectory, RunFolder.ChartsDirectory));
             ThroughputCpuChart.RenderAll(summary, Path.Combine(runDirectory, RunFolder.ChartsDirectory));
             LatencyChart.RenderAll(summary, Path.Combine(runDirectory, RunFolder.ChartsDirectory));

@@ -10,14 +10,20 @@ public sealed record CatalogError(string File, long Line, long Column, string Me
 public sealed class CatalogException : Exception
 {
     public CatalogException(IReadOnlyList<CatalogError> errors)
-        : base(Format(errors))
+        : this(errors, "CNI catalog")
+    {
+    }
+
+    /// <summary><paramref name="catalog"/> names the catalog in the message, e.g. "ingress catalog".</summary>
+    public CatalogException(IReadOnlyList<CatalogError> errors, string catalog)
+        : base(Format(errors, catalog))
     {
         Errors = errors;
     }
 
     public IReadOnlyList<CatalogError> Errors { get; }
 
-    private static string Format(IReadOnlyList<CatalogError> errors) =>
-        $"{errors.Count} error(s) in the CNI catalog:{Environment.NewLine}" +
+    private static string Format(IReadOnlyList<CatalogError> errors, string catalog) =>
+        $"{errors.Count} error(s) in the {catalog}:{Environment.NewLine}" +
         string.Join(Environment.NewLine, errors.Select(e => "  " + e));
 }

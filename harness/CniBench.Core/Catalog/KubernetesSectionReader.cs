@@ -76,7 +76,8 @@ internal static partial class KubernetesSectionReader
         };
     }
 
-    private static List<ManifestSource>? ReadManifests(IReadOnlyList<YamlMap>? maps)
+    /// <summary>Pinned manifest URLs (never <c>latest</c>) with optional sha256; shared with the ingress catalog.</summary>
+    public static List<ManifestSource>? ReadManifests(IReadOnlyList<YamlMap>? maps)
     {
         if (maps is null)
         {
@@ -114,7 +115,8 @@ internal static partial class KubernetesSectionReader
         return ok ? result : null;
     }
 
-    private static HelmChartSpec? ReadHelm(YamlMap? map)
+    /// <summary>A Helm chart install; shared with the ingress catalog.</summary>
+    public static HelmChartSpec? ReadHelm(YamlMap? map)
     {
         if (map is null)
         {

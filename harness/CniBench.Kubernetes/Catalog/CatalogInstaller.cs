@@ -77,20 +77,7 @@ public sealed class CatalogInstaller(CniCatalog catalog, ManifestDownloader down
         }
         else
         {
-            // Download and verify everything before applying anything, so a bad hash leaves the cluster untouched.
-            var documents = new List<(ManifestSource Source, string Text)>();
-            foreach (var source in install.Manifests)
-            {
-                documents.Add((source, await downloader.GetAsync(source, _options.AllowUnverified, cancellationToken)));
-            }
-
-            foreach (var (source, text) in documents)
-            {
-                foreach (var obj in ManifestObjects.Parse(text, source.Url.AbsoluteUri))
-                {
-                    await KubeErrors.GuardAsync(() => KubernetesApplier.ApplyAsync(client, obj, cancellationToken), clusterName, $"applying {obj} of {cni}");
-                }
-            }
+            await InstallSteps.ApplyManifestsAsync(client, downloader, install.Manifests, _options.AllowUnverified, clusterName, cni, cancellationToken);
         }
 
         await WaitReadyAsync(client, clusterName, install.Readiness, cancellationToken);
@@ -238,69 +225,8 @@ public sealed class CatalogInstaller(CniCatalog catalog, ManifestDownloader down
         return observed;
     }
 
-    /// <summary>Polls until every readiness workload is ready; a timeout names what was not.</summary>
-    private async Task WaitReadyAsync(IKubernetes client, string clusterName, IReadOnlyList<WorkloadRef> workloads, CancellationToken cancellationToken)
-    {
-        var time = _options.TimeProvider;
-        var deadline = time.GetUtcNow() + _options.ReadyTimeout;
-        while (true)
-        {
-            var pending = new List<(WorkloadRef Workload, WorkloadState State)>();
-            foreach (var workload in workloads)
-            {
-                var state = await StateAsync(client, clusterName, workload, cancellationToken);
-                if (state.NotReady is not null)
-                {
-                    pending.Add((workload, state));
-                }
-            }
-
-            if (pending.Count == 0)
-            {
-                return;
-            }
-
-            if (time.GetUtcNow() >= deadline)
-            {
-                var diagnosis = await InstallDiagnosis.DescribeAsync(client, pending.Select(p => (p.Workload, p.State.Selector)).ToList(), time, cancellationToken);
-                throw new TimeoutException(
-                    $"cluster '{clusterName}': the CNI did not become ready within {_options.ReadyTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s; " +
-                    $"not ready: {string.Join("; ", pending.Select(p => p.State.NotReady))}{diagnosis}");
-            }
-
-            await Task.Delay(_options.PollInterval, time, cancellationToken);
-        }
-    }
-
-    /// <summary>What a readiness workload lacks (null when ready) and the label selector of its pods, once it exists.</summary>
-    private readonly record struct WorkloadState(string? NotReady, string? Selector);
-
-    private static async Task<WorkloadState> StateAsync(IKubernetes client, string clusterName, WorkloadRef workload, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (workload.Kind == WorkloadKind.DaemonSet)
-            {
-                var ds = await client.AppsV1.ReadNamespacedDaemonSetAsync(workload.Name, workload.Namespace, cancellationToken: cancellationToken);
-                return new WorkloadState(
-                    DaemonSetReadiness(ds) ? null : $"{workload}: {ds.Status?.NumberReady ?? 0}/{ds.Status?.DesiredNumberScheduled ?? 0} pods ready",
-                    InstallDiagnosis.Selector(ds.Spec?.Selector));
-            }
-
-            var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync(workload.Name, workload.Namespace, cancellationToken: cancellationToken);
-            var want = deployment.Spec?.Replicas ?? 1;
-            var have = deployment.Status?.AvailableReplicas ?? 0;
-            return new WorkloadState(have >= want ? null : $"{workload}: {have}/{want} replicas available", InstallDiagnosis.Selector(deployment.Spec?.Selector));
-        }
-        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return new WorkloadState($"{workload}: not found yet", null);
-        }
-        catch (Exception ex) when (KubeErrors.IsApiFailure(ex))
-        {
-            throw new KubeOperationException(KubeErrors.Describe(ex, clusterName, $"reading {workload}"), ex);
-        }
-    }
+    private Task WaitReadyAsync(IKubernetes client, string clusterName, IReadOnlyList<WorkloadRef> workloads, CancellationToken cancellationToken) =>
+        InstallSteps.WaitReadyAsync(client, clusterName, workloads, "the CNI", _options.ReadyTimeout, _options.PollInterval, _options.TimeProvider, cancellationToken);
 
     /// <summary>Ready when every scheduled pod is ready and runs the latest spec (after a patch or restart), and the controller has seen it.</summary>
     public static bool DaemonSetReadiness(V1DaemonSet daemonSet)

@@ -1,0 +1,148 @@
+using System.Net;
+using CniBench.Core.Catalog;
+using CniBench.Core.Clusters;
+using CniBench.Core.Scenarios;
+using CniBench.Kubernetes.Catalog;
+using k8s;
+
+namespace CniBench.Kubernetes.Ingress;
+
+public sealed record IngressInstallerOptions
+{
+    /// <summary>Apply manifests whose sha256 the catalog does not pin.</summary>
+    public bool AllowUnverified { get; init; }
+
+    /// <summary>Passed to helm; null means what helm uses (KUBECONFIG, then ~/.kube/config).</summary>
+    public string? Kubeconfig { get; init; }
+
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    public IProgress<string>? Progress { get; init; }
+}
+
+/// <summary>What the installer found or did, and where clients reach the controller.</summary>
+public sealed record IngressInstallResult(IngressControllerSpec Controller, bool InstalledNow)
+{
+    /// <summary>Facts for run.json: <c>ingress.controller</c>, <c>ingress.version</c>, <c>ingress.installed</c>, <c>ingress.class</c>, <c>ingress.service</c>.</summary>
+    public IReadOnlyDictionary<string, string> Facts { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["ingress.controller"] = Controller.Name,
+        ["ingress.version"] = Controller.Upstream.Version,
+        ["ingress.installed"] = InstalledNow ? "installed by CniBench" : "found running",
+        ["ingress.class"] = Controller.IngressClass.Name,
+        ["ingress.service"] = Controller.Service?.ToString() ?? "",
+    };
+}
+
+/// <summary>
+/// Installs a catalog ingress controller with the CNI catalog's machinery (pinned manifests through
+/// <see cref="ManifestDownloader"/>, or <see cref="HelmTool"/>; readiness of the same workloads). A controller whose
+/// readiness workloads all exist counts as running and is only waited for; anything is installed only on a cluster
+/// marked disposable (<c>--allow-install</c> is folded into <see cref="KubernetesClusterSpec.Disposable"/>).
+/// </summary>
+public sealed class IngressInstaller(IngressCatalog catalog, ManifestDownloader downloader, HelmTool helm, IngressInstallerOptions? options = null)
+{
+    private readonly IngressInstallerOptions _options = options ?? new IngressInstallerOptions();
+
+    /// <summary>
+    /// Throws <see cref="ClusterUnsupportedException"/> for an entry CniBench cannot install (yarp today) or an
+    /// IngressClass of the same name that belongs to another controller, and <see cref="InvalidOperationException"/>
+    /// when the controller is missing on a cluster CniBench may not change. Nothing is written in those cases.
+    /// </summary>
+    public async Task<IngressInstallResult> EnsureInstalledAsync(IKubernetes client, string controllerName, KubernetesClusterSpec cluster, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(cluster);
+        var controller = catalog[controllerName];
+        if (controller.Unavailable is { } why)
+        {
+            throw new ClusterUnsupportedException($"ingress controller {controller.Name} cannot be installed on a cluster yet: {why}");
+        }
+
+        var clusterName = cluster.Context ?? "(current context)";
+        var what = $"ingress controller {controller.Name}";
+        await CheckIngressClassAsync(client, clusterName, controller, cancellationToken);
+
+        var missing = new List<WorkloadRef>();
+        foreach (var workload in controller.Readiness)
+        {
+            if (!await InstallSteps.ExistsAsync(client, clusterName, workload, cancellationToken))
+            {
+                missing.Add(workload);
+            }
+        }
+
+        if (missing.Count == 0)
+        {
+            _options.Progress?.Report($"{clusterName}: {what} is running ({string.Join(", ", controller.Readiness)}); waiting until it is ready");
+            await WaitReadyAsync(client, clusterName, controller, what, cancellationToken);
+            return new IngressInstallResult(controller, InstalledNow: false);
+        }
+
+        if (!cluster.Disposable)
+        {
+            throw new InvalidOperationException(
+                $"cluster '{clusterName}' does not run {what} (missing: {string.Join(", ", missing)}) and is not marked disposable, so CniBench installs nothing: " +
+                "install it yourself, mark the cluster 'disposable: true', or pass --allow-install");
+        }
+
+        _options.Progress?.Report($"{clusterName}: installing {what} {controller.Upstream.Version} (missing: {string.Join(", ", missing)})");
+        if (controller.Status != ProjectStatus.Active)
+        {
+            _options.Progress?.Report($"{controller.Name} is {controller.Status.ToString().ToLowerInvariant()} upstream: {controller.StatusNote}");
+        }
+
+        var install = controller.Install;
+        if (install.Helm is { } chart)
+        {
+            await helm.UpgradeInstallAsync(chart, new Dictionary<string, string>(), _options.Kubeconfig, cluster.Context, _options.ReadyTimeout, cancellationToken);
+        }
+        else
+        {
+            await InstallSteps.ApplyManifestsAsync(client, downloader, install.Manifests, _options.AllowUnverified, clusterName, what, cancellationToken);
+        }
+
+        await WaitReadyAsync(client, clusterName, controller, what, cancellationToken);
+        return new IngressInstallResult(controller, InstalledNow: true);
+    }
+
+    private Task WaitReadyAsync(IKubernetes client, string clusterName, IngressControllerSpec controller, string what, CancellationToken cancellationToken) =>
+        InstallSteps.WaitReadyAsync(client, clusterName, controller.Readiness, what, _options.ReadyTimeout, _options.PollInterval, _options.TimeProvider, cancellationToken);
+
+    /// <summary>
+    /// Class names clash between controllers (nginx: ingress-nginx and NGINX Inc; haproxy: jcmoraisjr and haproxytech):
+    /// an IngressClass of our name whose controller differs would send the run's Ingress to the wrong controller.
+    /// </summary>
+    private static async Task CheckIngressClassAsync(IKubernetes client, string clusterName, IngressControllerSpec controller, CancellationToken cancellationToken)
+    {
+        var wanted = controller.IngressClass;
+        if (wanted.Controller is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var existing = await client.NetworkingV1.ReadIngressClassAsync(wanted.Name, cancellationToken: cancellationToken);
+            var actual = existing.Spec?.Controller;
+            if (!string.Equals(actual, wanted.Controller, StringComparison.Ordinal))
+            {
+                throw new ClusterUnsupportedException(
+                    $"cluster '{clusterName}' has IngressClass '{wanted.Name}' for controller '{actual}', but {controller.Name} uses that name with controller " +
+                    $"'{wanted.Controller}': the run's Ingress would go to the other controller. Remove that IngressClass or use another cluster");
+            }
+        }
+        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            // No class of that name yet: the install creates it.
+        }
+        catch (Exception ex) when (KubeErrors.IsApiFailure(ex))
+        {
+            throw new KubeOperationException(KubeErrors.Describe(ex, clusterName, $"reading IngressClass {wanted.Name}"), ex);
+        }
+    }
+}
