@@ -38,7 +38,8 @@ internal static partial class BatchRunner
             && line >= 1 && line <= batch.Lines.Count)
         {
             var reason = stderr[..failed.Index].Trim();
-            return $"{batch.Tool}{where} failed at batch line {line.ToString(CultureInfo.InvariantCulture)} '{batch.Lines[line - 1]}': {reason}";
+            var text = batch.Secret ? "(withheld: it carries key material)" : $"'{batch.Lines[line - 1]}'";
+            return $"{batch.Tool}{where} failed at batch line {line.ToString(CultureInfo.InvariantCulture)} {text}: {reason}";
         }
 
         return $"{batch.Tool} -batch{where} exited with code {result.ExitCode.ToString(CultureInfo.InvariantCulture)}: {stderr}";

@@ -114,6 +114,8 @@ public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry, IS
     public ValueTask<string?> CheckAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_wireGuard?.Check());
 
     /// <summary>Takes ownership of the lab's WireGuard mesh, once it is up.</summary>
+    internal void RecordImplementation(string implementation) => _facts["implementation"] = implementation;
+
     internal void Attach(LabWireGuard wireGuard)
     {
         _wireGuard = wireGuard;

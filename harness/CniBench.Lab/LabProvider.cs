@@ -109,6 +109,13 @@ public sealed class LabProvider(CniCatalog catalog, LabProviderOptions? options 
             {
                 cluster.Attach(await LabWireGuard.StartAsync(blueprint, kernelWireGuard, _options.Runner, _options.KeyDirectory, _options.TimeProvider, cancellationToken));
             }
+            else if (blueprint.Model?.Encryption?.Type == EncryptionType.Ipsec)
+            {
+                // Keys exist only here and in the nodes' kernels; the namespaces take them with them at teardown.
+                var ipsec = LabIpsec.Batches(blueprint, LabIpsec.NewAssociations(blueprint));
+                await BatchRunner.RunPhasesAsync(_options.Runner, new LabScript([ipsec]), cancellationToken);
+                cluster.RecordImplementation(LabIpsec.Implementation);
+            }
         }
         catch (Exception buildError)
         {

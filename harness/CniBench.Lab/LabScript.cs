@@ -14,6 +14,9 @@ public sealed record LabBatch(string Tool, string? Namespace, IReadOnlyList<stri
     /// <summary>Keep going after a failed line (teardown), instead of stopping at the first one (build).</summary>
     public bool Force { get; init; }
 
+    /// <summary>The lines carry key material: errors name the failing line's number, never its text.</summary>
+    public bool Secret { get; init; }
+
     public IReadOnlyList<string> Arguments =>
     [
         .. Namespace is null ? [] : new[] { "-n", Namespace },
