@@ -46,6 +46,21 @@ public static class LabPreflight
                 : new($"tool:{tool}", true, path));
         }
 
+        // Tools of single tests and variants: without them only what needs them fails, with the package named.
+        foreach (var (tool, package, usedBy) in new[]
+        {
+            ("wrk", "wrk", "http and ingress tests"), ("time", "time", "http test (load generator CPU)"),
+            ("nginx", "nginx", "http backends, nginx ingress"), ("haproxy", "haproxy", "haproxy ingress"),
+            ("wg", "wireguard-tools", "WireGuard variants"), ("wireguard-go", "wireguard-go", "WireGuard variants without the kernel module"),
+            ("chromium", "chromium", "the report's browser check and report.png"),
+        })
+        {
+            var path = ToolPackages.Which(tool);
+            checks.Add(path is null
+                ? new($"tool:{tool}", false, $"not installed: apt-get install {package} (needed by {usedBy})")
+                : new($"tool:{tool}", true, path));
+        }
+
         if (!Environment.IsPrivilegedProcess || ToolPackages.Which("ip") is null)
         {
             checks.Add(new("kernel probes", false, "skipped: they need root and ip"));

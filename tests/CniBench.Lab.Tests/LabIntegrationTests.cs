@@ -340,6 +340,13 @@ public sealed class LabIntegrationTests
         Assert.Contains(checks, c => c.Feature == "link:wireguard");
         Assert.Contains(checks, c => c.Feature == "link:geneve");
         Assert.Contains(checks, c => c.Feature == "xfrm:esp");
+        // Tools of single tests and variants are listed too; a missing one names its package.
+        foreach (var tool in new[] { "tool:wrk", "tool:nginx", "tool:haproxy", "tool:wg", "tool:wireguard-go", "tool:chromium" })
+        {
+            var check = checks.Single(c => c.Feature == tool);
+            Assert.True(check.Ok || check.Detail.Contains("apt-get install", StringComparison.Ordinal), $"{tool}: {check.Detail}");
+        }
+
         Assert.All(checks.Where(c => !c.Ok), c => Assert.False(string.IsNullOrWhiteSpace(c.Detail)));
         Assert.Empty(NamespacesWith($"cnb-probe-{Environment.ProcessId}-"));
         foreach (var check in checks)
