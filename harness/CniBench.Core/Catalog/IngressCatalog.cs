@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace CniBench.Core.Catalog;
 
@@ -94,25 +92,8 @@ public sealed partial class IngressCatalog
 
     private static IngressControllerSpec? Parse(string yaml, string file, List<CatalogError> errors)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException ex)
-        {
-            errors.Add(new CatalogError(file, ex.Start.Line, ex.Start.Column, $"invalid YAML: {ex.Message}"));
-            return null;
-        }
-
-        if (stream.Documents.Count != 1)
-        {
-            errors.Add(new CatalogError(file, 1, 1, $"expected exactly one YAML document, found {stream.Documents.Count}"));
-            return null;
-        }
-
         var before = errors.Count;
-        var root = YamlMap.From(stream.Documents[0].RootNode, file, "", errors);
+        var root = YamlMap.Document(yaml, file, errors);
         if (root is null)
         {
             return null;

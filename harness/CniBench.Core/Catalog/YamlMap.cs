@@ -26,6 +26,32 @@ internal sealed class YamlMap
 
     public YamlNode Node => _node;
 
+    /// <summary>
+    /// The root mapping of a catalog file that must hold exactly one YAML document; null (with the error, at its
+    /// line and column) when the text is not YAML, holds another number of documents, or is not a mapping.
+    /// </summary>
+    public static YamlMap? Document(string yaml, string file, List<CatalogError> errors)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            errors.Add(new CatalogError(file, ex.Start.Line, ex.Start.Column, $"invalid YAML: {ex.Message}"));
+            return null;
+        }
+
+        if (stream.Documents.Count != 1)
+        {
+            errors.Add(new CatalogError(file, 1, 1, $"expected exactly one YAML document, found {stream.Documents.Count}"));
+            return null;
+        }
+
+        return From(stream.Documents[0].RootNode, file, "", errors);
+    }
+
     /// <summary>The mapping, or null (with an error) when <paramref name="node"/> is something else.</summary>
     public static YamlMap? From(YamlNode node, string file, string path, List<CatalogError> errors)
     {

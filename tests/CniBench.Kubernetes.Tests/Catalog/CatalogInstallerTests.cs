@@ -43,18 +43,14 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
     private readonly HttpClient _http = new();
     private readonly ConcurrentQueue<string> _requests = new();
     private readonly ConcurrentDictionary<string, bool> _daemonSets = new();
-    private WebApplication? _server;
+    private LoopbackServer? _server;
     private volatile bool _failPodList;
 
-    private string BaseUrl => _server!.Urls.First();
+    private string BaseUrl => _server!.BaseUrl;
 
     public async ValueTask InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _server = builder.Build();
-        _server.Run(HandleAsync);
-        await _server.StartAsync();
+        _server = await LoopbackServer.StartAsync(HandleAsync);
     }
 
     public async ValueTask DisposeAsync()

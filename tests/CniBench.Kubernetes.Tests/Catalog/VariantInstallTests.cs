@@ -42,21 +42,17 @@ public sealed partial class VariantInstallTests : IAsyncLifetime
     private readonly ConcurrentDictionary<string, bool> _daemonSets = new();
     private readonly ConcurrentDictionary<string, string> _objects = new();
     private readonly List<string> _progress = [];
-    private WebApplication? _server;
+    private LoopbackServer? _server;
     private bool _helmInstalled = true;
     private string _helmValues = "{}";
 
-    private string BaseUrl => _server!.Urls.First();
+    private string BaseUrl => _server!.BaseUrl;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _server = builder.Build();
-        _server.Run(HandleAsync);
-        await _server.StartAsync();
+        _server = await LoopbackServer.StartAsync(HandleAsync);
     }
 
     public async ValueTask DisposeAsync()

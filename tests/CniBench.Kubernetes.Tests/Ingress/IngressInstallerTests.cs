@@ -45,17 +45,13 @@ public sealed class IngressInstallerTests : IAsyncLifetime
     private readonly ConcurrentDictionary<string, bool> _deployments = new();
     private readonly ConcurrentDictionary<string, string> _ingressClasses = new();
     private readonly List<string> _progress = [];
-    private WebApplication? _server;
+    private LoopbackServer? _server;
 
-    private string BaseUrl => _server!.Urls.First();
+    private string BaseUrl => _server!.BaseUrl;
 
     public async ValueTask InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _server = builder.Build();
-        _server.Run(HandleAsync);
-        await _server.StartAsync();
+        _server = await LoopbackServer.StartAsync(HandleAsync);
     }
 
     public async ValueTask DisposeAsync()
