@@ -44,10 +44,23 @@ public static class ChartRenderer
     private static bool IsInstalled(string family) =>
         string.Equals(Fonts.GetTypeface(family, bold: false, italic: false)?.FamilyName, family, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// A CNI's colour, the same in every chart: one hue per CNI, and a lighter or darker shade of it for each of its
+    /// variants (calico+wireguard is a lighter calico), so a dozen clusters stay apart and families stay together.
+    /// </summary>
     internal static Color ColorOf(string cni, IReadOnlyList<string> cniOrder)
     {
-        var index = Math.Max(0, cniOrder.ToList().IndexOf(cni));
-        return CniColors[index % CniColors.Length];
+        var id = Core.Clusters.ClusterId.Parse(cni);
+        var bases = cniOrder.Select(c => Core.Clusters.ClusterId.Parse(c).Cni).Distinct(StringComparer.Ordinal).ToList();
+        var color = CniColors[Math.Max(0, bases.IndexOf(id.Cni)) % CniColors.Length];
+        if (id.Variant is null)
+        {
+            return color;
+        }
+
+        var variants = cniOrder.Where(c => Core.Clusters.ClusterId.Parse(c) is { Variant: not null } v && v.Cni == id.Cni).ToList();
+        var rank = Math.Max(0, variants.IndexOf(cni)) + 1;
+        return rank % 2 == 1 ? color.Lighten(0.3 * ((rank + 1) / 2)) : color.Darken(0.3 * (rank / 2));
     }
 
     private static Plot Draw(ChartModel model, IReadOnlyList<string> cniOrder)

@@ -74,6 +74,18 @@ public sealed class ChartRendererTests
     }
 
     [Fact]
+    public void ColorOf_TwelveClusters_VariantsAreShadesOfTheirCniAndAllDiffer()
+    {
+        string[] order = ["calico", "calico+vxlan", "calico+wireguard", "canal", "cilium", "cilium+ipsec", "cilium+wireguard", "flannel", "flannel+host-gw", "flannel+wireguard", "kube-router", "weavenet"];
+
+        var colors = order.Select(c => ChartRenderer.ColorOf(c, order)).ToList();
+
+        Assert.Equal(order.Length, colors.Distinct().Count());
+        Assert.NotEqual(ChartRenderer.ColorOf("calico", order), ChartRenderer.ColorOf("weavenet", order));
+        Assert.Equal(ChartRenderer.ColorOf("calico", order).Lighten(0.3), ChartRenderer.ColorOf("calico+vxlan", order));
+    }
+
+    [Fact]
     public void ColorOf_SameCniInDifferentCharts_SameColour()
     {
         var order = ChartModelBuilder.CniOrder(ChartFixtures.LabSummary());
