@@ -70,8 +70,13 @@ public static class SummaryMatrixBuilder
             EncryptionVerified(summary, run, cnis),
             Mtu(summary, run),
         };
+        // A cluster this host could not build at all (no ESP for IPsec, no ipip) says so in every cell it has no figure
+        // for, rather than a bare n/a; the reason is in the failed-and-unsupported section.
+        var unsupported = cnis
+            .Where(cni => summary.Where(r => r.Cni == cni).All(r => r.N == 0 && r.Unsupported > 0))
+            .ToHashSet(StringComparer.Ordinal);
         var rows = cnis
-            .Select(cni => new MatrixRow(cni, [.. columns.Select(c => c.Cells.GetValueOrDefault(cni) ?? NotMeasured)]))
+            .Select(cni => new MatrixRow(cni, [.. columns.Select(c => c.Cells.GetValueOrDefault(cni) ?? (unsupported.Contains(cni) ? UnsupportedHere : NotMeasured))]))
             .ToList();
         return new SummaryMatrix([.. columns.Select(c => c.Criterion)], rows);
     }
@@ -101,6 +106,8 @@ public static class SummaryMatrixBuilder
     }
 
     private static MatrixCell NotMeasured { get; } = new(Rating.NotApplicable, "n/a");
+
+    private static MatrixCell UnsupportedHere { get; } = new(Rating.NotApplicable, "unsupported here");
 
     private static (Criterion, Dictionary<string, MatrixCell>) Throughput(IReadOnlyList<SummaryRow> summary, string test, string title)
     {

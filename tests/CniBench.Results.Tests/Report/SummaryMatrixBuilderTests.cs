@@ -56,6 +56,23 @@ public sealed class SummaryMatrixBuilderTests
     }
 
     [Fact]
+    public void Build_ClusterTheHostCouldNotBuild_SaysUnsupportedInsteadOfNotApplicable()
+    {
+        var summary = SummaryBuilder.Build(
+        [
+            Samples.Row("calico", 9e9),
+            Samples.Row("cilium+ipsec", null, status: MeasurementStatus.Unsupported, reason: "cilium+ipsec: kernel has no ESP"),
+        ]);
+
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite);
+
+        var ipsec = matrix.Rows.Single(r => r.Cni == "cilium+ipsec");
+        Assert.All(ipsec.Cells, c => Assert.Equal(Rating.NotApplicable, c.Rating));
+        Assert.Contains(ipsec.Cells, c => c.Text == "unsupported here");
+        Assert.DoesNotContain(matrix.Rows.Single(r => r.Cni == "calico").Cells, c => c.Text.StartsWith("unsupported", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Build_EncryptedVariant_RatesEncryptedThroughputAndWireCheck()
     {
         var summary = SummaryBuilder.Build(
