@@ -12,19 +12,6 @@ public sealed partial class IngressCatalog
     /// <summary>Files of the catalog folder that hold Kubernetes objects for an entry rather than an entry.</summary>
     public const string ObjectFileSuffix = "-rbac.yaml";
 
-    private static readonly Dictionary<string, ProjectStatus> Statuses = new(StringComparer.Ordinal)
-    {
-        ["active"] = ProjectStatus.Active,
-        ["archived"] = ProjectStatus.Archived,
-        ["retired"] = ProjectStatus.Retired,
-    };
-
-    private static readonly Dictionary<string, WorkloadKind> Kinds = new(StringComparer.Ordinal)
-    {
-        ["DaemonSet"] = WorkloadKind.DaemonSet,
-        ["Deployment"] = WorkloadKind.Deployment,
-    };
-
     private readonly Dictionary<string, IngressControllerSpec> _byName;
 
     public IngressCatalog(IEnumerable<IngressControllerSpec> controllers)
@@ -111,7 +98,7 @@ public sealed partial class IngressCatalog
 
         var displayName = root.String("displayName", required: true);
         var upstream = ReadUpstream(root.Map("upstream", required: true));
-        var status = root.Enum("status", required: false, Statuses) ?? ProjectStatus.Active;
+        var status = root.Enum("status", required: false, KubernetesSectionReader.Statuses) ?? ProjectStatus.Active;
         var statusNote = root.String("statusNote", required: false);
         if (status != ProjectStatus.Active && statusNote is null)
         {
@@ -121,7 +108,7 @@ public sealed partial class IngressCatalog
         var sources = root.StringList("sources", required: false) ?? [];
         var unavailable = root.String("unavailable", required: false);
         var install = ReadInstall(root.Map("install", required: true), file);
-        var readiness = ReadReadiness(root.MapList("readiness", required: unavailable is null));
+        var readiness = KubernetesSectionReader.ReadWorkloads(root.MapList("readiness", required: unavailable is null));
         var ingressClass = ReadIngressClass(root.Map("ingressClass", required: true));
         var service = ReadService(root.Map("service", required: unavailable is null));
         var warnings = root.StringList("warnings", required: false) ?? [];
@@ -238,24 +225,6 @@ public sealed partial class IngressCatalog
         }
 
         return result;
-    }
-
-    private static List<WorkloadRef>? ReadReadiness(IReadOnlyList<YamlMap>? maps)
-    {
-        var result = new List<WorkloadRef>();
-        foreach (var item in maps ?? [])
-        {
-            var kind = item.Enum("kind", required: true, Kinds);
-            var ns = item.String("namespace", required: true);
-            var name = item.String("name", required: true);
-            item.Finish();
-            if (kind is not null && ns is not null && name is not null)
-            {
-                result.Add(new WorkloadRef(kind.Value, ns, name));
-            }
-        }
-
-        return result.Count == (maps?.Count ?? 0) ? result : null;
     }
 
     private static IngressClassSpec? ReadIngressClass(YamlMap? map)

@@ -6,7 +6,7 @@ namespace CniBench.Core.Catalog;
 /// <summary>Strict reading of a manifest's <c>kubernetes:</c> section; problems go to the map's error list.</summary>
 internal static partial class KubernetesSectionReader
 {
-    private static readonly Dictionary<string, ProjectStatus> Statuses = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, ProjectStatus> Statuses = new(StringComparer.Ordinal)
     {
         ["active"] = ProjectStatus.Active,
         ["archived"] = ProjectStatus.Archived,
@@ -161,8 +161,21 @@ internal static partial class KubernetesSectionReader
             return null;
         }
 
+        var result = ReadWorkloads(maps);
+        if (result is not null && !result.Any(r => r.Kind == WorkloadKind.DaemonSet))
+        {
+            parent.ErrorHere("readiness must name at least one DaemonSet: it is how a running CNI is recognised");
+            return null;
+        }
+
+        return result;
+    }
+
+    /// <summary>A list of <c>{ kind, namespace, name }</c> workloads; null when any entry is wrong (each is reported).</summary>
+    internal static List<WorkloadRef>? ReadWorkloads(IReadOnlyList<YamlMap>? maps)
+    {
         var result = new List<WorkloadRef>();
-        foreach (var item in maps)
+        foreach (var item in maps ?? [])
         {
             var kind = item.Enum("kind", required: true, Kinds);
             var ns = item.String("namespace", required: true);
@@ -174,13 +187,7 @@ internal static partial class KubernetesSectionReader
             }
         }
 
-        if (!result.Any(r => r.Kind == WorkloadKind.DaemonSet))
-        {
-            parent.ErrorHere("readiness must name at least one DaemonSet: it is how a running CNI is recognised");
-            return null;
-        }
-
-        return result.Count == maps.Count ? result : null;
+        return result.Count == (maps?.Count ?? 0) ? result : null;
     }
 
     private static List<EncryptionVariantSpec>? ReadEncryption(YamlMap parent, IReadOnlyList<YamlMap>? maps)
