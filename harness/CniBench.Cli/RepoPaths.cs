@@ -5,6 +5,10 @@ public static class RepoPaths
 {
     public static string ManifestsCni(string? explicitPath = null) => explicitPath ?? Path.Combine(Root(), "manifests", "cni");
 
+    /// <summary>The ingress controller catalog beside the CNI manifests (<c>manifests/ingress</c>).</summary>
+    public static string ManifestsIngress(string cniManifests) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(cniManifests).TrimEnd(Path.DirectorySeparatorChar)) ?? Root(), "ingress");
+
     /// <summary>The current folder when it is a checkout, else the checkout the binary was built in.</summary>
     public static string Root()
     {

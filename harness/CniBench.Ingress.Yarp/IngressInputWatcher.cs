@@ -9,7 +9,7 @@ public sealed partial class IngressInputWatcher(
     IngressHostOptions options,
     IngressProxyConfigProvider provider,
     TimeProvider timeProvider,
-    ILogger<IngressInputWatcher> logger) : BackgroundService
+    ILogger<IngressInputWatcher> logger) : BackgroundService, IIngressConfigSource
 {
     private string? _fingerprint;
     private int _generation;
@@ -66,7 +66,7 @@ public sealed partial class IngressInputWatcher(
 
     private IngressConfigSet Load()
     {
-        var endpoints = EndpointsLoader.LoadFile(options.EndpointsPath);
+        var endpoints = EndpointsLoader.LoadFile(options.EndpointsPath!);
         return IngressConfigLoader.Load(options.IngressPaths, endpoints, options.IngressClass);
     }
 
@@ -80,7 +80,7 @@ public sealed partial class IngressInputWatcher(
 
     private string Fingerprint()
     {
-        var files = IngressConfigLoader.ExpandPaths(options.IngressPaths).Append(options.EndpointsPath);
+        var files = IngressConfigLoader.ExpandPaths(options.IngressPaths).Append(options.EndpointsPath!);
         return string.Join('|', files.Select(f =>
         {
             var info = new FileInfo(f);

@@ -16,4 +16,8 @@ public interface IWorkloadSet
 }
 
 /// <summary>What a workload set needs to render: the run, its namespace, the nodes to pin pods to, images.</summary>
-public sealed record WorkloadContext(string RunId, string Namespace, IReadOnlyList<string> NodeNames, KubernetesImagesSpec Images);
+public sealed record WorkloadContext(string RunId, string Namespace, IReadOnlyList<string> NodeNames, KubernetesImagesSpec Images)
+{
+    /// <summary>Workload pods per node (the scenario's <c>lab.podsPerNode</c>): the ingress test's churn needs 4 backends off the first node.</summary>
+    public int PodsPerNode { get; init; } = Workloads.WorkloadNames.PodsPerNode;
+}

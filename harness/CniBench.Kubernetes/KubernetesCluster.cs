@@ -1,4 +1,5 @@
 using CniBench.Core.Clusters;
+using CniBench.Kubernetes.Ingress;
 using CniBench.Kubernetes.Metrics;
 using CniBench.Kubernetes.Netpol;
 using CniBench.Kubernetes.Services;
@@ -9,7 +10,7 @@ using k8s;
 namespace CniBench.Kubernetes;
 
 /// <summary>A run's workloads on a real cluster. Disposing deletes the run's namespaces and waits until they are gone.</summary>
-public sealed class KubernetesCluster : ICluster, INetpolCluster, IClusterTelemetry, IServiceCluster
+public sealed class KubernetesCluster : ICluster, INetpolCluster, IClusterTelemetry, IServiceCluster, IIngressCluster
 {
     private readonly KubeConnection _connection;
     private readonly TimeProvider _time;
@@ -53,6 +54,15 @@ public sealed class KubernetesCluster : ICluster, INetpolCluster, IClusterTeleme
     /// <summary>A ClusterIP Service in the run namespace over exactly the requested backend pods (see <see cref="KubernetesServiceExposure"/>).</summary>
     public async Task<IServiceExposure> ExposeAsync(ServiceRequest request, CancellationToken cancellationToken) =>
         await KubernetesServiceExposure.CreateAsync(Client, Context, Namespace, RunId, request, _time, ServiceReadyTimeout, cancellationToken);
+
+    /// <summary>Installs catalog ingress controllers; null when the run has no ingress installer.</summary>
+    internal ClusterIngress? Ingress { get; init; }
+
+    /// <summary>A catalog controller with the run's Ingress and Services (see <see cref="KubernetesIngressDeployment"/>).</summary>
+    public async Task<IIngressDeployment> DeployIngressAsync(IngressDeploymentRequest request, CancellationToken cancellationToken) =>
+        Ingress is { } ingress
+            ? await KubernetesIngressDeployment.CreateAsync(this, ingress, request, cancellationToken)
+            : throw new ClusterUnsupportedException("this run has no ingress controller installer (manifests/ingress/ was not loaded)");
 
     /// <summary>Finds the agnhost pods of the default model (deployed with the run's workloads); custom models are refused.</summary>
     public Task<NetpolDeployment> DeployAsync(ClusterModel model, CancellationToken cancellationToken) =>

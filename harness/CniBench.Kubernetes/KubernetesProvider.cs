@@ -6,6 +6,7 @@ using CniBench.Core.Measurements;
 using CniBench.Core.Processes;
 using CniBench.Core.Scenarios;
 using CniBench.Kubernetes.Provisioning;
+using CniBench.Kubernetes.Workloads;
 using CniBench.Processes;
 using k8s;
 using k8s.Models;
@@ -47,6 +48,9 @@ public sealed record KubernetesProviderOptions
     public TimeSpan ProvisionTimeout { get; init; } = TimeSpan.FromMinutes(20);
 
     public TimeSpan DestroyTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Installs or finds catalog ingress controllers for the ingress test; null makes that test unsupported.</summary>
+    public Ingress.IngressInstaller? IngressInstaller { get; init; }
 
     /// <summary>How long a Service may take until its EndpointSlices list exactly its backends.</summary>
     public TimeSpan ServiceReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
@@ -147,10 +151,10 @@ public sealed class KubernetesProvider(KubernetesProviderOptions options) : IClu
         try
         {
             var installed = CniInstallResult.None;
+            var permitted = clusterSpec with { Disposable = clusterSpec.Disposable || options.AllowInstall };
             if (request.Cni != Underlay.Name && options.Installer is { } installer)
             {
                 progress?.Report($"{context}: making sure {request.Id} runs");
-                var permitted = clusterSpec with { Disposable = clusterSpec.Disposable || options.AllowInstall };
                 installed = await installer.EnsureInstalledAsync(client, request.Id, permitted, cancellationToken);
             }
             else if (request.Variant is { } variant)
@@ -168,7 +172,10 @@ public sealed class KubernetesProvider(KubernetesProviderOptions options) : IClu
             created = true;
             await CreateNamespaceAsync(client, context, ns, cancellationToken);
 
-            var workload = new WorkloadContext(options.RunId, ns, [.. nodes.Select(n => n.Metadata.Name)], options.Spec.Images);
+            var workload = new WorkloadContext(options.RunId, ns, [.. nodes.Select(n => n.Metadata.Name)], options.Spec.Images)
+            {
+                PodsPerNode = Math.Max(WorkloadNames.PodsPerNode, request.Shape.PodsPerNode),
+            };
             var objects = options.Workloads.Objects(workload);
             foreach (var item in objects)
             {
@@ -193,6 +200,7 @@ public sealed class KubernetesProvider(KubernetesProviderOptions options) : IClu
             return new KubernetesCluster(request.Id.ToString(), connection, options.RunId, ns, hosts, facts, options.TimeProvider, options.NamespaceGoneTimeout)
             {
                 ServiceReadyTimeout = options.ServiceReadyTimeout,
+                Ingress = options.IngressInstaller is { } ingress ? new Ingress.ClusterIngress(ingress, permitted) : null,
             };
         }
         catch (Exception)

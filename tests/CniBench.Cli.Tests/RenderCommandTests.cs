@@ -98,6 +98,26 @@ public sealed class RenderCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Render_KubernetesIngressScenario_AddsEachControllersServicesAndIngressWithItsClass()
+    {
+        var (code, output, error) = await RenderAsync(
+            Path.Combine(Repo, "scenarios", "kubernetes-ingress.yaml"), "--cni", "calico", "--run-id", "20261126T000000Z-abcd", "--no-cni");
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal("", error);
+        var objects = KubernetesYaml.LoadAllFromString(output, typeMap: null, strict: true);
+        var ingresses = objects.OfType<V1Ingress>().ToList();
+        Assert.Equal(["cnibench", "nginx", "haproxy", "contour", "traefik", "kong"], ingresses.Select(i => i.Spec.IngressClassName));
+        Assert.All(ingresses, i => Assert.Equal(("cnb-ingress", "cnibench-abcd"), (i.Metadata.Name, i.Metadata.NamespaceProperty)));
+        Assert.Equal(6 * 2, objects.OfType<V1Service>().Count(s => s.Metadata.Name is "web" or "web-v2"));
+        Assert.All(objects.OfType<V1Service>().Where(s => s.Metadata.Name == "web"), s => Assert.Equal("http", Assert.Single(s.Spec.Ports).Name));
+        Assert.Contains("# ingress test, controller haproxy-ingress v0.16.1: helm chart haproxy-ingress 0.16.1", output, StringComparison.Ordinal);
+
+        // Two nodes with four workload pods each (the scenario's lab.podsPerNode): four backends off the client's node.
+        Assert.Equal(8, objects.OfType<V1Pod>().Count(p => p.Metadata.Name.StartsWith("cnb-n", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Render_ManifestCniCached_PrintsManifestObjectsBeforeWorkloads()
     {
         var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(TinyManifest)));

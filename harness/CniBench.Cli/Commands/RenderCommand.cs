@@ -9,7 +9,8 @@ namespace CniBench.Cli.Commands;
 
 /// <summary>
 /// <c>cnibench render &lt;scenario&gt; --cni X</c>: every object a Kubernetes run of the scenario would apply for that
-/// CNI (its install first, then the workloads), as multi-document YAML on stdout. Contacts no cluster and no network;
+/// CNI (its install first, then the workloads, then for an ingress test each controller's install and the Services and
+/// Ingress a measurement applies), as multi-document YAML on stdout. Contacts no cluster and no network;
 /// node names are placeholders.
 /// </summary>
 internal static class RenderCommand
@@ -36,10 +37,13 @@ internal static class RenderCommand
             var cniName = parse.GetValue(cni)!;
             ScenarioSpec spec;
             CniCatalog catalog;
+            IngressCatalog? ingressCatalog;
             try
             {
                 catalog = CniCatalog.Load(manifestsDirectory);
-                spec = new ScenarioLoader(catalog.ClusterIds).LoadFile(parse.GetValue(scenario)!);
+                var ingressDirectory = RepoPaths.ManifestsIngress(manifestsDirectory);
+                ingressCatalog = Directory.Exists(ingressDirectory) ? IngressCatalog.Load(ingressDirectory) : null;
+                spec = new ScenarioLoader(catalog.ClusterIds) { IngressControllers = ingressCatalog?.Names ?? [] }.LoadFile(parse.GetValue(scenario)!);
             }
             catch (ScenarioException ex)
             {
@@ -47,7 +51,7 @@ internal static class RenderCommand
             }
             catch (CatalogException ex)
             {
-                return Report(error, "the CNI catalog", ex.Errors.Select(e => e.ToString()));
+                return Report(error, "the " + ex.Catalog, ex.Errors.Select(e => e.ToString()));
             }
 
             if (!spec.Cnis.Contains(cniName, StringComparer.Ordinal))
@@ -61,11 +65,21 @@ internal static class RenderCommand
                 var rendered = WorkloadRender.Render(TemplateWorkloadSet.Load(workloadsDirectory), spec, cniName, id);
                 var install = parse.GetValue(noCni) ? null : CniInstall(catalog[cniName], spec, parse.GetValue(cache) ?? ManifestDownloader.DefaultCacheDirectory);
                 output.Write(rendered.ToYaml(install));
+                var template = Path.Combine(workloadsDirectory, "ingress.yaml");
+                if (ingressCatalog is not null && File.Exists(template) && IngressRender.ToYaml(spec, ingressCatalog, File.ReadAllText(template), id) is { } ingress)
+                {
+                    output.Write(ingress);
+                }
+
                 return ExitCodes.Ok;
             }
             catch (WorkloadTemplateException ex)
             {
                 return Report(error, "the workload templates or --run-id", ex.Errors);
+            }
+            catch (CniBench.Ingress.IngressConfigException ex)
+            {
+                return Report(error, "the Ingress template manifests/workloads/ingress.yaml", [ex.Message]);
             }
             catch (Exception ex) when (ex is InvalidOperationException or FormatException or IOException or UnauthorizedAccessException)
             {

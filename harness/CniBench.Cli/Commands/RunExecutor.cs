@@ -53,7 +53,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
             return ExitCodes.BadInput;
         }
 
-        var (catalog, scenario) = loaded;
+        var (catalog, ingressCatalog, scenario) = loaded;
         var onLab = scenario.Provider == "lab";
         if (onLab && HostProblems() is { Count: > 0 } problems)
         {
@@ -123,7 +123,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
         {
             IClusterProvider provider = onLab
                 ? new LabProvider(catalog, new LabProviderOptions { RunPrefix = LabNames.Root + RunIds.Tag(runId), TimeProvider = _time })
-                : KubernetesProviderFor(catalog, scenario, runId, arguments);
+                : KubernetesProviderFor(catalog, ingressCatalog, scenario, runId, arguments);
             var observer = new ConsoleRunObserver(console);
             var tests = new Dictionary<string, IBenchmarkTest>(BenchmarkTests.Create()) { ["netpol"] = new NetpolTest(_time) };
             var orchestrator = new Orchestrator(provider, tests, sink, onLab ? new CniBench.Workloads.Cpu.ProcStatCpuSampler(_time) : null, _time, observer);
@@ -172,14 +172,31 @@ internal sealed class RunExecutor(IAnsiConsole console)
         return outcome.Failed > 0 ? ExitCodes.MeasurementsFailed : ExitCodes.Ok;
     }
 
-    private KubernetesProvider KubernetesProviderFor(CniCatalog catalog, ScenarioSpec scenario, string runId, RunArguments arguments)
+    private KubernetesProvider KubernetesProviderFor(CniCatalog catalog, IngressCatalog? ingressCatalog, ScenarioSpec scenario, string runId, RunArguments arguments)
     {
         var spec = scenario.Kubernetes!;
+        var downloader = new ManifestDownloader(new HttpClient(), ManifestDownloader.DefaultCacheDirectory);
+        var helm = new HelmTool(LocalProcessRunner.Instance);
         var installer = new CatalogInstaller(
             catalog,
-            new ManifestDownloader(new HttpClient(), ManifestDownloader.DefaultCacheDirectory),
-            new HelmTool(LocalProcessRunner.Instance),
+            downloader,
+            helm,
             new CatalogInstallerOptions { AllowUnverified = arguments.AllowUnverified, Kubeconfig = spec.Kubeconfig, ReadyTimeout = spec.ReadyTimeout, TimeProvider = _time });
+        var ingressInstaller = ingressCatalog is null
+            ? null
+            : new CniBench.Kubernetes.Ingress.IngressInstaller(
+                ingressCatalog,
+                downloader,
+                helm,
+                new CniBench.Kubernetes.Ingress.IngressInstallerOptions
+                {
+                    AllowUnverified = arguments.AllowUnverified,
+                    Kubeconfig = spec.Kubeconfig,
+                    ReadyTimeout = spec.ReadyTimeout,
+                    TimeProvider = _time,
+                    Images = new Dictionary<string, string>(StringComparer.Ordinal) { ["yarp"] = spec.Images.YarpIngress },
+                    Progress = new Progress<string>(line => console.MarkupLine($"[dim]{Markup.Escape(line)}[/]")),
+                });
         return new KubernetesProvider(new KubernetesProviderOptions
         {
             Spec = spec,
@@ -188,6 +205,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
             AllowInstall = arguments.AllowInstall,
             TimeProvider = _time,
             Installer = installer,
+            IngressInstaller = ingressInstaller,
             Workloads = TemplateWorkloadSet.Load(Path.Combine(RepoPaths.Root(), "manifests", "workloads")),
         });
     }
@@ -264,12 +282,15 @@ internal sealed class RunExecutor(IAnsiConsole console)
         };
     }
 
-    private (CniCatalog Catalog, ScenarioSpec Scenario)? Load(RunArguments arguments)
+    private (CniCatalog Catalog, IngressCatalog? Ingress, ScenarioSpec Scenario)? Load(RunArguments arguments)
     {
         try
         {
             var catalog = CniCatalog.Load(arguments.ManifestsDirectory);
-            var scenario = arguments.Overrides.ApplyTo(new ScenarioLoader(catalog.ClusterIds).LoadFile(arguments.ScenarioPath), catalog.ClusterIds);
+            var ingressDirectory = RepoPaths.ManifestsIngress(arguments.ManifestsDirectory);
+            var ingress = Directory.Exists(ingressDirectory) ? IngressCatalog.Load(ingressDirectory) : null;
+            var loader = new ScenarioLoader(catalog.ClusterIds) { IngressControllers = ingress?.Names ?? [] };
+            var scenario = arguments.Overrides.ApplyTo(loader.LoadFile(arguments.ScenarioPath), catalog.ClusterIds);
             scenario = WithKubernetesOverrides(scenario, arguments);
             var modelless = scenario.Provider == "lab" ? scenario.Cnis.Where(c => catalog[CniBench.Core.Clusters.ClusterId.Parse(c).Cni].Lab is null).ToList() : [];
             if (modelless.Count > 0)
@@ -279,7 +300,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
                     scenario.SourcePath, 0, 0, $"CNI '{c}' has no lab datapath model yet (manifests/cni/{c}.yaml has no 'lab:' section); run it with provider: kubernetes, or leave it out"))]);
             }
 
-            return (catalog, scenario);
+            return (catalog, ingress, scenario);
         }
         catch (ScenarioException ex)
         {
@@ -287,7 +308,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
         }
         catch (CatalogException ex)
         {
-            ReportErrors(ex.Errors.Select(e => e.ToString()).ToList(), "CNI catalog");
+            ReportErrors(ex.Errors.Select(e => e.ToString()).ToList(), ex.Catalog);
         }
 
         return null;

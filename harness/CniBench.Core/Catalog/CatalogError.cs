@@ -19,9 +19,13 @@ public sealed class CatalogException : Exception
         : base(Format(errors, catalog))
     {
         Errors = errors;
+        Catalog = catalog;
     }
 
     public IReadOnlyList<CatalogError> Errors { get; }
+
+    /// <summary>Which catalog the errors are in ("CNI catalog", "ingress catalog").</summary>
+    public string Catalog { get; }
 
     private static string Format(IReadOnlyList<CatalogError> errors, string catalog) =>
         $"{errors.Count} error(s) in the {catalog}:{Environment.NewLine}" +

@@ -4,13 +4,13 @@ namespace CniBench.Core.Catalog;
 
 /// <summary>
 /// The ingress controllers CniBench knows, loaded from <c>manifests/ingress/*.yaml</c> (files whose name ends in
-/// <c>-rbac.yaml</c> are manifests an entry references, not entries). Loading is strict like <see cref="CniCatalog"/>:
+/// <c>-rbac.yaml</c> or <c>-deploy.yaml</c> are manifests an entry references, not entries). Loading is strict like <see cref="CniCatalog"/>:
 /// an unknown key, a missing field or a wrong value is an error naming file:line:column, all reported together.
 /// </summary>
 public sealed partial class IngressCatalog
 {
-    /// <summary>Files of the catalog folder that hold Kubernetes objects for an entry rather than an entry.</summary>
-    public const string ObjectFileSuffix = "-rbac.yaml";
+    /// <summary>Endings of the catalog folder's files that hold Kubernetes objects for an entry rather than an entry.</summary>
+    public static IReadOnlyList<string> ObjectFileSuffixes { get; } = ["-rbac.yaml", "-deploy.yaml"];
 
     private readonly Dictionary<string, IngressControllerSpec> _byName;
 
@@ -42,7 +42,7 @@ public sealed partial class IngressCatalog
         var errors = new List<CatalogError>();
         var controllers = new List<IngressControllerSpec>();
         var files = Directory.EnumerateFiles(directory)
-            .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) && !f.EndsWith(ObjectFileSuffix, StringComparison.Ordinal))
+            .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) && !ObjectFileSuffixes.Any(suffix => f.EndsWith(suffix, StringComparison.Ordinal)))
             .Order(StringComparer.Ordinal);
         foreach (var file in files)
         {

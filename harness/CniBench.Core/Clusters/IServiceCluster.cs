@@ -12,14 +12,19 @@ public interface IServiceCluster
     Task<IServiceExposure> ExposeAsync(ServiceRequest request, CancellationToken cancellationToken);
 }
 
-/// <summary>A port the Service forwards; <see cref="Protocol"/> is <c>tcp</c> or <c>udp</c>.</summary>
+/// <summary>
+/// A port the Service forwards; <see cref="Protocol"/> is <c>tcp</c> or <c>udp</c>. <see cref="Name"/> is the port's
+/// name where objects refer to it by name (an Ingress backend); null names it after protocol and number.
+/// </summary>
 public sealed record ServicePort(string Protocol, int Port)
 {
+    public string? Name { get; init; }
+
     public static ServicePort Tcp(int port) => new("tcp", port);
 
     public static ServicePort Udp(int port) => new("udp", port);
 
-    public override string ToString() => $"{Port}/{Protocol}";
+    public override string ToString() => Name is null ? $"{Port}/{Protocol}" : $"{Port}/{Protocol} ({Name})";
 }
 
 /// <summary>A Service to create: a DNS-safe name, its backends, and the ports it forwards to the same port on each backend.</summary>

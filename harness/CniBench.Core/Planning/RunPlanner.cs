@@ -78,11 +78,15 @@ public static class RunPlanner
            },
     ];
 
-    /// <summary>One variant per controller, named after it; <c>direct</c> (no controller, the generator's ceiling) first.</summary>
+    /// <summary>
+    /// One variant per controller, named after it; <c>direct</c> (no controller, the generator's ceiling) first; with
+    /// TLS, each controller's <c>-tls</c> variant after the plain ones.
+    /// </summary>
     private static List<TestVariant> IngressVariants(IngressTestSpec ingress) =>
     [
         .. (ingress.IncludeDirect ? [IngressTestSpec.Direct] : Array.Empty<string>())
             .Concat(ingress.Controllers)
+            .Concat(ingress.Tls ? ingress.Controllers.Select(c => c + IngressTestSpec.TlsSuffix) : [])
             .Select(name => new TestVariant(name, ingress.Connections)),
     ];
 

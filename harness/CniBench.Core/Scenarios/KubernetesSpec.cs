@@ -37,6 +37,12 @@ public sealed record KubernetesImagesSpec
 
     public string Agnhost { get; init; } = DefaultAgnhost;
 
+    /// <summary>CniBench's YARP ingress controller image, which the user builds and pushes (it is not published).</summary>
+    public string YarpIngress { get; init; } = DefaultYarpIngress;
+
+    /// <summary>The tag harness/CniBench.Ingress.Yarp/Dockerfile's header builds.</summary>
+    public const string DefaultYarpIngress = "cnibench-ingress:dev";
+
     /// <summary>
     /// nicolaka/netshoot release v0.16 (tag of 2026-07-01): Alpine 3.24.1 with Alpine's iperf3 package, plus a
     /// shell and sleep so the harness can exec clients into a pod kept alive. Its release workflow pushes each

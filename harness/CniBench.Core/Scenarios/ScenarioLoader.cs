@@ -9,20 +9,26 @@ namespace CniBench.Core.Scenarios;
 /// </summary>
 public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
 {
+    /// <summary>
+    /// The controllers of the Kubernetes ingress catalog (manifests/ingress/*.yaml). On the kubernetes provider the
+    /// ingress test's <c>controllers:</c> name these; on the lab they name the dataplanes CniBench runs itself.
+    /// </summary>
+    public IReadOnlyCollection<string> IngressControllers { get; init; } = [];
+
     public static IReadOnlyList<string> Providers { get; } = ["lab", "kubernetes"];
 
     public static IReadOnlyList<string> KnownTests { get; } = ["tcp", "udp", "netpol", "mtu", "http", "ingress"];
 
     private static readonly string[] TopLevelKeys = ["name", "description", "provider", "cnis", "underlay", "repetitions", "lab", "kubernetes", "tests"];
     private static readonly string[] KubernetesKeys = ["kubeconfig", "readyTimeout", "images", "clusters"];
-    private static readonly string[] KubernetesImageKeys = ["iperf3", "agnhost"];
+    private static readonly string[] KubernetesImageKeys = ["iperf3", "agnhost", "yarpIngress"];
     private static readonly string[] KubernetesClusterKeys = ["context", "disposable", "provision", "destroy"];
     private static readonly string[] LabKeys = ["nodes", "podsPerNode", "mtu"];
     private static readonly string[] TcpKeys = ["test", "duration", "warmup", "streams", "topologies", "repetitions"];
     private static readonly string[] UdpKeys = [.. TcpKeys, "bitrate"];
     private static readonly string[] MtuKeys = ["test", "topologies", "repetitions"];
     private static readonly string[] HttpKeys = ["test", "duration", "warmup", "payloads", "connections", "threads", "connectionModes", "modes", "topologies", "repetitions"];
-    private static readonly string[] IngressKeys = ["test", "controllers", "direct", "payload", "connectionMode", "connections", "threads", "duration", "warmup", "churn", "repetitions"];
+    private static readonly string[] IngressKeys = ["test", "controllers", "direct", "payload", "connectionMode", "connections", "threads", "duration", "warmup", "churn", "tls", "repetitions"];
     private static readonly string[] NetpolKeys = ["test", "suite", "cases", "model", "probeTimeout", "samples", "selfTraffic", "repetitions"];
 
     public ScenarioSpec LoadFile(string path)
@@ -103,7 +109,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
         var underlay = YamlNodeReader.Get(root, "underlay") is { } u ? reader.Bool(u, "underlay") ?? true : defaults.Underlay;
         var repetitions = YamlNodeReader.Get(root, "repetitions") is { } r ? reader.Int(r, "repetitions", 1, 1000) ?? 1 : defaults.Repetitions;
         var lab = YamlNodeReader.Get(root, "lab") is { } labNode ? ReadLab(labNode, reader) : new LabSpec();
-        var tests = ReadTests(root, reader, lab);
+        var tests = ReadTests(root, reader, lab, provider);
         var kubernetes = YamlNodeReader.Get(root, "kubernetes") is { } kn ? ReadKubernetes(kn, reader, cnis) : null;
         if (provider == "kubernetes" && kubernetes is null)
         {
@@ -144,6 +150,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
             {
                 Iperf3 = YamlNodeReader.Get(imagesMap, "iperf3") is { } i ? reader.String(i, "kubernetes.images.iperf3") ?? images.Iperf3 : images.Iperf3,
                 Agnhost = YamlNodeReader.Get(imagesMap, "agnhost") is { } a ? reader.String(a, "kubernetes.images.agnhost") ?? images.Agnhost : images.Agnhost,
+                YarpIngress = YamlNodeReader.Get(imagesMap, "yarpIngress") is { } y ? reader.String(y, "kubernetes.images.yarpIngress") ?? images.YarpIngress : images.YarpIngress,
             };
         }
 
@@ -272,7 +279,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
         };
     }
 
-    private static List<TestSpec> ReadTests(YamlMappingNode root, YamlNodeReader reader, LabSpec lab)
+    private List<TestSpec> ReadTests(YamlMappingNode root, YamlNodeReader reader, LabSpec lab, string provider)
     {
         var tests = new List<TestSpec>();
         if (YamlNodeReader.Get(root, "tests") is not { } testsNode)
@@ -289,7 +296,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
 
         foreach (var item in sequence.Children)
         {
-            if (ReadTest(item, reader, lab) is { } test)
+            if (ReadTest(item, reader, lab, provider) is { } test)
             {
                 tests.Add(test);
             }
@@ -298,7 +305,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
         return tests;
     }
 
-    private static TestSpec? ReadTest(YamlNode node, YamlNodeReader reader, LabSpec lab)
+    private TestSpec? ReadTest(YamlNode node, YamlNodeReader reader, LabSpec lab, string provider)
     {
         if (reader.Mapping(node, "each test") is not { } map)
         {
@@ -339,7 +346,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
 
         if (kind == "ingress")
         {
-            return ReadIngressTest(map, reader);
+            return ReadIngressTest(map, reader, provider);
         }
 
         reader.CheckKeys(map, $"test '{kind}'", kind == "udp" ? UdpKeys : TcpKeys);
@@ -549,8 +556,12 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
         return chosen;
     }
 
-    /// <summary>Load through each ingress controller (one variant each, plus <c>direct</c>), then churn; whole seconds for wrk.</summary>
-    private static TestSpec ReadIngressTest(YamlMappingNode map, YamlNodeReader reader)
+    /// <summary>
+    /// Load through each ingress controller (one variant each, plus <c>direct</c>), then churn; whole seconds for wrk.
+    /// The lab runs CniBench's own dataplanes (yarp, nginx, haproxy); a real cluster runs catalog controllers, which
+    /// must be named since each is an install.
+    /// </summary>
+    private TestSpec ReadIngressTest(YamlMappingNode map, YamlNodeReader reader, string provider)
     {
         reader.CheckKeys(map, "test 'ingress'", IngressKeys);
         var ingress = new IngressTestSpec();
@@ -579,7 +590,14 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
             reader.Error(YamlNodeReader.Get(map, "churn")!, "ingress.churn must be 0 (no churn phase) or at least 4s");
         }
 
+        var onCluster = provider == "kubernetes";
+        IReadOnlyList<string> allowed = onCluster ? [.. IngressControllers.Order(StringComparer.Ordinal)] : IngressTestSpec.ControllerNames;
         var controllers = new List<string>();
+        if (onCluster && YamlNodeReader.Get(map, "controllers") is null)
+        {
+            reader.Error(map, $"test 'ingress' on provider: kubernetes needs 'controllers:', naming catalog controllers to install and load (each is an install); the catalog has: {string.Join(", ", allowed)}");
+        }
+
         if (YamlNodeReader.Get(map, "controllers") is { } cn)
         {
             foreach (var item in reader.List(cn, "ingress.controllers"))
@@ -589,9 +607,12 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
                     continue;
                 }
 
-                if (!IngressTestSpec.ControllerNames.Contains(name, StringComparer.Ordinal))
+                if (!allowed.Contains(name, StringComparer.Ordinal))
                 {
-                    reader.Error(item, $"unknown ingress controller '{name}'; expected one of: {string.Join(", ", IngressTestSpec.ControllerNames)}");
+                    reader.Error(item, onCluster
+                        ? $"unknown ingress controller '{name}' for provider: kubernetes; the catalog (manifests/ingress/) has: {string.Join(", ", allowed)}"
+                        : $"unknown ingress controller '{name}'; expected one of: {string.Join(", ", allowed)}" +
+                          (IngressControllers.Contains(name, StringComparer.Ordinal) ? $" ('{name}' is a Kubernetes catalog controller: it runs with provider: kubernetes)" : ""));
                 }
                 else if (!controllers.Contains(name, StringComparer.Ordinal))
                 {
@@ -649,6 +670,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
                 Connections = connections,
                 Threads = threads,
                 Churn = churn,
+                Tls = YamlNodeReader.Get(map, "tls") is { } tlsNode && (reader.Bool(tlsNode, "ingress.tls") ?? false),
             },
         };
     }

@@ -78,6 +78,9 @@ public sealed record IngressTestSpec
     /// <summary>The variant without a controller: the client loads a backend on its own node (the generator's ceiling).</summary>
     public const string Direct = "direct";
 
+    /// <summary>Appended to a controller's name for its TLS-terminating variant, e.g. <c>nginx-tls</c>.</summary>
+    public const string TlsSuffix = "-tls";
+
     public static IReadOnlyList<string> ControllerNames { get; } = [Yarp, Nginx, Haproxy];
 
     public IReadOnlyList<string> Controllers { get; init; } = ControllerNames;
@@ -96,6 +99,18 @@ public sealed record IngressTestSpec
 
     /// <summary>Length of the churn phase (1-second load slices while backends and routes change); zero skips it.</summary>
     public TimeSpan Churn { get; init; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>Also measure each controller terminating TLS (variant <c>&lt;controller&gt;-tls</c>); <c>direct</c> stays plain HTTP.</summary>
+    public bool Tls { get; init; }
+
+    /// <summary>The controller a variant runs and whether it terminates TLS: <c>nginx-tls</c> → (nginx, true).</summary>
+    public static (string Controller, bool Tls) ParseVariant(string variant)
+    {
+        ArgumentNullException.ThrowIfNull(variant);
+        return variant.EndsWith(TlsSuffix, StringComparison.Ordinal) && variant.Length > TlsSuffix.Length
+            ? (variant[..^TlsSuffix.Length], true)
+            : (variant, false);
+    }
 }
 
 /// <summary>What the <c>http</c> test varies: payloads × connection modes × load modes, with wrk's load shape.</summary>

@@ -73,6 +73,10 @@ internal static class InstallSteps
     public static async Task<bool> ExistsAsync(IKubernetes client, string clusterName, WorkloadRef workload, CancellationToken cancellationToken) =>
         (await StateAsync(client, clusterName, workload, cancellationToken)).Exists;
 
+    /// <summary>The label selector of a readiness workload's pods; null while the workload does not exist.</summary>
+    public static async Task<string?> PodSelectorAsync(IKubernetes client, string clusterName, WorkloadRef workload, CancellationToken cancellationToken) =>
+        (await StateAsync(client, clusterName, workload, cancellationToken)).Selector;
+
     /// <summary>What a readiness workload lacks (null when ready) and the label selector of its pods, once it exists.</summary>
     private readonly record struct WorkloadState(string? NotReady, string? Selector, bool Exists = true);
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using CniBench.Core.Catalog;
 using CniBench.Core.Clusters;
 using CniBench.Core.Scenarios;
@@ -22,6 +23,12 @@ public sealed record IngressInstallerOptions
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     public IProgress<string>? Progress { get; init; }
+
+    /// <summary>
+    /// Image per controller name for entries CniBench does not publish (<c>install.image</c>: yarp), e.g.
+    /// <c>kubernetes.images.yarpIngress</c>; a controller not listed gets the entry's <c>install.image.default</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Images { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }
 
 /// <summary>What the installer found or did, and where clients reach the controller.</summary>
@@ -40,16 +47,20 @@ public sealed record IngressInstallResult(IngressControllerSpec Controller, bool
 
 /// <summary>
 /// Installs a catalog ingress controller with the CNI catalog's machinery (pinned manifests through
-/// <see cref="ManifestDownloader"/>, or <see cref="HelmTool"/>; readiness of the same workloads). A controller whose
+/// <see cref="ManifestDownloader"/>, or <see cref="HelmTool"/>, or for an image CniBench does not publish the entry's
+/// shipped files with <c>{{image}}</c> replaced; readiness of the same workloads). A controller whose
 /// readiness workloads all exist counts as running and is only waited for; anything is installed only on a cluster
 /// marked disposable (<c>--allow-install</c> is folded into <see cref="KubernetesClusterSpec.Disposable"/>).
 /// </summary>
-public sealed class IngressInstaller(IngressCatalog catalog, ManifestDownloader downloader, HelmTool helm, IngressInstallerOptions? options = null)
+public sealed partial class IngressInstaller(IngressCatalog catalog, ManifestDownloader downloader, HelmTool helm, IngressInstallerOptions? options = null)
 {
+    /// <summary>What a shipped file writes where the configured image goes.</summary>
+    public const string ImagePlaceholder = "{{image}}";
+
     private readonly IngressInstallerOptions _options = options ?? new IngressInstallerOptions();
 
     /// <summary>
-    /// Throws <see cref="ClusterUnsupportedException"/> for an entry CniBench cannot install (yarp today) or an
+    /// Throws <see cref="ClusterUnsupportedException"/> for an entry CniBench cannot install (<c>unavailable</c>) or an
     /// IngressClass of the same name that belongs to another controller, and <see cref="InvalidOperationException"/>
     /// when the controller is missing on a cluster CniBench may not change. Nothing is written in those cases.
     /// </summary>
@@ -101,6 +112,10 @@ public sealed class IngressInstaller(IngressCatalog catalog, ManifestDownloader 
         {
             await helm.UpgradeInstallAsync(chart, new Dictionary<string, string>(), _options.Kubeconfig, cluster.Context, _options.ReadyTimeout, cancellationToken);
         }
+        else if (install.Image is { } image)
+        {
+            await ApplyImageFilesAsync(client, clusterName, controller, image, what, cancellationToken);
+        }
         else
         {
             await InstallSteps.ApplyManifestsAsync(client, downloader, install.Manifests, _options.AllowUnverified, clusterName, what, cancellationToken);
@@ -108,6 +123,42 @@ public sealed class IngressInstaller(IngressCatalog catalog, ManifestDownloader 
 
         await WaitReadyAsync(client, clusterName, controller, what, cancellationToken);
         return new IngressInstallResult(controller, InstalledNow: true);
+    }
+
+    /// <summary>The image an image install uses: the configured one for this controller, else the entry's default.</summary>
+    public string ImageFor(IngressControllerSpec controller)
+    {
+        ArgumentNullException.ThrowIfNull(controller);
+        return _options.Images.TryGetValue(controller.Name, out var configured) && !string.IsNullOrWhiteSpace(configured)
+            ? configured
+            : controller.Install.Image?.Default ?? throw new InvalidOperationException($"ingress controller {controller.Name} is not installed from an image");
+    }
+
+    /// <summary>
+    /// Reads every shipped file and substitutes the image before applying anything, so a missing file or a bad image
+    /// name leaves the cluster untouched; then server-side applies them in the entry's order (RBAC before the Deployment).
+    /// </summary>
+    private async Task ApplyImageFilesAsync(
+        IKubernetes client, string clusterName, IngressControllerSpec controller, ControllerImageSpec image, string what, CancellationToken cancellationToken)
+    {
+        var name = ImageFor(controller);
+        if (!ImageNamePattern().IsMatch(name))
+        {
+            throw new ArgumentException($"image '{name}' for {what} is not an image reference (registry/name:tag or @sha256:digest, no spaces or quotes)");
+        }
+
+        _options.Progress?.Report(
+            $"{clusterName}: {what} runs image {name}, which CniBench does not publish: build it from {image.Dockerfile} and push it, or `kind load docker-image {name}`");
+        var texts = new List<(string File, string Yaml)>();
+        foreach (var file in controller.Install.Files)
+        {
+            texts.Add((file, (await File.ReadAllTextAsync(file, cancellationToken)).Replace(ImagePlaceholder, name, StringComparison.Ordinal)));
+        }
+
+        foreach (var (file, yaml) in texts)
+        {
+            await InstallSteps.ApplyObjectsAsync(client, yaml, file, clusterName, what, cancellationToken);
+        }
     }
 
     private Task WaitReadyAsync(IKubernetes client, string clusterName, IngressControllerSpec controller, string what, CancellationToken cancellationToken) =>
@@ -145,4 +196,7 @@ public sealed class IngressInstaller(IngressCatalog catalog, ManifestDownloader 
             throw new KubeOperationException(KubeErrors.Describe(ex, clusterName, $"reading IngressClass {wanted.Name}"), ex);
         }
     }
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$")]
+    private static partial Regex ImageNamePattern();
 }

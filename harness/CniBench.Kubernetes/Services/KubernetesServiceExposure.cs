@@ -53,14 +53,11 @@ public sealed partial class KubernetesServiceExposure : IServiceExposure
     /// <summary>The label only this Service's backends carry, e.g. <c>svc.cnibench.io/cnb-tcp</c>.</summary>
     public string SelectorLabel => LabelPrefix + _request.Name;
 
-    /// <summary>Labels the backends, creates the Service and waits until its EndpointSlices list them; cleans up on failure.</summary>
-    public static async Task<KubernetesServiceExposure> CreateAsync(
-        IKubernetes client, string context, string ns, string runId, ServiceRequest request, TimeProvider time, TimeSpan readyTimeout, CancellationToken cancellationToken)
+    /// <summary>The Service object a run applies for <paramref name="request"/> (also what <c>cnibench render</c> prints).</summary>
+    public static V1Service ServiceObject(string ns, string runId, ServiceRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Validate(request);
-        var label = LabelPrefix + request.Name;
-        var service = new V1Service
+        return new V1Service
         {
             ApiVersion = "v1",
             Kind = "Service",
@@ -73,16 +70,26 @@ public sealed partial class KubernetesServiceExposure : IServiceExposure
             Spec = new V1ServiceSpec
             {
                 Type = "ClusterIP",
-                Selector = new Dictionary<string, string> { [label] = BackendValue },
+                Selector = new Dictionary<string, string> { [LabelPrefix + request.Name] = BackendValue },
                 Ports = [.. request.Ports.Select(p => new V1ServicePort
                 {
-                    Name = string.Create(CultureInfo.InvariantCulture, $"{p.Protocol}-{p.Port}"),
+                    Name = p.Name ?? string.Create(CultureInfo.InvariantCulture, $"{p.Protocol}-{p.Port}"),
                     Protocol = p.Protocol.ToUpperInvariant(),
                     Port = p.Port,
                     TargetPort = p.Port,
                 })],
             },
         };
+    }
+
+    /// <summary>Labels the backends, creates the Service and waits until its EndpointSlices list them; cleans up on failure.</summary>
+    public static async Task<KubernetesServiceExposure> CreateAsync(
+        IKubernetes client, string context, string ns, string runId, ServiceRequest request, TimeProvider time, TimeSpan readyTimeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Validate(request);
+        var label = LabelPrefix + request.Name;
+        var service = ServiceObject(ns, runId, request);
 
         var labelled = new List<IWorkloadHost>();
         var serviceApplied = false;

@@ -110,7 +110,7 @@ public sealed partial class TemplateWorkloadSet : IWorkloadSet
 
         for (var node = 1; node <= context.NodeNames.Count; node++)
         {
-            for (var pod = 1; pod <= WorkloadNames.PodsPerNode; pod++)
+            for (var pod = 1; pod <= context.PodsPerNode; pod++)
             {
                 objects.AddRange(Load(Iperf3PodFile, PodValues(context, WorkloadNames.Iperf3Pod(node, pod), KubeLabels.Iperf3Role, node)));
             }

@@ -8,7 +8,7 @@ namespace CniBench.Kubernetes.Workloads;
 /// </summary>
 public static class WorkloadNames
 {
-    /// <summary>iperf3 pods per node: two on one node make a same-node pair.</summary>
+    /// <summary>Workload pods per node unless the scenario asks for more: two on one node make a same-node pair.</summary>
     public const int PodsPerNode = 2;
 
     /// <summary>hostNetwork pods for the underlay baseline: one on each of the first two nodes.</summary>

@@ -45,7 +45,10 @@ public static class WorkloadRender
             runId,
             KubeLabels.RunNamespace(runId),
             PlaceholderNodeNames(scenario.Lab.Nodes),
-            scenario.Kubernetes?.Images ?? new KubernetesImagesSpec());
+            scenario.Kubernetes?.Images ?? new KubernetesImagesSpec())
+        {
+            PodsPerNode = Math.Max(WorkloadNames.PodsPerNode, scenario.Lab.PodsPerNode),
+        };
         return new RenderedWorkloads(cni, context, workloads.Objects(context));
     }
 }

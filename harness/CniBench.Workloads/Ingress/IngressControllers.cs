@@ -25,11 +25,12 @@ public abstract partial class IngressController : IAsyncDisposable
 
     private IRunningProcess? _process;
 
-    protected IngressController(IWorkloadHost host, IPEndPoint listen, IngressControllerOptions options)
+    protected IngressController(IWorkloadHost host, IPEndPoint listen, IngressControllerOptions options, bool tls)
     {
         Host = host;
         Listen = listen;
         Options = options;
+        Tls = tls;
         Directory = $"/tmp/cnb-ingress-{Guid.NewGuid().ToString("N")[..8]}";
     }
 
@@ -42,15 +43,23 @@ public abstract partial class IngressController : IAsyncDisposable
     /// <summary>Everything the controller reads and writes lives here.</summary>
     public string Directory { get; }
 
+    /// <summary>Terminates TLS on <see cref="Listen"/> (https) with a certificate made when it starts, instead of plain HTTP.</summary>
+    public bool Tls { get; }
+
+    /// <summary>The certificate (PEM) and its private key (PEM, mode 0600) when <see cref="Tls"/>.</summary>
+    public string CertificatePath => $"{Directory}/tls.crt";
+
+    public string KeyPath => $"{Directory}/tls.key";
+
     protected IngressControllerOptions Options { get; }
 
     protected IRunningProcess Process => _process ?? throw new InvalidOperationException($"{Name} has not been started");
 
-    public static IngressController Create(string name, IWorkloadHost host, IPEndPoint listen, IngressControllerOptions options) => name switch
+    public static IngressController Create(string name, IWorkloadHost host, IPEndPoint listen, IngressControllerOptions options, bool tls = false) => name switch
     {
-        Core.Scenarios.IngressTestSpec.Yarp => new YarpIngressController(host, listen, options),
-        Core.Scenarios.IngressTestSpec.Nginx => new NginxIngressController(host, listen, options),
-        Core.Scenarios.IngressTestSpec.Haproxy => new HaproxyIngressController(host, listen, options),
+        Core.Scenarios.IngressTestSpec.Yarp => new YarpIngressController(host, listen, options, tls),
+        Core.Scenarios.IngressTestSpec.Nginx => new NginxIngressController(host, listen, options, tls),
+        Core.Scenarios.IngressTestSpec.Haproxy => new HaproxyIngressController(host, listen, options, tls),
         _ => throw new ArgumentException($"unknown ingress controller '{name}'", nameof(name)),
     };
 
@@ -60,6 +69,12 @@ public abstract partial class IngressController : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(inputs);
         await CheckedAsync(new ProcessSpec("mkdir", ["-m", "0755", Directory]), cancellationToken);
         await WriteInputsAsync(inputs, cancellationToken);
+        if (Tls)
+        {
+            // Per measurement: a fresh key that lives only in this directory, removed with it on disposal.
+            await WriteCertificateAsync(IngressCertificate.Create(IngressModel.Host, Listen.Address, Options.Time), cancellationToken);
+        }
+
         _process = Host.Runner.Start(StartCommand());
         try
         {
@@ -195,6 +210,13 @@ public abstract partial class IngressController : IAsyncDisposable
 
     protected abstract Task StopGracefullyAsync();
 
+    /// <summary>The certificate and key as this controller reads them; by default <see cref="CertificatePath"/> and <see cref="KeyPath"/>.</summary>
+    protected virtual async Task WriteCertificateAsync(IngressCertificate certificate, CancellationToken cancellationToken)
+    {
+        await WriteFileAsync("tls.crt", certificate.CertificatePem, cancellationToken);
+        await WritePrivateFileAsync("tls.key", certificate.PrivateKeyPem, cancellationToken);
+    }
+
     /// <summary>Extra log text worth showing on failure (e.g. nginx's error.log).</summary>
     protected virtual Task<string> ExtraLogAsync() => Task.FromResult("");
 
@@ -202,6 +224,15 @@ public abstract partial class IngressController : IAsyncDisposable
     protected async Task WriteFileAsync(string name, string content, CancellationToken cancellationToken)
     {
         var path = $"{Directory}/{name}";
+        await CheckedAsync(new ProcessSpec("tee", [path + ".new"]) { StandardInput = content }, cancellationToken);
+        await CheckedAsync(new ProcessSpec("mv", ["-f", path + ".new", path]), cancellationToken);
+    }
+
+    /// <summary>Like <see cref="WriteFileAsync"/>, but the file is created with mode 0600 before the secret goes in.</summary>
+    protected async Task WritePrivateFileAsync(string name, string content, CancellationToken cancellationToken)
+    {
+        var path = $"{Directory}/{name}";
+        await CheckedAsync(new ProcessSpec("install", ["-m", "0600", "/dev/null", path + ".new"]), cancellationToken);
         await CheckedAsync(new ProcessSpec("tee", [path + ".new"]) { StandardInput = content }, cancellationToken);
         await CheckedAsync(new ProcessSpec("mv", ["-f", path + ".new", path]), cancellationToken);
     }
@@ -341,8 +372,8 @@ internal static class ProcStat
 }
 
 /// <summary>cnibench-ingress (YARP): reads the Ingress YAML and endpoints files itself and polls them for changes.</summary>
-internal sealed class YarpIngressController(IWorkloadHost host, IPEndPoint listen, IngressControllerOptions options)
-    : IngressController(host, listen, options)
+internal sealed class YarpIngressController(IWorkloadHost host, IPEndPoint listen, IngressControllerOptions options, bool tls = false)
+    : IngressController(host, listen, options, tls)
 {
     private int _generation = 1;
 
@@ -356,7 +387,7 @@ internal sealed class YarpIngressController(IWorkloadHost host, IPEndPoint liste
             "dotnet", Options.YarpDll ?? throw new InvalidOperationException("cnibench-ingress is not built"),
             "--ingress", $"{Directory}/ingress.yaml",
             "--endpoints", $"{Directory}/endpoints.yaml",
-            "--listen", Listen.ToString(),
+            .. Tls ? ["--tls-listen", Listen.ToString(), "--tls-cert", CertificatePath, "--tls-key", KeyPath] : new[] { "--listen", Listen.ToString() },
             "--poll-ms", "100",
         ]);
 
@@ -388,8 +419,8 @@ internal sealed class YarpIngressController(IWorkloadHost host, IPEndPoint liste
 }
 
 /// <summary>nginx with the generated nginx.conf; a change is a new file and <c>nginx -s reload</c> (SIGHUP to the master via its pid file).</summary>
-internal sealed class NginxIngressController(IWorkloadHost host, IPEndPoint listen, IngressControllerOptions options)
-    : IngressController(host, listen, options)
+internal sealed class NginxIngressController(IWorkloadHost host, IPEndPoint listen, IngressControllerOptions options, bool tls = false)
+    : IngressController(host, listen, options, tls)
 {
     public override string Name => Core.Scenarios.IngressTestSpec.Nginx;
 
@@ -424,7 +455,10 @@ internal sealed class NginxIngressController(IWorkloadHost host, IPEndPoint list
     public string Render(IngressInputs inputs) => NginxConfigWriter.Write(inputs.Config, new NginxOptions
     {
         RunDirectory = Directory,
-        Listen = [Listen],
+        Listen = Tls ? [] : [Listen],
+        TlsListen = Tls ? [Listen] : [],
+        TlsCertificatePath = Tls ? CertificatePath : null,
+        TlsKeyPath = Tls ? KeyPath : null,
         WorkerProcesses = Options.Workers,
     });
 }
@@ -433,10 +467,13 @@ internal sealed class NginxIngressController(IWorkloadHost host, IPEndPoint list
 /// HAProxy in master-worker mode (<c>-W -db</c>); a change is a new file and SIGUSR2 to the master, which re-reads it and
 /// starts new workers while the old ones finish their connections.
 /// </summary>
-internal sealed class HaproxyIngressController(IWorkloadHost host, IPEndPoint listen, IngressControllerOptions options)
-    : IngressController(host, listen, options)
+internal sealed class HaproxyIngressController(IWorkloadHost host, IPEndPoint listen, IngressControllerOptions options, bool tls = false)
+    : IngressController(host, listen, options, tls)
 {
     public override string Name => Core.Scenarios.IngressTestSpec.Haproxy;
+
+    /// <summary>Certificate and key in one file (mode 0600), as HAProxy's <c>crt</c> reads them.</summary>
+    public string PemPath => $"{Directory}/tls.pem";
 
     protected override ProcessSpec StartCommand() => new("haproxy", ["-W", "-db", "-f", $"{Directory}/haproxy.cfg"]);
 
@@ -467,7 +504,12 @@ internal sealed class HaproxyIngressController(IWorkloadHost host, IPEndPoint li
     public string Render(IngressInputs inputs) => HaproxyConfigWriter.Write(inputs.Config, new HaproxyOptions
     {
         RunDirectory = Directory,
-        Listen = [Listen],
+        Listen = Tls ? [] : [Listen],
+        TlsListen = Tls ? [Listen] : [],
+        TlsPemPath = Tls ? PemPath : null,
         Threads = Options.Workers,
     });
+
+    protected override Task WriteCertificateAsync(IngressCertificate certificate, CancellationToken cancellationToken) =>
+        WritePrivateFileAsync("tls.pem", certificate.CombinedPem, cancellationToken);
 }

@@ -46,15 +46,26 @@ public sealed class IngressModel
     public const string PortName = "http";
     public const int ServicePort = 80;
 
+    /// <summary>The Secret a TLS Ingress names; the lab controllers get the PEM files instead, Kubernetes-style.</summary>
+    public const string TlsSecret = "cnb-ingress-tls";
+
     private readonly string _template;
 
-    private IngressModel(string template) => _template = template;
+    private IngressModel(string template, bool tls)
+    {
+        _template = template;
+        Tls = tls;
+    }
+
+    /// <summary>The Ingress has a <c>tls:</c> section for <see cref="Host"/>: the controller terminates TLS for it.</summary>
+    public bool Tls { get; }
 
     /// <summary>The template with its placeholders; throws <see cref="IngressConfigException"/> when it holds no Ingress.</summary>
-    public static IngressModel FromTemplate(string template)
+    /// <param name="tls">Add a <c>tls:</c> section for <see cref="Host"/> to the rendered Ingress.</param>
+    public static IngressModel FromTemplate(string template, bool tls = false)
     {
         ArgumentNullException.ThrowIfNull(template);
-        var model = new IngressModel(template);
+        var model = new IngressModel(template, tls);
         _ = model.Ingress(routeChanged: false);
         return model;
     }
@@ -75,6 +86,9 @@ public sealed class IngressModel
         var config = IngressConfigLoader.Build([ingress], endpoints, IngressClass);
         return new IngressInputs(KubernetesYaml.Serialize(ingress), endpoints, config);
     }
+
+    /// <summary>The rendered Ingress alone, as YAML (what <c>cnibench render</c> shows for a real cluster).</summary>
+    public string IngressYaml(bool routeChanged) => KubernetesYaml.Serialize(Ingress(routeChanged));
 
     private V1Ingress Ingress(bool routeChanged)
     {
@@ -101,6 +115,11 @@ public sealed class IngressModel
         }
 
         var ingress = ingresses[0];
+        if (Tls && ingress.Spec is { } spec)
+        {
+            spec.Tls = [.. spec.Tls ?? [], new V1IngressTLS { Hosts = [Host], SecretName = TlsSecret }];
+        }
+
         if (routeChanged)
         {
             var path = ingress.Spec?.Rules?.Where(r => string.IsNullOrEmpty(r.Host)).SelectMany(r => r.Http?.Paths ?? []).FirstOrDefault(p => p.Path == "/")

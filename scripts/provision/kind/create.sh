@@ -9,6 +9,8 @@
 #   KIND_NODE_IMAGE   node image, e.g. kindest/node:v1.34.0 (default: the one this kind release ships with)
 #   CNI_PLUGINS_DIR   folder of reference CNI plugin binaries (bridge, host-local, portmap, ...) copied into
 #                     every node's /opt/cni/bin; flannel and canal need 'bridge', which kind node images lack
+#   KIND_LOAD_IMAGES  space-separated local images loaded into the nodes after creation (images you built,
+#                     e.g. "cnibench-workload:dev cnibench-ingress:dev" for the http and ingress tests)
 set -euo pipefail
 
 usage() {
@@ -62,5 +64,9 @@ if [[ -n ${CNI_PLUGINS_DIR:-} ]]; then
     done
   done < <("$kind_bin" get nodes --name "$name")
 fi
+
+for image in ${KIND_LOAD_IMAGES:-}; do
+  "$kind_bin" load docker-image "$image" --name "$name"
+done
 
 echo "created kind cluster '$name' (context kind-$name), pod CIDR $pod_cidr, default CNI disabled"

@@ -20,13 +20,14 @@ public sealed class IngressCatalogTests
     {
         var installable = IngressCatalog.Load(IngressDirectory).Controllers.Where(c => c.Unavailable is null).ToList();
 
-        Assert.Equal(5, installable.Count);
+        Assert.Equal(6, installable.Count);
         foreach (var controller in installable)
         {
             // Pinned: every manifest has a verified hash, every chart a version; both name a tag, never "latest".
+            // The one image install is ours: its manifests ship in this folder.
             Assert.All(controller.Install.Manifests, m => Assert.Matches("^[0-9a-f]{64}$", m.Sha256));
             Assert.All(controller.Install.Manifests, m => Assert.Contains(controller.Upstream.Version, m.Url.AbsoluteUri, StringComparison.Ordinal));
-            Assert.True(controller.Install.Manifests.Count > 0 || controller.Install.Helm is { Version.Length: > 0 }, controller.Name);
+            Assert.True(controller.Install.Manifests.Count > 0 || controller.Install.Helm is { Version.Length: > 0 } || controller.Install.Image is not null, controller.Name);
             Assert.NotEmpty(controller.Readiness);
             Assert.NotNull(controller.Service);
         }
@@ -51,15 +52,35 @@ public sealed class IngressCatalogTests
     }
 
     [Fact]
-    public void Load_ShippedCatalog_YarpSaysWhatIsMissingAndReferencesItsRbac()
+    public void Load_ShippedCatalog_YarpInstallsItsShippedManifestsWithTheUsersImage()
     {
         var yarp = IngressCatalog.Load(IngressDirectory)["yarp"];
 
-        Assert.Contains("build and push the image", yarp.Unavailable, StringComparison.Ordinal);
-        Assert.Contains("in-cluster watch of Ingress objects is not built yet", yarp.Unavailable, StringComparison.Ordinal);
-        Assert.Equal("harness/CniBench.Ingress.Yarp/Dockerfile", yarp.Install.Image!.Dockerfile);
-        Assert.True(File.Exists(Path.Combine(RepoPaths.Root, yarp.Install.Image.Dockerfile)));
-        Assert.Equal(Path.Combine(IngressDirectory, "yarp-rbac.yaml"), Assert.Single(yarp.Install.Files));
+        Assert.Null(yarp.Unavailable);
+        Assert.Equal(new ControllerImageSpec("cnibench-ingress:dev", "harness/CniBench.Ingress.Yarp/Dockerfile"), yarp.Install.Image);
+        Assert.True(File.Exists(Path.Combine(RepoPaths.Root, yarp.Install.Image!.Dockerfile)));
+        Assert.Equal([Path.Combine(IngressDirectory, "yarp-rbac.yaml"), Path.Combine(IngressDirectory, "yarp-deploy.yaml")], yarp.Install.Files);
+        Assert.Equal(new WorkloadRef(WorkloadKind.Deployment, "cnibench-ingress", "cnibench-ingress"), Assert.Single(yarp.Readiness));
+        Assert.Equal(new IngressServiceRef("cnibench-ingress", "cnibench-ingress", 80), yarp.Service);
+        Assert.Equal(("cnibench", "cnibench.io/ingress-yarp", true), (yarp.IngressClass.Name, yarp.IngressClass.Controller, yarp.IngressClass.CreatedByInstall));
+        Assert.Contains(yarp.Warnings, w => w.Contains("kind load docker-image", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_ShippedYarpManifests_DeploymentUsesImagePlaceholderAndRbacOnlyReads()
+    {
+        var deploy = File.ReadAllText(Path.Combine(IngressDirectory, "yarp-deploy.yaml"));
+        var rbac = File.ReadAllText(Path.Combine(IngressDirectory, "yarp-rbac.yaml"));
+
+        Assert.Contains("image: \"{{image}}\"", deploy, StringComparison.Ordinal);
+        Assert.Contains("serviceAccountName: cnibench-ingress", deploy, StringComparison.Ordinal);
+        Assert.Contains("controller: cnibench.io/ingress-yarp", deploy, StringComparison.Ordinal);
+        Assert.Contains("readOnlyRootFilesystem: true", deploy, StringComparison.Ordinal);
+        // Least privilege: read verbs only, on the three kinds the controller lists.
+        var verbs = System.Text.RegularExpressions.Regex.Matches(rbac, @"verbs: \[(.*)\]").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(3, verbs.Count);
+        Assert.All(verbs, v => Assert.Equal("\"get\", \"list\", \"watch\"", v));
+        Assert.DoesNotContain("secrets", rbac, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -137,6 +158,7 @@ public sealed class IngressCatalogTests
                 ingressClass: { name: c, createdByInstall: false }
                 """);
             File.WriteAllText(Path.Combine(dir, "x-rbac.yaml"), "this file holds objects, not an entry: it is skipped");
+            File.WriteAllText(Path.Combine(dir, "x-deploy.yaml"), "so does this one");
 
             var ex = Assert.Throws<CatalogException>(() => IngressCatalog.Load(dir));
 

@@ -61,6 +61,58 @@ public sealed class ScenarioLoaderIngressTests
         Assert.Equal(["nginx"], RunPlanner.Variants(test).Select(v => v.Name));
     }
 
+    private static readonly ScenarioLoader CatalogLoader = new(new HashSet<string> { "calico" })
+    {
+        IngressControllers = ["contour", "ingress-nginx", "yarp"],
+    };
+
+    private const string KubernetesHead = """
+        name: k
+        provider: kubernetes
+        cnis: [calico]
+        kubernetes:
+          clusters:
+            calico: { context: kind-calico }
+
+        """;
+
+    [Fact]
+    public void Load_IngressOnKubernetes_NamesCatalogControllers()
+    {
+        var scenario = CatalogLoader.Load(KubernetesHead + "tests: [{test: ingress, controllers: [ingress-nginx, contour]}]", "k.yaml");
+
+        Assert.Equal(["direct", "ingress-nginx", "contour"], RunPlanner.Variants(Assert.Single(scenario.Tests)).Select(v => v.Name));
+    }
+
+    [Fact]
+    public void Load_LabControllerOnKubernetes_ListsTheCatalogAtItsLine()
+    {
+        var error = Assert.Single(Assert.Throws<ScenarioException>(() =>
+            CatalogLoader.Load(KubernetesHead + "tests: [{test: ingress, controllers: [haproxy]}]", "k.yaml")).Errors);
+
+        Assert.Equal((7, 39), (error.Line, error.Column));
+        Assert.Equal("unknown ingress controller 'haproxy' for provider: kubernetes; the catalog (manifests/ingress/) has: contour, ingress-nginx, yarp", error.Message);
+    }
+
+    [Fact]
+    public void Load_IngressOnKubernetesWithoutControllers_AsksForThem()
+    {
+        var error = Assert.Single(Assert.Throws<ScenarioException>(() =>
+            CatalogLoader.Load(KubernetesHead + "tests: [{test: ingress}]", "k.yaml")).Errors);
+
+        Assert.Contains("needs 'controllers:', naming catalog controllers", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_CatalogControllerInTheLab_SaysItRunsOnKubernetes()
+    {
+        var error = Assert.Single(Assert.Throws<ScenarioException>(() =>
+            CatalogLoader.Load("name: x\ncnis: [calico]\ntests: [{test: ingress, controllers: [contour]}]", "x.yaml")).Errors);
+
+        Assert.Contains("unknown ingress controller 'contour'; expected one of: yarp, nginx, haproxy", error.Message, StringComparison.Ordinal);
+        Assert.Contains("('contour' is a Kubernetes catalog controller: it runs with provider: kubernetes)", error.Message, StringComparison.Ordinal);
+    }
+
     private static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

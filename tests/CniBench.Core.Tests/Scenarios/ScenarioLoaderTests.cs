@@ -128,11 +128,13 @@ public sealed class ScenarioLoaderTests
     [InlineData("kubernetes.yaml")]
     [InlineData("netpol.yaml")]
     [InlineData("nightly.yaml")]
+    [InlineData("kubernetes-ingress.yaml")]
     public void LoadFile_ShippedScenarios_AreValid(string file)
     {
         // Every cni and cni+variant of the shipped catalog (default.yaml runs variants such as calico+wireguard).
         var cnis = CniBench.Core.Catalog.CniCatalog.Load(Path.Combine(RepoPaths.Root, "manifests", "cni")).ClusterIds;
-        var spec = new ScenarioLoader(cnis).LoadFile(Path.Combine(RepoPaths.Root, "scenarios", file));
+        var ingress = CniBench.Core.Catalog.IngressCatalog.Load(Path.Combine(RepoPaths.Root, "manifests", "ingress")).Names;
+        var spec = new ScenarioLoader(cnis) { IngressControllers = ingress }.LoadFile(Path.Combine(RepoPaths.Root, "scenarios", file));
 
         Assert.NotEmpty(spec.Tests);
     }

@@ -42,6 +42,7 @@ public sealed class IngressInstallerTests : IAsyncLifetime
     private readonly string _cache = Path.Combine(Path.GetTempPath(), "cnibench-ingress-installer-tests", Guid.NewGuid().ToString("N"));
     private readonly HttpClient _http = new();
     private readonly ConcurrentQueue<string> _requests = new();
+    private readonly ConcurrentQueue<(string Path, string Body)> _patches = new();
     private readonly ConcurrentDictionary<string, bool> _deployments = new();
     private readonly ConcurrentDictionary<string, string> _ingressClasses = new();
     private readonly List<string> _progress = [];
@@ -162,15 +163,68 @@ public sealed class IngressInstallerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task EnsureInstalledAsync_Yarp_UnsupportedWithTheReasonAndNoApiCall()
+    public async Task EnsureInstalledAsync_YarpOnDisposableCluster_AppliesRbacThenDeploymentWithConfiguredImage()
+    {
+        using var client = Client();
+        var installer = Installer(ShippedCatalog, images: new Dictionary<string, string> { ["yarp"] = "registry.example:5000/cnibench-ingress:t1" });
+
+        var result = await installer.EnsureInstalledAsync(client, "yarp", Cluster(disposable: true), TestContext.Current.CancellationToken);
+
+        // yarp-rbac.yaml, then yarp-deploy.yaml, each in file order.
+        Assert.Equal(
+            [
+                "/api/v1/namespaces/cnibench-ingress",
+                "/api/v1/namespaces/cnibench-ingress/serviceaccounts/cnibench-ingress",
+                "/apis/rbac.authorization.k8s.io/v1/clusterroles/cnibench-ingress",
+                "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/cnibench-ingress",
+                "/apis/apps/v1/namespaces/cnibench-ingress/deployments/cnibench-ingress",
+                "/api/v1/namespaces/cnibench-ingress/services/cnibench-ingress",
+                "/apis/networking.k8s.io/v1/ingressclasses/cnibench",
+            ],
+            _patches.Select(p => p.Path));
+        var deployment = _patches.Single(p => p.Path.EndsWith("/deployments/cnibench-ingress", StringComparison.Ordinal)).Body;
+        Assert.Contains("\"image\":\"registry.example:5000/cnibench-ingress:t1\"", deployment, StringComparison.Ordinal);
+        Assert.DoesNotContain(_patches, p => p.Body.Contains("{{image}}", StringComparison.Ordinal));
+        Assert.Contains("\"controller\":\"cnibench.io/ingress-yarp\"", _patches.Last().Body, StringComparison.Ordinal);
+        Assert.True(result.InstalledNow);
+        Assert.Equal("Service/cnibench-ingress/cnibench-ingress:80", result.Facts["ingress.service"]);
+        Assert.Contains(_progress, p => p.Contains("kind load docker-image registry.example:5000/cnibench-ingress:t1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EnsureInstalledAsync_YarpWithoutConfiguredImage_UsesCatalogDefault()
     {
         using var client = Client();
 
-        var ex = await Assert.ThrowsAsync<ClusterUnsupportedException>(() =>
-            Installer(ShippedCatalog).EnsureInstalledAsync(client, "yarp", Cluster(disposable: true), TestContext.Current.CancellationToken));
+        await Installer(ShippedCatalog).EnsureInstalledAsync(client, "yarp", Cluster(disposable: true), TestContext.Current.CancellationToken);
 
-        Assert.Contains("needs the user to build and push the image", ex.Message, StringComparison.Ordinal);
-        Assert.Empty(_requests);
+        var deployment = _patches.Single(p => p.Path.EndsWith("/deployments/cnibench-ingress", StringComparison.Ordinal)).Body;
+        Assert.Contains("\"image\":\"cnibench-ingress:dev\"", deployment, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EnsureInstalledAsync_YarpOnNonDisposableCluster_RefusesWithoutWrites()
+    {
+        using var client = Client();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Installer(ShippedCatalog).EnsureInstalledAsync(client, "yarp", Cluster(disposable: false), TestContext.Current.CancellationToken));
+
+        Assert.Contains("does not run ingress controller yarp (missing: Deployment/cnibench-ingress/cnibench-ingress)", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_requests, r => r.StartsWith("PATCH", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EnsureInstalledAsync_YarpImageWithSpace_RefusesBeforeAnyWrite()
+    {
+        using var client = Client();
+        var installer = Installer(ShippedCatalog, images: new Dictionary<string, string> { ["yarp"] = "cnibench-ingress:dev --privileged" });
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() =>
+            installer.EnsureInstalledAsync(client, "yarp", Cluster(disposable: true), TestContext.Current.CancellationToken));
+
+        Assert.Contains("is not an image reference", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(_patches);
     }
 
     [Fact]
@@ -225,7 +279,8 @@ public sealed class IngressInstallerTests : IAsyncLifetime
         """,
         "/x/demo.yaml")]);
 
-    private IngressInstaller Installer(IngressCatalog catalog, IProcessRunner? helmRunner = null, TimeSpan? readyTimeout = null) => new(
+    private IngressInstaller Installer(
+        IngressCatalog catalog, IProcessRunner? helmRunner = null, TimeSpan? readyTimeout = null, IReadOnlyDictionary<string, string>? images = null) => new(
         catalog,
         new ManifestDownloader(_http, _cache),
         new HelmTool(helmRunner ?? new InstallingHelm(() => throw new InvalidOperationException("helm must not run")), _ => true),
@@ -234,6 +289,7 @@ public sealed class IngressInstallerTests : IAsyncLifetime
             ReadyTimeout = readyTimeout ?? TimeSpan.FromSeconds(10),
             PollInterval = TimeSpan.FromMilliseconds(50),
             Progress = new SyncProgress(_progress),
+            Images = images ?? new Dictionary<string, string>(),
         });
 
     private async Task HandleAsync(HttpContext http)
@@ -254,15 +310,14 @@ public sealed class IngressInstallerTests : IAsyncLifetime
                 await WriteJsonAsync(http, $$$"""{"apiVersion":"networking.k8s.io/v1","kind":"IngressClass","metadata":{"name":"{{{name}}}"},"spec":{"controller":"{{{controller}}}"}}""");
                 return;
             case ("PATCH", ["apis", "apps", "v1", "namespaces", var ns, "deployments", var name]):
+                _patches.Enqueue((path, await ReadBodyAsync(request)));
                 _deployments[$"{ns}/{name}"] = true;
                 await WriteJsonAsync(http, Deployment(ns, name, ready: true));
                 return;
             case ("PATCH", _):
-                using (var reader = new StreamReader(request.Body))
-                {
-                    await WriteJsonAsync(http, await reader.ReadToEndAsync());
-                }
-
+                var body = await ReadBodyAsync(request);
+                _patches.Enqueue((path, body));
+                await WriteJsonAsync(http, body);
                 return;
             default:
                 http.Response.StatusCode = 404;
@@ -276,6 +331,12 @@ public sealed class IngressInstallerTests : IAsyncLifetime
         $$"""
         "spec":{"replicas":1,"selector":{"matchLabels":{"app":"{{name}}"} } },"status":{"availableReplicas":{{(ready ? 1 : 0)}} } }
         """;
+
+    private static async Task<string> ReadBodyAsync(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body);
+        return await reader.ReadToEndAsync();
+    }
 
     private static async Task WriteJsonAsync(HttpContext http, string json)
     {

@@ -13,6 +13,7 @@ using CniBench.Workloads.Tests.Fakes;
 namespace CniBench.Workloads.Tests.Ingress;
 
 /// <summary>Real controllers, nginx backends and wrk in a real calico lab (root); the lab is removed even when an assertion fails.</summary>
+[Collection(IngressLabCollection.Name)]
 public sealed class IngressLabIntegrationTests
 {
     [Fact]

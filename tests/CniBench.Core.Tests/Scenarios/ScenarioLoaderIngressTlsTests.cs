@@ -1,0 +1,60 @@
+using CniBench.Core.Planning;
+using CniBench.Core.Scenarios;
+
+namespace CniBench.Core.Tests.Scenarios;
+
+public sealed class ScenarioLoaderIngressTlsTests
+{
+    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" });
+
+    [Fact]
+    public void Load_IngressWithTls_PlansTheTlsVariantsAfterThePlainOnesAndDirectStaysPlain()
+    {
+        var scenario = Loader.Load("name: x\ncnis: [flannel]\ntests: [{test: ingress, controllers: [yarp, nginx, haproxy], tls: true}]", "x.yaml");
+
+        var test = Assert.Single(scenario.Tests);
+        Assert.True(test.Ingress!.Tls);
+        Assert.Equal(
+            ["direct", "yarp", "nginx", "haproxy", "yarp-tls", "nginx-tls", "haproxy-tls"],
+            RunPlanner.Variants(test).Select(v => v.Name));
+    }
+
+    [Fact]
+    public void Load_IngressWithoutTls_DefaultsToPlainVariantsOnly()
+    {
+        var scenario = Loader.Load("name: x\ncnis: [flannel]\ntests: [{test: ingress, controllers: [nginx], direct: false}]", "x.yaml");
+
+        var test = Assert.Single(scenario.Tests);
+        Assert.False(test.Ingress!.Tls);
+        Assert.Equal(["nginx"], RunPlanner.Variants(test).Select(v => v.Name));
+    }
+
+    [Fact]
+    public void Load_IngressTlsNotABoolean_ReportsFileLineAndColumn()
+    {
+        const string yaml = """
+            name: x
+            cnis: [flannel]
+            tests:
+              - test: ingress
+                tls: sometimes
+            """;
+
+        var error = Assert.Throws<ScenarioException>(() => Loader.Load(yaml, "x.yaml"));
+
+        Assert.Contains("x.yaml:5:10", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ingress.tls must be true or false, not 'sometimes'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadFile_IngressTlsScenario_PlansSevenVariantsOnFlannel()
+    {
+        var scenario = Loader.LoadFile(Path.Combine(RepoPaths.Root, "scenarios", "ingress-tls.yaml"));
+
+        var plan = RunPlanner.Create(scenario, "r");
+        Assert.Equal(["flannel"], plan.Clusters);
+        Assert.Equal(7, plan.Measurements.Count);
+        Assert.Equal(3, plan.Measurements.Count(m => m.Key.Variant.EndsWith(IngressTestSpec.TlsSuffix, StringComparison.Ordinal)));
+        Assert.Equal(TimeSpan.FromSeconds(8), Assert.Single(scenario.Tests).Ingress!.Churn);
+    }
+}
