@@ -19,8 +19,8 @@ public sealed class KubernetesModeEndToEndTests
     public async Task KubernetesMode_EndpointSliceChanges_ProxyFollowsAndHealthTurnsReady()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var backendA = await StartBackendAsync("A", ct);
-        await using var backendB = await StartBackendAsync("B", ct);
+        await using var backendA = await LoopbackBackend.StartAsync("A", ct);
+        await using var backendB = await LoopbackBackend.StartAsync("B", ct);
         await using var api = await FakeKubernetesApi.StartAsync(ct);
         api.Failing = true;
         api.Set(
@@ -117,25 +117,5 @@ public sealed class KubernetesModeEndToEndTests
         }
 
         Assert.True(condition(), "condition not met within 10 s");
-    }
-
-    private static async Task<Backend> StartBackendAsync(string body, CancellationToken ct)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        app.Run(context => context.Response.WriteAsync(body, context.RequestAborted));
-        await app.StartAsync(ct);
-        return new Backend(app, new Uri(app.Urls.First()).Port);
-    }
-
-    private sealed record Backend(WebApplication App, int Port) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await App.StopAsync();
-            await App.DisposeAsync();
-        }
     }
 }

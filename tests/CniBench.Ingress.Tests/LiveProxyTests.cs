@@ -60,9 +60,9 @@ public sealed class LiveProxyTests
     private static async Task RunAgainstAsync(Func<string, int, IngressConfigSet, ProcessSpec> proxy)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var a = await StartBackendAsync("a", ct);
-        await using var b = await StartBackendAsync("b", ct);
-        await using var fallback = await StartBackendAsync("fallback", ct);
+        await using var a = await LoopbackBackend.StartAsync("a", ct);
+        await using var b = await LoopbackBackend.StartAsync("b", ct);
+        await using var fallback = await LoopbackBackend.StartAsync("fallback", ct);
         using var run = new TempDirectory();
         var ingressPath = Path.Combine(run.Path, "ingress.yaml");
         await File.WriteAllTextAsync(ingressPath, IngressYaml, ct);
@@ -136,25 +136,5 @@ public sealed class LiveProxyTests
         ToolPackages.TryGetPackage(tool, out var package);
         Assert.Skip($"{tool} is not installed (Debian package {package})");
         return tool;
-    }
-
-    private static async Task<Backend> StartBackendAsync(string body, CancellationToken ct)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        app.Run(context => context.Response.WriteAsync(body, context.RequestAborted));
-        await app.StartAsync(ct);
-        return new Backend(app, new Uri(app.Urls.First()).Port);
-    }
-
-    private sealed record Backend(WebApplication App, int Port) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await App.StopAsync();
-            await App.DisposeAsync();
-        }
     }
 }

@@ -33,8 +33,8 @@ public sealed class YarpIngressEndToEndTests
     public async Task EndpointsRewritten_KeepAliveConnectionOpen_NewBackendUsedWithoutFailures()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var backendA = await StartBackendAsync("A", ct);
-        await using var backendB = await StartBackendAsync("B", ct);
+        await using var backendA = await LoopbackBackend.StartAsync("A", ct);
+        await using var backendB = await LoopbackBackend.StartAsync("B", ct);
         using var dir = new TempDirectory();
         var endpointsPath = Path.Combine(dir.Path, "endpoints.yaml");
         var ingressDir = Directory.CreateDirectory(Path.Combine(dir.Path, "ingress")).FullName;
@@ -97,7 +97,7 @@ public sealed class YarpIngressEndToEndTests
     public async Task EndpointsRewrittenInvalid_OldConfigurationKept()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var backendA = await StartBackendAsync("A", ct);
+        await using var backendA = await LoopbackBackend.StartAsync("A", ct);
         using var dir = new TempDirectory();
         var endpointsPath = Path.Combine(dir.Path, "endpoints.yaml");
         var ingressDir = Directory.CreateDirectory(Path.Combine(dir.Path, "ingress")).FullName;
@@ -155,26 +155,6 @@ public sealed class YarpIngressEndToEndTests
         var app = IngressHost.Build(Options(ingressPath, endpointsPath));
         await app.StartAsync(ct);
         return new RunningIngress(app, new Uri(app.Urls.First()), app.Services.GetRequiredService<IngressInputWatcher>());
-    }
-
-    private static async Task<Backend> StartBackendAsync(string body, CancellationToken ct)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        app.Run(context => context.Response.WriteAsync(body, context.RequestAborted));
-        await app.StartAsync(ct);
-        return new Backend(app, new Uri(app.Urls.First()).Port);
-    }
-
-    private sealed record Backend(WebApplication App, int Port) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await App.StopAsync();
-            await App.DisposeAsync();
-        }
     }
 
     private sealed record RunningIngress(WebApplication App, Uri BaseAddress, IngressInputWatcher Watcher) : IAsyncDisposable
