@@ -10,11 +10,13 @@ public sealed partial class LabScriptTests
 {
     private static readonly ClusterShape Shape = ClusterShape.Default;
 
-    private static LabBlueprint Flannel => LabBlueprint.Create(TestSupport.Catalog["flannel"], Shape, "cnb-3fa2");
+    private static LabBlueprint Flannel => Model("flannel");
 
-    private static LabBlueprint Calico => LabBlueprint.Create(TestSupport.Catalog["calico"], Shape, "cnb-3fa2");
+    private static LabBlueprint Calico => Model("calico");
 
     private static LabBlueprint Model(string cni) => LabBlueprint.Create(TestSupport.Catalog[cni], Shape, "cnb-3fa2");
+
+    private static LabBlueprint ModelWithUnderlayMtu(string cni, int underlayMtu) => LabBlueprint.Create(TestSupport.Catalog[cni], Shape with { UnderlayMtu = underlayMtu }, "cnb-3fa2");
 
     [Fact]
     public void Create_Flannel_NamesEverythingFromRunPrefixAndCni()
@@ -60,7 +62,7 @@ public sealed partial class LabScriptTests
     [Fact]
     public void Create_PodMtuFollowsUnderlay_ForFlannel()
     {
-        var b = LabBlueprint.Create(TestSupport.Catalog["flannel"], Shape with { UnderlayMtu = 9000 }, "cnb-3fa2");
+        var b = ModelWithUnderlayMtu("flannel", 9000);
 
         Assert.Equal(8950, b.PodMtu);
     }
@@ -81,7 +83,7 @@ public sealed partial class LabScriptTests
     [Fact]
     public void Up_Flannel_NodeProgramsBridgeVxlanAndPeersLikeFlanneld()
     {
-        var node = LabScript.Up(Flannel).Phases[1].Single(b => b.Namespace == "cnb-3fa2-flannel-n1");
+        var node = Batch(LabScript.Up(Flannel), 1, "cnb-3fa2-flannel-n1");
 
         Assert.Equal(["-n", "cnb-3fa2-flannel-n1", "-batch", "-"], node.Arguments);
         Assert.Contains("addr add 198.18.0.11/24 dev eth0", node.Lines);
@@ -111,7 +113,7 @@ public sealed partial class LabScriptTests
     [Fact]
     public void Up_FlannelPod_RoutesPodNetworkViaBridgeWithoutDefaultRoute()
     {
-        var pod = LabScript.Up(Flannel).Phases[1].Single(b => b.Namespace == "cnb-3fa2-flannel-n2-p1");
+        var pod = Batch(LabScript.Up(Flannel), 1, "cnb-3fa2-flannel-n2-p1");
 
         Assert.Equal(["link set lo up", "addr add 198.19.2.2/24 dev eth0", "link set eth0 up", "route add 198.19.0.0/16 via 198.19.2.1 dev eth0", "route add 198.18.96.0/20 via 198.19.2.1 dev eth0"], pod.Lines);
     }
@@ -119,7 +121,7 @@ public sealed partial class LabScriptTests
     [Fact]
     public void Up_CalicoPod_UsesLinkLocalGatewayAndSlash32()
     {
-        var pod = LabScript.Up(Calico).Phases[1].Single(b => b.Namespace == "cnb-3fa2-calico-n1-p2");
+        var pod = Batch(LabScript.Up(Calico), 1, "cnb-3fa2-calico-n1-p2");
 
         Assert.Equal(
             ["link set lo up", "addr add 198.19.1.3/32 dev eth0", "link set eth0 up", "route add 169.254.1.1 dev eth0 scope link", "route add 198.19.0.0/16 via 169.254.1.1 dev eth0", "route add 198.18.96.0/20 via 169.254.1.1 dev eth0"],
@@ -131,7 +133,7 @@ public sealed partial class LabScriptTests
     {
         var script = LabScript.Up(Calico);
         var global = script.Phases[0].Single();
-        var node = script.Phases[1].Single(b => b.Namespace == "cnb-3fa2-calico-n2");
+        var node = Batch(script, 1, "cnb-3fa2-calico-n2");
 
         Assert.Equal(2, script.Phases.Count);
         Assert.Contains("link add eth0 netns cnb-3fa2-calico-n2-p1 mtu 1500 type veth peer name veth1 netns cnb-3fa2-calico-n2 mtu 1500 address ee:ee:ee:ee:ee:ee", global.Lines);
@@ -150,9 +152,9 @@ public sealed partial class LabScriptTests
     {
         var script = LabScript.Up(Model("canal"));
         var global = script.Phases[0].Single();
-        var node = script.Phases[1].Single(b => b.Namespace == "cnb-3fa2-canal-n1");
-        var pod = script.Phases[1].Single(b => b.Namespace == "cnb-3fa2-canal-n1-p1");
-        var fdb = script.Phases[2].Single(b => b.Namespace == "cnb-3fa2-canal-n1");
+        var node = Batch(script, 1, "cnb-3fa2-canal-n1");
+        var pod = Batch(script, 1, "cnb-3fa2-canal-n1-p1");
+        var fdb = Batch(script, 2, "cnb-3fa2-canal-n1");
 
         Assert.Equal(1450, Model("canal").PodMtu);
         Assert.Contains("link add eth0 netns cnb-3fa2-canal-n1-p1 mtu 1450 type veth peer name veth1 netns cnb-3fa2-canal-n1 mtu 1450 address ee:ee:ee:ee:ee:ee", global.Lines);
@@ -174,11 +176,11 @@ public sealed partial class LabScriptTests
     {
         var b = Model("cilium");
         var script = LabScript.Up(b);
-        var node = script.Phases[1].Single(x => x.Namespace == "cnb-3fa2-cilium-n3");
-        var fdb = script.Phases[2].Single(x => x.Namespace == "cnb-3fa2-cilium-n3");
+        var node = Batch(script, 1, "cnb-3fa2-cilium-n3");
+        var fdb = Batch(script, 2, "cnb-3fa2-cilium-n3");
 
         Assert.Equal(1450, b.PodMtu);
-        Assert.Equal(8950, LabBlueprint.Create(TestSupport.Catalog["cilium"], Shape with { UnderlayMtu = 9000 }, "cnb-3fa2").PodMtu);
+        Assert.Equal(8950, ModelWithUnderlayMtu("cilium", 9000).PodMtu);
         Assert.Contains("link add cilium_vxlan address 02:cb:00:00:00:03 mtu 1450 type vxlan id 256 local 198.18.0.13 dev eth0 dstport 8472 nolearning", node.Lines);
         Assert.Contains("addr add 198.19.3.0/32 dev cilium_vxlan", node.Lines);
         Assert.Contains("neigh add 198.19.1.0 lladdr 02:cb:00:00:00:01 dev cilium_vxlan nud permanent", node.Lines);
@@ -197,12 +199,12 @@ public sealed partial class LabScriptTests
     {
         var b = Model("kube-router");
         var script = LabScript.Up(b);
-        var node = script.Phases[1].Single(x => x.Namespace == "cnb-3fa2-kube-router-n2");
-        var pod = script.Phases[1].Single(x => x.Namespace == "cnb-3fa2-kube-router-n2-p2");
+        var node = Batch(script, 1, "cnb-3fa2-kube-router-n2");
+        var pod = Batch(script, 1, "cnb-3fa2-kube-router-n2-p2");
 
         Assert.Equal(2, script.Phases.Count);
         Assert.Equal(1500, b.PodMtu);
-        Assert.Equal(9000, LabBlueprint.Create(TestSupport.Catalog["kube-router"], Shape with { UnderlayMtu = 9000 }, "cnb-3fa2").PodMtu);
+        Assert.Equal(9000, ModelWithUnderlayMtu("kube-router", 9000).PodMtu);
         Assert.Contains("link add kube-bridge mtu 1500 type bridge", node.Lines);
         Assert.Contains("addr add 198.19.2.1/24 dev kube-bridge", node.Lines);
         Assert.Contains("link set veth2 master kube-bridge up", node.Lines);
@@ -218,17 +220,17 @@ public sealed partial class LabScriptTests
         var b = Model("weavenet");
         var script = LabScript.Up(b);
         var global = script.Phases[0].Single();
-        var node = script.Phases[1].Single(x => x.Namespace == "cnb-3fa2-weavenet-n1");
+        var node = Batch(script, 1, "cnb-3fa2-weavenet-n1");
 
         Assert.Equal(1376, b.PodMtu);
-        Assert.Equal(1376, LabBlueprint.Create(TestSupport.Catalog["weavenet"], Shape with { UnderlayMtu = 9000 }, "cnb-3fa2").PodMtu);
+        Assert.Equal(1376, ModelWithUnderlayMtu("weavenet", 9000).PodMtu);
         Assert.Contains("link add eth0 netns cnb-3fa2-weavenet-n1-p1 mtu 1376 type veth peer name veth1 netns cnb-3fa2-weavenet-n1 mtu 1376", global.Lines);
         Assert.Contains("link add weave mtu 1376 type bridge", node.Lines);
         Assert.Contains("addr add 198.19.1.1/24 dev weave", node.Lines);
         Assert.Contains("link set veth1 master weave up", node.Lines);
         Assert.Contains("link add vxlan-6784 address 02:cb:00:00:00:01 mtu 1376 type vxlan id 1 local 198.18.0.11 dev eth0 dstport 6784 nolearning", node.Lines);
         Assert.Contains("route add 198.19.3.0/24 via 198.19.3.0 dev vxlan-6784 onlink", node.Lines);
-        Assert.Contains("fdb append 02:cb:00:00:00:02 dev vxlan-6784 dst 198.18.0.12 self permanent", script.Phases[2].Single(x => x.Namespace == "cnb-3fa2-weavenet-n1").Lines);
+        Assert.Contains("fdb append 02:cb:00:00:00:02 dev vxlan-6784 dst 198.18.0.12 self permanent", Batch(script, 2, "cnb-3fa2-weavenet-n1").Lines);
         Assert.DoesNotContain(global.Lines, l => l.Contains("ee:ee:ee", StringComparison.Ordinal) || l.Contains("proxy_arp", StringComparison.Ordinal));
     }
 
@@ -333,6 +335,9 @@ public sealed partial class LabScriptTests
         Assert.True(LabNames.BelongsTo("cnb-3fa2-calico", "cnb-3fa2-calico"));
         Assert.False(LabNames.BelongsTo("cnb-3fa21-calico", "cnb-3fa2"));
     }
+
+    /// <summary>The one batch of <paramref name="phase"/> that runs in namespace <paramref name="ns"/>.</summary>
+    private static LabBatch Batch(LabScript script, int phase, string ns) => script.Phases[phase].Single(b => b.Namespace == ns);
 
     private static List<string> Lines(LabScript script) => [.. script.Phases.SelectMany(p => p).SelectMany(b => b.Lines)];
 

@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
-using System.Text;
 using CniBench.Core.Catalog;
 using CniBench.Core.Processes;
-using CniBench.Core.Scenarios;
 using CniBench.Kubernetes.Catalog;
-using k8s;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 
 namespace CniBench.Kubernetes.Tests.Catalog;
@@ -15,7 +10,7 @@ namespace CniBench.Kubernetes.Tests.Catalog;
 /// The installer end to end against one loopback Kestrel app that plays both the manifest host and a minimal
 /// API server (DaemonSet list/read, server-side apply PATCH). A DaemonSet turns ready once it has been applied.
 /// </summary>
-public sealed class CatalogInstallerTests : IAsyncLifetime
+public sealed class CatalogInstallerTests() : InstallerTestServer("cnibench-installer-tests")
 {
     private const string Manifest = """
         apiVersion: v1
@@ -39,42 +34,17 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
               hostNetwork: true
         """;
 
-    private readonly string _cache = Path.Combine(Path.GetTempPath(), "cnibench-installer-tests", Guid.NewGuid().ToString("N"));
-    private readonly HttpClient _http = new();
-    private readonly ConcurrentQueue<string> _requests = new();
     private readonly ConcurrentDictionary<string, bool> _daemonSets = new();
-    private LoopbackServer? _server;
     private volatile bool _failPodList;
-
-    private string BaseUrl => _server!.BaseUrl;
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await LoopbackServer.StartAsync(HandleAsync);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        if (Directory.Exists(_cache))
-        {
-            Directory.Delete(_cache, recursive: true);
-        }
-    }
 
     [Fact]
     public async Task EnsureInstalledAsync_DisposableEmptyCluster_AppliesManifestAndWaitsReady()
     {
         using var client = Client();
 
-        await Installer(ManifestDownloader.Hash(Encoding.UTF8.GetBytes(Manifest))).EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: true), TestContext.Current.CancellationToken);
+        await Installer(Sha(Manifest)).EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: true), Ct);
 
-        var patches = _requests.Where(r => r.StartsWith("PATCH", StringComparison.Ordinal)).ToList();
+        var patches = Requests.Where(r => r.StartsWith("PATCH", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, patches.Count);
         Assert.StartsWith("PATCH /api/v1/namespaces/demo-system?", patches[0], StringComparison.Ordinal);
         Assert.StartsWith("PATCH /apis/rbac.authorization.k8s.io/v1/clusterroles/demo?", patches[1], StringComparison.Ordinal);
@@ -90,9 +60,9 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
         using var client = Client();
 
         await Assert.ThrowsAsync<ManifestHashMismatchException>(() =>
-            Installer(new string('a', 64)).EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: true), TestContext.Current.CancellationToken));
+            Installer(new string('a', 64)).EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: true), Ct));
 
-        Assert.DoesNotContain(_requests, r => r.StartsWith("PATCH", StringComparison.Ordinal));
+        Assert.DoesNotContain(Requests, r => r.StartsWith("PATCH", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -102,10 +72,10 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
         using var client = Client();
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            Installer(new string('a', 64)).EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: true), TestContext.Current.CancellationToken));
+            Installer(new string('a', 64)).EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: true), Ct));
 
         Assert.Contains("expects demo but the cluster runs other", ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(_requests, r => r.Contains("/manifests/", StringComparison.Ordinal));
+        Assert.DoesNotContain(Requests, r => r.Contains("/manifests/", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -114,10 +84,10 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
         using var client = Client();
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            Installer(new string('a', 64)).EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: false), TestContext.Current.CancellationToken));
+            Installer(new string('a', 64)).EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: false), Ct));
 
         Assert.Contains("not marked disposable", ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(_requests, r => r.StartsWith("PATCH", StringComparison.Ordinal));
+        Assert.DoesNotContain(Requests, r => r.StartsWith("PATCH", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -128,7 +98,7 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
         var installer = Installer(new string('a', 64), readyTimeout: TimeSpan.FromMilliseconds(300));
 
         var ex = await Assert.ThrowsAsync<TimeoutException>(() =>
-            installer.EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: false), TestContext.Current.CancellationToken));
+            installer.EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: false), Ct));
 
         Assert.Contains("DaemonSet/kube-system/demo-agent: 0/2 pods ready", ex.Message, StringComparison.Ordinal);
         Assert.Contains("kind-demo", ex.Message, StringComparison.Ordinal);
@@ -142,10 +112,10 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
         var installer = Installer(new string('a', 64), readyTimeout: TimeSpan.FromMilliseconds(300));
 
         var ex = await Assert.ThrowsAsync<TimeoutException>(() =>
-            installer.EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: false), TestContext.Current.CancellationToken));
+            installer.EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: false), Ct));
 
         // The pods are found through the DaemonSet's own selector, not by name guessing.
-        Assert.Contains(_requests, r => r.StartsWith("GET /api/v1/namespaces/kube-system/pods?labelSelector=app%3Ddemo-agent", StringComparison.Ordinal));
+        Assert.Contains(Requests, r => r.StartsWith("GET /api/v1/namespaces/kube-system/pods?labelSelector=app%3Ddemo-agent", StringComparison.Ordinal));
         Assert.Contains("pods of DaemonSet/kube-system/demo-agent: ", ex.Message, StringComparison.Ordinal);
         Assert.Contains("demo-agent-a Pending [install-cni (init) terminated Error exit 1, restarts 3; agent waiting PodInitializing, restarts 0]", ex.Message, StringComparison.Ordinal);
         Assert.Contains("demo-agent-b Running [agent waiting CrashLoopBackOff: back-off 5m0s restarting failed container, restarts 7]", ex.Message, StringComparison.Ordinal);
@@ -164,16 +134,12 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
         var installer = Installer(new string('a', 64), readyTimeout: TimeSpan.FromMilliseconds(300));
 
         var ex = await Assert.ThrowsAsync<TimeoutException>(() =>
-            installer.EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: false), TestContext.Current.CancellationToken));
+            installer.EnsureInstalledAsync(client, new Core.Clusters.ClusterId("demo"), Cluster(disposable: false), Ct));
 
         Assert.Contains("DaemonSet/kube-system/demo-agent: 0/2 pods ready", ex.Message, StringComparison.Ordinal);
         Assert.Contains("pods of DaemonSet/kube-system/demo-agent: (could not list them: ", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Pod/demo-agent-b: Warning BackOff", ex.Message, StringComparison.Ordinal);
     }
-
-    private static KubernetesClusterSpec Cluster(bool disposable) => new() { Context = "kind-demo", Disposable = disposable };
-
-    private k8s.Kubernetes Client() => new(new KubernetesClientConfiguration { Host = BaseUrl });
 
     private CatalogInstaller Installer(string sha, TimeSpan? readyTimeout = null)
     {
@@ -208,16 +174,15 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
         var helm = new HelmTool(new ScriptedRunner(new ProcessResult(1, "", "helm must not run", TimeSpan.Zero)), _ => true);
         return new CatalogInstaller(
             new CniCatalog([demo, other]),
-            new ManifestDownloader(_http, _cache),
+            Downloader(),
             helm,
             new CatalogInstallerOptions { ReadyTimeout = readyTimeout ?? TimeSpan.FromSeconds(10), PollInterval = TimeSpan.FromMilliseconds(50) });
     }
 
-    private async Task HandleAsync(HttpContext http)
+    protected override async Task HandleAsync(HttpContext http)
     {
         var request = http.Request;
         var path = request.Path.Value ?? "/";
-        _requests.Enqueue($"{request.Method} {path}{request.QueryString} {request.ContentType}");
         var parts = path.Trim('/').Split('/');
         switch (request.Method, parts)
         {
@@ -246,25 +211,15 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
                 await WriteJsonAsync(http, DaemonSet($"{ns}/{name}"));
                 return;
             case ("PATCH", _):
-                using (var reader = new StreamReader(request.Body))
-                {
-                    await WriteJsonAsync(http, await reader.ReadToEndAsync());
-                }
-
+                await WriteJsonAsync(http, await ReadBodyAsync(request));
                 return;
             default:
-                http.Response.StatusCode = 404;
-                await WriteJsonAsync(http, """{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404}""");
+                await NotFoundAsync(http);
                 return;
         }
     }
 
-    private string DaemonSet(string key)
-    {
-        var ready = _daemonSets[key] ? 2 : 0;
-        var (ns, name) = (key.Split('/')[0], key.Split('/')[1]);
-        return $$$"""{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}","generation":1},"spec":{"selector":{"matchLabels":{"app":"{{{name}}}"} } },"status":{"desiredNumberScheduled":2,"numberReady":{{{ready}}},"currentNumberScheduled":2,"numberMisscheduled":0,"observedGeneration":1}}""";
-    }
+    private string DaemonSet(string key) => DaemonSetJson(key.Split('/')[0], key.Split('/')[1], _daemonSets[key]);
 
     // One pod stuck in its init container, one crash-looping: the two shapes a broken CNI install usually takes.
     private const string PodList = """
@@ -287,10 +242,4 @@ public sealed class CatalogInstallerTests : IAsyncLifetime
 
     private const string BackOffEvent =
         """{"metadata":{"name":"e4","namespace":"kube-system"},"involvedObject":{"kind":"Pod","name":"demo-agent-b"},"reason":"BackOff","message":"Back-off restarting failed container agent","type":"Warning","lastTimestamp":"2026-11-26T10:00:04Z"}""";
-
-    private static async Task WriteJsonAsync(HttpContext http, string json)
-    {
-        http.Response.ContentType = "application/json";
-        await http.Response.WriteAsync(json);
-    }
 }

@@ -1,5 +1,6 @@
 using CniBench.Core.Catalog;
 using CniBench.Core.Processes;
+using CniBench.Kubernetes.Tests.Workloads;
 
 namespace CniBench.Kubernetes.Tests.Catalog;
 
@@ -14,21 +15,7 @@ internal static class CatalogTestSupport
         ? m with { Kubernetes = k with { PodCidr = k.PodCidr with { Default = null } } }
         : m));
 
-    public static string ManifestsDirectory
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "CniBench.sln")))
-                {
-                    return Path.Combine(dir.FullName, "manifests", "cni");
-                }
-            }
-
-            throw new InvalidOperationException($"no CniBench.sln above {AppContext.BaseDirectory}");
-        }
-    }
+    public static string ManifestsDirectory => WorkloadTestPaths.Cni;
 }
 
 /// <summary>Records every spec and answers with a scripted result.</summary>

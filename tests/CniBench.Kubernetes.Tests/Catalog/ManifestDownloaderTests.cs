@@ -1,128 +1,95 @@
-using System.Text;
 using CniBench.Core.Catalog;
 using CniBench.Kubernetes.Catalog;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 
 namespace CniBench.Kubernetes.Tests.Catalog;
 
 /// <summary>Downloads from a loopback Kestrel server on a random port; the cache lives in a temporary folder.</summary>
-public sealed class ManifestDownloaderTests : IAsyncLifetime
+public sealed class ManifestDownloaderTests() : InstallerTestServer("cnibench-downloader-tests")
 {
     private const string Manifest = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n";
 
-    private readonly string _cache = Path.Combine(Path.GetTempPath(), "cnibench-downloader-tests", Guid.NewGuid().ToString("N"));
-    private readonly HttpClient _http = new();
-    private WebApplication? _server;
-    private int _requests;
+    private int _downloads;
 
-    private Uri Url => new(_server!.Urls.First() + "/v1.0.0/demo.yaml");
+    private Uri Url => new(BaseUrl + "/v1.0.0/demo.yaml");
 
-    private static string Sha => ManifestDownloader.Hash(Encoding.UTF8.GetBytes(Manifest));
-
-    public async ValueTask InitializeAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _server = builder.Build();
-        _server.MapGet("/v1.0.0/demo.yaml", () =>
-        {
-            Interlocked.Increment(ref _requests);
-            return Results.Text(Manifest, "application/yaml");
-        });
-        await _server.StartAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        if (Directory.Exists(_cache))
-        {
-            Directory.Delete(_cache, recursive: true);
-        }
-    }
+    private static string ManifestSha => Sha(Manifest);
 
     [Fact]
     public async Task GetAsync_CorrectHash_CachesAndServesSecondCallFromCache()
     {
-        var downloader = new ManifestDownloader(_http, _cache);
-        var source = new ManifestSource(Url, Sha);
+        var downloader = Downloader();
+        var source = new ManifestSource(Url, ManifestSha);
 
-        var first = await downloader.GetAsync(source, allowUnverified: false, TestContext.Current.CancellationToken);
-        var second = await downloader.GetAsync(source, allowUnverified: false, TestContext.Current.CancellationToken);
+        var first = await downloader.GetAsync(source, allowUnverified: false, Ct);
+        var second = await downloader.GetAsync(source, allowUnverified: false, Ct);
 
         Assert.Equal(Manifest, first);
         Assert.Equal(Manifest, second);
-        Assert.Equal(1, _requests);
-        Assert.Equal(Manifest, await File.ReadAllTextAsync(downloader.CachePath(Sha), TestContext.Current.CancellationToken));
+        Assert.Equal(1, _downloads);
+        Assert.Equal(Manifest, await File.ReadAllTextAsync(downloader.CachePath(ManifestSha), Ct));
     }
 
     [Fact]
     public async Task GetAsync_WrongHash_ThrowsAndCachesNothing()
     {
-        var downloader = new ManifestDownloader(_http, _cache);
+        var downloader = Downloader();
         var wrong = new string('0', 64);
 
         var ex = await Assert.ThrowsAsync<ManifestHashMismatchException>(() =>
-            downloader.GetAsync(new ManifestSource(Url, wrong), allowUnverified: false, TestContext.Current.CancellationToken));
+            downloader.GetAsync(new ManifestSource(Url, wrong), allowUnverified: false, Ct));
 
-        Assert.Equal(Sha, ex.Actual);
+        Assert.Equal(ManifestSha, ex.Actual);
         Assert.Contains(wrong, ex.Message, StringComparison.Ordinal);
         Assert.Contains(Url.AbsoluteUri, ex.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(downloader.CachePath(wrong)));
-        Assert.False(Directory.Exists(_cache) && Directory.EnumerateFiles(_cache, "*", SearchOption.AllDirectories).Any());
+        Assert.False(Directory.Exists(Cache) && Directory.EnumerateFiles(Cache, "*", SearchOption.AllDirectories).Any());
     }
 
     [Fact]
     public async Task GetAsync_CorruptedCacheEntry_DownloadsAgain()
     {
-        var downloader = new ManifestDownloader(_http, _cache);
-        Directory.CreateDirectory(Path.GetDirectoryName(downloader.CachePath(Sha))!);
-        await File.WriteAllTextAsync(downloader.CachePath(Sha), "tampered", TestContext.Current.CancellationToken);
+        var downloader = Downloader();
+        Directory.CreateDirectory(Path.GetDirectoryName(downloader.CachePath(ManifestSha))!);
+        await File.WriteAllTextAsync(downloader.CachePath(ManifestSha), "tampered", Ct);
 
-        var text = await downloader.GetAsync(new ManifestSource(Url, Sha), allowUnverified: false, TestContext.Current.CancellationToken);
+        var text = await downloader.GetAsync(new ManifestSource(Url, ManifestSha), allowUnverified: false, Ct);
 
         Assert.Equal(Manifest, text);
-        Assert.Equal(1, _requests);
+        Assert.Equal(1, _downloads);
     }
 
     [Fact]
     public async Task GetAsync_NoHashWithoutAllowUnverified_RefusesWithoutDownloading()
     {
-        var downloader = new ManifestDownloader(_http, _cache);
+        var downloader = Downloader();
 
         var ex = await Assert.ThrowsAsync<UnverifiedManifestException>(() =>
-            downloader.GetAsync(new ManifestSource(Url, null), allowUnverified: false, TestContext.Current.CancellationToken));
+            downloader.GetAsync(new ManifestSource(Url, null), allowUnverified: false, Ct));
 
         Assert.Contains("--allow-unverified", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(0, _requests);
+        Assert.Equal(0, _downloads);
     }
 
     [Fact]
     public async Task GetAsync_NoHashWithAllowUnverified_DownloadsButDoesNotCache()
     {
-        var downloader = new ManifestDownloader(_http, _cache);
+        var downloader = Downloader();
 
-        var text = await downloader.GetAsync(new ManifestSource(Url, null), allowUnverified: true, TestContext.Current.CancellationToken);
+        var text = await downloader.GetAsync(new ManifestSource(Url, null), allowUnverified: true, Ct);
 
         Assert.Equal(Manifest, text);
-        Assert.False(Directory.Exists(_cache));
+        Assert.False(Directory.Exists(Cache));
     }
 
     [Fact]
     public async Task GetAsync_NotFound_NamesUrlAndStatus()
     {
-        var downloader = new ManifestDownloader(_http, _cache);
-        var missing = new Uri(_server!.Urls.First() + "/nope.yaml");
+        var downloader = Downloader();
+        var missing = new Uri(BaseUrl + "/nope.yaml");
 
         var ex = await Assert.ThrowsAsync<HttpRequestException>(() =>
-            downloader.GetAsync(new ManifestSource(missing, Sha), allowUnverified: false, TestContext.Current.CancellationToken));
+            downloader.GetAsync(new ManifestSource(missing, ManifestSha), allowUnverified: false, Ct));
 
         Assert.Contains("404", ex.Message, StringComparison.Ordinal);
         Assert.Contains("nope.yaml", ex.Message, StringComparison.Ordinal);
@@ -132,5 +99,18 @@ public sealed class ManifestDownloaderTests : IAsyncLifetime
     public void DefaultCacheDirectory_XdgCacheHomeSet_EndsWithCnibench()
     {
         Assert.Equal("cnibench", Path.GetFileName(ManifestDownloader.DefaultCacheDirectory));
+    }
+
+    protected override async Task HandleAsync(HttpContext http)
+    {
+        if (http.Request is { Method: "GET", Path.Value: "/v1.0.0/demo.yaml" })
+        {
+            Interlocked.Increment(ref _downloads);
+            http.Response.ContentType = "application/yaml";
+            await http.Response.WriteAsync(Manifest);
+            return;
+        }
+
+        await NotFoundAsync(http);
     }
 }

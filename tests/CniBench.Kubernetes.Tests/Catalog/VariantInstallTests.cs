@@ -5,10 +5,7 @@ using System.Text.RegularExpressions;
 using CniBench.Core.Catalog;
 using CniBench.Core.Clusters;
 using CniBench.Core.Processes;
-using CniBench.Core.Scenarios;
 using CniBench.Kubernetes.Catalog;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 
 namespace CniBench.Kubernetes.Tests.Catalog;
@@ -18,7 +15,7 @@ namespace CniBench.Kubernetes.Tests.Catalog;
 /// host and a minimal API server (DaemonSets, Secrets, ConfigMaps, custom objects), with a scripted helm.
 /// Fixture catalogs only: <c>demo</c> installs from a manifest, <c>chart</c> from a Helm chart.
 /// </summary>
-public sealed partial class VariantInstallTests : IAsyncLifetime
+public sealed partial class VariantInstallTests() : InstallerTestServer("cnibench-variant-tests")
 {
     private const string Manifest = """
         apiVersion: apps/v1
@@ -34,40 +31,13 @@ public sealed partial class VariantInstallTests : IAsyncLifetime
 
     private const string PasswordPatch = """{"spec":{"template":{"spec":{"containers":[{"name":"agent","env":[{"name":"DEMO_PASSWORD","valueFrom":{"secretKeyRef":{"name":"demo-passwd","key":"demo-passwd"}}}]}]}}}}""";
 
-    private readonly string _cache = Path.Combine(Path.GetTempPath(), "cnibench-variant-tests", Guid.NewGuid().ToString("N"));
-    private readonly HttpClient _http = new();
-
     /// <summary>Every API request and helm run, in order: "PATCH /path content-type body", "helm argv".</summary>
     private readonly ConcurrentQueue<string> _log = new();
     private readonly ConcurrentDictionary<string, bool> _daemonSets = new();
     private readonly ConcurrentDictionary<string, string> _objects = new();
     private readonly List<string> _progress = [];
-    private LoopbackServer? _server;
     private bool _helmInstalled = true;
     private string _helmValues = "{}";
-
-    private string BaseUrl => _server!.BaseUrl;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await LoopbackServer.StartAsync(HandleAsync);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        if (Directory.Exists(_cache))
-        {
-            Directory.Delete(_cache, recursive: true);
-        }
-    }
 
     [Fact]
     public async Task EnsureInstalledAsync_HelmIpsecVariant_CreatesSecretThenInstallsWithVariantValues()
@@ -264,13 +234,9 @@ public sealed partial class VariantInstallTests : IAsyncLifetime
     private static string SecretValue(string entry, string key) =>
         Encoding.UTF8.GetString(Convert.FromBase64String(JsonNode.Parse(Body(entry))!["data"]![key]!.GetValue<string>()));
 
-    private static KubernetesClusterSpec Cluster(bool disposable) => new() { Context = "kind-demo", Disposable = disposable };
-
-    private k8s.Kubernetes Client() => new(new k8s.KubernetesClientConfiguration { Host = BaseUrl });
-
     private CatalogInstaller Installer()
     {
-        var sha = ManifestDownloader.Hash(Encoding.UTF8.GetBytes(Manifest));
+        var sha = Sha(Manifest);
         var demo = CniCatalog.Parse(
             $$$"""
             name: demo
@@ -332,26 +298,21 @@ public sealed partial class VariantInstallTests : IAsyncLifetime
         var helm = new HelmTool(new HelmRunner(this), _ => _helmInstalled);
         return new CatalogInstaller(
             new CniCatalog([demo, chart]),
-            new ManifestDownloader(_http, _cache),
+            Downloader(),
             helm,
             new CatalogInstallerOptions
             {
                 ReadyTimeout = TimeSpan.FromSeconds(10),
                 PollInterval = TimeSpan.FromMilliseconds(20),
-                Progress = new SyncProgress(p => { lock (_progress) { _progress.Add(p); } }),
+                Progress = new SyncProgress(_progress),
             });
     }
 
-    private async Task HandleAsync(HttpContext http)
+    protected override async Task HandleAsync(HttpContext http)
     {
         var request = http.Request;
         var path = request.Path.Value ?? "/";
-        var body = "";
-        if (request.Method is "PATCH" or "POST")
-        {
-            using var reader = new StreamReader(request.Body);
-            body = await reader.ReadToEndAsync();
-        }
+        var body = request.Method is "PATCH" or "POST" ? await ReadBodyAsync(request) : "";
 
         _log.Enqueue($"{request.Method} {path}{request.QueryString} {request.ContentType} BODY {body}");
         var parts = path.Trim('/').Split('/');
@@ -386,24 +347,12 @@ public sealed partial class VariantInstallTests : IAsyncLifetime
                 await WriteJsonAsync(http, body);
                 return;
             default:
-                http.Response.StatusCode = 404;
-                await WriteJsonAsync(http, """{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404}""");
+                await NotFoundAsync(http);
                 return;
         }
     }
 
-    private string DaemonSet(string key)
-    {
-        var ready = _daemonSets[key] ? 2 : 0;
-        var (ns, name) = (key.Split('/')[0], key.Split('/')[1]);
-        return $$$"""{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}","generation":1},"spec":{"selector":{"matchLabels":{"app":"{{{name}}}"} } },"status":{"desiredNumberScheduled":2,"numberReady":{{{ready}}},"updatedNumberScheduled":{{{ready}}},"currentNumberScheduled":2,"numberMisscheduled":0,"observedGeneration":1}}""";
-    }
-
-    private static async Task WriteJsonAsync(HttpContext http, string json)
-    {
-        http.Response.ContentType = "application/json";
-        await http.Response.WriteAsync(json);
-    }
+    private string DaemonSet(string key) => DaemonSetJson(key.Split('/')[0], key.Split('/')[1], _daemonSets[key]);
 
     [GeneratedRegex(@"^3 rfc4106\(gcm\(aes\)\) [0-9a-f]{40} 128$")]
     private static partial Regex IpsecKey();
@@ -424,10 +373,5 @@ public sealed partial class VariantInstallTests : IAsyncLifetime
         }
 
         public IRunningProcess Start(ProcessSpec spec) => throw new NotSupportedException("helm is never started in the background");
-    }
-
-    private sealed class SyncProgress(Action<string> onReport) : IProgress<string>
-    {
-        public void Report(string value) => onReport(value);
     }
 }

@@ -1,13 +1,10 @@
 using System.Collections.Concurrent;
-using System.Text;
 using CniBench.Core.Catalog;
 using CniBench.Core.Clusters;
 using CniBench.Core.Processes;
-using CniBench.Core.Scenarios;
 using CniBench.Kubernetes.Catalog;
 using CniBench.Kubernetes.Ingress;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
+using CniBench.Kubernetes.Tests.Workloads;
 using Microsoft.AspNetCore.Http;
 
 namespace CniBench.Kubernetes.Tests.Ingress;
@@ -17,7 +14,7 @@ namespace CniBench.Kubernetes.Tests.Ingress;
 /// (Deployment read, IngressClass read, server-side apply PATCH). A Deployment turns ready once it has been
 /// applied, or once the scripted helm "installs" its chart.
 /// </summary>
-public sealed class IngressInstallerTests : IAsyncLifetime
+public sealed class IngressInstallerTests() : InstallerTestServer("cnibench-ingress-installer-tests")
 {
     private const string Manifest = """
         apiVersion: v1
@@ -39,44 +36,18 @@ public sealed class IngressInstallerTests : IAsyncLifetime
           controller: example.org/demo
         """;
 
-    private readonly string _cache = Path.Combine(Path.GetTempPath(), "cnibench-ingress-installer-tests", Guid.NewGuid().ToString("N"));
-    private readonly HttpClient _http = new();
-    private readonly ConcurrentQueue<string> _requests = new();
     private readonly ConcurrentQueue<(string Path, string Body)> _patches = new();
     private readonly ConcurrentDictionary<string, bool> _deployments = new();
     private readonly ConcurrentDictionary<string, string> _ingressClasses = new();
     private readonly List<string> _progress = [];
-    private LoopbackServer? _server;
-
-    private string BaseUrl => _server!.BaseUrl;
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await LoopbackServer.StartAsync(HandleAsync);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        if (Directory.Exists(_cache))
-        {
-            Directory.Delete(_cache, recursive: true);
-        }
-    }
-
     [Fact]
     public async Task EnsureInstalledAsync_DisposableEmptyCluster_AppliesPinnedManifestAndWaitsReady()
     {
         using var client = Client();
 
-        var result = await Installer(DemoCatalog(Sha(Manifest))).EnsureInstalledAsync(client, "demo", Cluster(disposable: true), TestContext.Current.CancellationToken);
+        var result = await Installer(DemoCatalog(Sha(Manifest))).EnsureInstalledAsync(client, "demo", Cluster(disposable: true), Ct);
 
-        var patches = _requests.Where(r => r.StartsWith("PATCH", StringComparison.Ordinal)).ToList();
+        var patches = Requests.Where(r => r.StartsWith("PATCH", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, patches.Count);
         Assert.StartsWith("PATCH /api/v1/namespaces/demo?", patches[0], StringComparison.Ordinal);
         Assert.StartsWith("PATCH /apis/apps/v1/namespaces/demo/deployments/demo-controller?", patches[1], StringComparison.Ordinal);
@@ -94,7 +65,7 @@ public sealed class IngressInstallerTests : IAsyncLifetime
         using var client = Client();
         var runner = new InstallingHelm(() => _deployments["traefik/traefik"] = true);
 
-        var result = await Installer(ShippedCatalog, runner).EnsureInstalledAsync(client, "traefik", Cluster(disposable: true), TestContext.Current.CancellationToken);
+        var result = await Installer(ShippedCatalog, runner).EnsureInstalledAsync(client, "traefik", Cluster(disposable: true), Ct);
 
         var helm = Assert.Single(runner.Runs);
         Assert.Equal("helm", helm.Program);
@@ -104,7 +75,7 @@ public sealed class IngressInstallerTests : IAsyncLifetime
         Assert.Equal("ingressClass.isDefaultClass=false", helm.Arguments[helm.Arguments.ToList().IndexOf("--set") + 1]);
         Assert.Contains("--kube-context", helm.Arguments);
         Assert.True(result.InstalledNow);
-        Assert.Contains(_requests, r => r.StartsWith("GET /apis/apps/v1/namespaces/traefik/deployments/traefik", StringComparison.Ordinal));
+        Assert.Contains(Requests, r => r.StartsWith("GET /apis/apps/v1/namespaces/traefik/deployments/traefik", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -114,11 +85,11 @@ public sealed class IngressInstallerTests : IAsyncLifetime
         _ingressClasses["demo"] = "example.org/demo";
         using var client = Client();
 
-        var result = await Installer(DemoCatalog(Sha(Manifest))).EnsureInstalledAsync(client, "demo", Cluster(disposable: false), TestContext.Current.CancellationToken);
+        var result = await Installer(DemoCatalog(Sha(Manifest))).EnsureInstalledAsync(client, "demo", Cluster(disposable: false), Ct);
 
         Assert.False(result.InstalledNow);
         Assert.Equal("found running", result.Facts["ingress.installed"]);
-        Assert.DoesNotContain(_requests, r => r.StartsWith("PATCH", StringComparison.Ordinal) || r.Contains("/manifests/", StringComparison.Ordinal));
+        Assert.DoesNotContain(Requests, r => r.StartsWith("PATCH", StringComparison.Ordinal) || r.Contains("/manifests/", StringComparison.Ordinal));
         Assert.Contains(_progress, p => p.Contains("ingress controller demo is running (Deployment/demo/demo-controller)", StringComparison.Ordinal));
     }
 
@@ -128,11 +99,11 @@ public sealed class IngressInstallerTests : IAsyncLifetime
         using var client = Client();
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            Installer(DemoCatalog(Sha(Manifest))).EnsureInstalledAsync(client, "demo", Cluster(disposable: false), TestContext.Current.CancellationToken));
+            Installer(DemoCatalog(Sha(Manifest))).EnsureInstalledAsync(client, "demo", Cluster(disposable: false), Ct));
 
         Assert.Contains("does not run ingress controller demo (missing: Deployment/demo/demo-controller) and is not marked disposable", ex.Message, StringComparison.Ordinal);
         Assert.Contains("--allow-install", ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(_requests, r => r.StartsWith("PATCH", StringComparison.Ordinal) || r.Contains("/manifests/", StringComparison.Ordinal));
+        Assert.DoesNotContain(Requests, r => r.StartsWith("PATCH", StringComparison.Ordinal) || r.Contains("/manifests/", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -143,11 +114,11 @@ public sealed class IngressInstallerTests : IAsyncLifetime
         using var client = Client();
 
         var ex = await Assert.ThrowsAsync<ClusterUnsupportedException>(() =>
-            Installer(ShippedCatalog).EnsureInstalledAsync(client, "ingress-nginx", Cluster(disposable: true), TestContext.Current.CancellationToken));
+            Installer(ShippedCatalog).EnsureInstalledAsync(client, "ingress-nginx", Cluster(disposable: true), Ct));
 
         Assert.Contains("has IngressClass 'nginx' for controller 'nginx.org/ingress-controller'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("'k8s.io/ingress-nginx'", ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(_requests, r => r.StartsWith("PATCH", StringComparison.Ordinal) || r.Contains("/deployments/", StringComparison.Ordinal));
+        Assert.DoesNotContain(Requests, r => r.StartsWith("PATCH", StringComparison.Ordinal) || r.Contains("/deployments/", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -156,10 +127,10 @@ public sealed class IngressInstallerTests : IAsyncLifetime
         using var client = Client();
 
         await Assert.ThrowsAsync<ManifestHashMismatchException>(() =>
-            Installer(DemoCatalog(new string('a', 64))).EnsureInstalledAsync(client, "demo", Cluster(disposable: true), TestContext.Current.CancellationToken));
+            Installer(DemoCatalog(new string('a', 64))).EnsureInstalledAsync(client, "demo", Cluster(disposable: true), Ct));
 
-        Assert.Contains(_requests, r => r.StartsWith("GET /manifests/", StringComparison.Ordinal));
-        Assert.DoesNotContain(_requests, r => r.StartsWith("PATCH", StringComparison.Ordinal));
+        Assert.Contains(Requests, r => r.StartsWith("GET /manifests/", StringComparison.Ordinal));
+        Assert.DoesNotContain(Requests, r => r.StartsWith("PATCH", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -168,7 +139,7 @@ public sealed class IngressInstallerTests : IAsyncLifetime
         using var client = Client();
         var installer = Installer(ShippedCatalog, images: new Dictionary<string, string> { ["yarp"] = "registry.example:5000/cnibench-ingress:t1" });
 
-        var result = await installer.EnsureInstalledAsync(client, "yarp", Cluster(disposable: true), TestContext.Current.CancellationToken);
+        var result = await installer.EnsureInstalledAsync(client, "yarp", Cluster(disposable: true), Ct);
 
         // yarp-rbac.yaml, then yarp-deploy.yaml, each in file order.
         Assert.Equal(
@@ -196,7 +167,7 @@ public sealed class IngressInstallerTests : IAsyncLifetime
     {
         using var client = Client();
 
-        await Installer(ShippedCatalog).EnsureInstalledAsync(client, "yarp", Cluster(disposable: true), TestContext.Current.CancellationToken);
+        await Installer(ShippedCatalog).EnsureInstalledAsync(client, "yarp", Cluster(disposable: true), Ct);
 
         var deployment = _patches.Single(p => p.Path.EndsWith("/deployments/cnibench-ingress", StringComparison.Ordinal)).Body;
         Assert.Contains("\"image\":\"cnibench-ingress:dev\"", deployment, StringComparison.Ordinal);
@@ -208,10 +179,10 @@ public sealed class IngressInstallerTests : IAsyncLifetime
         using var client = Client();
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            Installer(ShippedCatalog).EnsureInstalledAsync(client, "yarp", Cluster(disposable: false), TestContext.Current.CancellationToken));
+            Installer(ShippedCatalog).EnsureInstalledAsync(client, "yarp", Cluster(disposable: false), Ct));
 
         Assert.Contains("does not run ingress controller yarp (missing: Deployment/cnibench-ingress/cnibench-ingress)", ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(_requests, r => r.StartsWith("PATCH", StringComparison.Ordinal));
+        Assert.DoesNotContain(Requests, r => r.StartsWith("PATCH", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -221,7 +192,7 @@ public sealed class IngressInstallerTests : IAsyncLifetime
         var installer = Installer(ShippedCatalog, images: new Dictionary<string, string> { ["yarp"] = "cnibench-ingress:dev --privileged" });
 
         var ex = await Assert.ThrowsAsync<ArgumentException>(() =>
-            installer.EnsureInstalledAsync(client, "yarp", Cluster(disposable: true), TestContext.Current.CancellationToken));
+            installer.EnsureInstalledAsync(client, "yarp", Cluster(disposable: true), Ct));
 
         Assert.Contains("is not an image reference", ex.Message, StringComparison.Ordinal);
         Assert.Empty(_patches);
@@ -235,33 +206,13 @@ public sealed class IngressInstallerTests : IAsyncLifetime
         var installer = Installer(DemoCatalog(Sha(Manifest)), readyTimeout: TimeSpan.FromMilliseconds(300));
 
         var ex = await Assert.ThrowsAsync<TimeoutException>(() =>
-            installer.EnsureInstalledAsync(client, "demo", Cluster(disposable: false), TestContext.Current.CancellationToken));
+            installer.EnsureInstalledAsync(client, "demo", Cluster(disposable: false), Ct));
 
         Assert.Contains("cluster 'kind-demo': ingress controller demo did not become ready within 0 s", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Deployment/demo/demo-controller: 0/1 replicas available", ex.Message, StringComparison.Ordinal);
     }
 
-    private static IngressCatalog ShippedCatalog
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "CniBench.sln")))
-                {
-                    return IngressCatalog.Load(Path.Combine(dir.FullName, "manifests", "ingress"));
-                }
-            }
-
-            throw new InvalidOperationException($"no CniBench.sln above {AppContext.BaseDirectory}");
-        }
-    }
-
-    private static string Sha(string text) => ManifestDownloader.Hash(Encoding.UTF8.GetBytes(text));
-
-    private static KubernetesClusterSpec Cluster(bool disposable) => new() { Context = "kind-demo", Disposable = disposable };
-
-    private k8s.Kubernetes Client() => new(new k8s.KubernetesClientConfiguration { Host = BaseUrl });
+    private static IngressCatalog ShippedCatalog => IngressCatalog.Load(Path.Combine(WorkloadTestPaths.Root, "manifests", "ingress"));
 
     private IngressCatalog DemoCatalog(string sha) => new([IngressCatalog.Parse(
         $$"""
@@ -282,7 +233,7 @@ public sealed class IngressInstallerTests : IAsyncLifetime
     private IngressInstaller Installer(
         IngressCatalog catalog, IProcessRunner? helmRunner = null, TimeSpan? readyTimeout = null, IReadOnlyDictionary<string, string>? images = null) => new(
         catalog,
-        new ManifestDownloader(_http, _cache),
+        Downloader(),
         new HelmTool(helmRunner ?? new InstallingHelm(() => throw new InvalidOperationException("helm must not run")), _ => true),
         new IngressInstallerOptions
         {
@@ -292,11 +243,10 @@ public sealed class IngressInstallerTests : IAsyncLifetime
             Images = images ?? new Dictionary<string, string>(),
         });
 
-    private async Task HandleAsync(HttpContext http)
+    protected override async Task HandleAsync(HttpContext http)
     {
         var request = http.Request;
         var path = request.Path.Value ?? "/";
-        _requests.Enqueue($"{request.Method} {path}{request.QueryString} {request.ContentType}");
         var parts = path.Trim('/').Split('/');
         switch (request.Method, parts)
         {
@@ -320,8 +270,7 @@ public sealed class IngressInstallerTests : IAsyncLifetime
                 await WriteJsonAsync(http, body);
                 return;
             default:
-                http.Response.StatusCode = 404;
-                await WriteJsonAsync(http, """{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404}""");
+                await NotFoundAsync(http);
                 return;
         }
     }
@@ -331,18 +280,6 @@ public sealed class IngressInstallerTests : IAsyncLifetime
         $$"""
         "spec":{"replicas":1,"selector":{"matchLabels":{"app":"{{name}}"} } },"status":{"availableReplicas":{{(ready ? 1 : 0)}} } }
         """;
-
-    private static async Task<string> ReadBodyAsync(HttpRequest request)
-    {
-        using var reader = new StreamReader(request.Body);
-        return await reader.ReadToEndAsync();
-    }
-
-    private static async Task WriteJsonAsync(HttpContext http, string json)
-    {
-        http.Response.ContentType = "application/json";
-        await http.Response.WriteAsync(json);
-    }
 
     /// <summary>A helm that "installs" by running <paramref name="onInstall"/>, so the fake API then serves the chart's workloads.</summary>
     private sealed class InstallingHelm(Action onInstall) : IProcessRunner
@@ -357,16 +294,5 @@ public sealed class IngressInstallerTests : IAsyncLifetime
         }
 
         public IRunningProcess Start(ProcessSpec spec) => throw new NotSupportedException("helm is never started in the background");
-    }
-
-    private sealed class SyncProgress(List<string> lines) : IProgress<string>
-    {
-        public void Report(string value)
-        {
-            lock (lines)
-            {
-                lines.Add(value);
-            }
-        }
     }
 }

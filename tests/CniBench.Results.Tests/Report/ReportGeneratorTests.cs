@@ -12,12 +12,9 @@ public sealed partial class ReportGeneratorTests
     public async Task WriteAsync_LabRun_WritesBothFilesWithEverySection()
     {
         using var dir = new TempRunDirectory();
-        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec { Http = true }, TestContext.Current.CancellationToken);
 
-        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken);
+        var (files, html, markdown) = await WriteReportAsync(dir, new SyntheticRunSpec { Http = true });
 
-        var html = await File.ReadAllTextAsync(files.HtmlPath, TestContext.Current.CancellationToken);
-        var markdown = await File.ReadAllTextAsync(files.MarkdownPath, TestContext.Current.CancellationToken);
         Assert.Equal(Path.Join(dir.Path, "report.html"), files.HtmlPath);
         foreach (var id in ReportBuilder.CoreSectionIds.Concat([ReportBuilder.IngressId, ReportBuilder.CaveatsId, "test-tcp", "test-netpol"]))
         {
@@ -31,24 +28,21 @@ public sealed partial class ReportGeneratorTests
     public async Task WriteAsync_NotLabNoHttp_LeavesOutCaveatsAndIngress()
     {
         using var dir = new TempRunDirectory();
-        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec { Provider = "kubernetes", Http = false }, TestContext.Current.CancellationToken);
 
-        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken);
+        var (files, html, _) = await WriteReportAsync(dir, new SyntheticRunSpec { Provider = "kubernetes", Http = false });
 
         Assert.DoesNotContain(ReportBuilder.CaveatsId, files.SectionIds);
         Assert.DoesNotContain(ReportBuilder.IngressId, files.SectionIds);
-        Assert.DoesNotContain("eBPF", await File.ReadAllTextAsync(files.HtmlPath, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.DoesNotContain("eBPF", html, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task WriteAsync_HostileNames_AreEscapedInHtml()
     {
         using var dir = new TempRunDirectory();
-        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec { Cnis = [Evil, "calico"], Http = true }, TestContext.Current.CancellationToken);
 
-        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken);
+        var (_, html, _) = await WriteReportAsync(dir, new SyntheticRunSpec { Cnis = [Evil, "calico"], Http = true });
 
-        var html = await File.ReadAllTextAsync(files.HtmlPath, TestContext.Current.CancellationToken);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;co|pipe*", html, StringComparison.Ordinal);
     }
@@ -57,11 +51,9 @@ public sealed partial class ReportGeneratorTests
     public async Task WriteAsync_HostileNames_AreEscapedInMarkdown()
     {
         using var dir = new TempRunDirectory();
-        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec { Cnis = [Evil, "calico"] }, TestContext.Current.CancellationToken);
 
-        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken);
+        var (_, _, markdown) = await WriteReportAsync(dir, new SyntheticRunSpec { Cnis = [Evil, "calico"] });
 
-        var markdown = await File.ReadAllTextAsync(files.MarkdownPath, TestContext.Current.CancellationToken);
         Assert.DoesNotContain("<script", markdown, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(@"&lt;script&gt;alert('x')&lt;/script&gt;&amp;co\|pipe\*", markdown, StringComparison.Ordinal);
         // Every table row keeps its column count: an escaped pipe does not split a cell.
@@ -75,11 +67,9 @@ public sealed partial class ReportGeneratorTests
     public async Task WriteAsync_Html_IsSelfContained()
     {
         using var dir = new TempRunDirectory();
-        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec(), TestContext.Current.CancellationToken);
 
-        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken);
+        var (_, html, _) = await WriteReportAsync(dir, new SyntheticRunSpec());
 
-        var html = await File.ReadAllTextAsync(files.HtmlPath, TestContext.Current.CancellationToken);
         Assert.DoesNotMatch(ExternalReference(), html);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(HtmlReportWriter.ContentSecurityPolicy, html, StringComparison.Ordinal);
@@ -92,11 +82,9 @@ public sealed partial class ReportGeneratorTests
     public async Task WriteAsync_Markdown_LinksPngCharts()
     {
         using var dir = new TempRunDirectory();
-        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec(), TestContext.Current.CancellationToken);
 
-        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken);
+        var (_, _, markdown) = await WriteReportAsync(dir, new SyntheticRunSpec());
 
-        var markdown = await File.ReadAllTextAsync(files.MarkdownPath, TestContext.Current.CancellationToken);
         Assert.Contains("![tcp-throughput](charts/tcp-throughput.png)", markdown, StringComparison.Ordinal);
         Assert.Contains("(charts/udp-throughput.svg)", markdown, StringComparison.Ordinal);
     }
@@ -105,11 +93,9 @@ public sealed partial class ReportGeneratorTests
     public async Task WriteAsync_FailedAndUnsupported_ListedWithReasons()
     {
         using var dir = new TempRunDirectory();
-        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec(), TestContext.Current.CancellationToken);
 
-        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken);
+        var (_, html, _) = await WriteReportAsync(dir, new SyntheticRunSpec());
 
-        var html = await File.ReadAllTextAsync(files.HtmlPath, TestContext.Current.CancellationToken);
         var failures = Section(html, ReportBuilder.FailuresId);
         Assert.Contains("iperf3 exited with 1: unable to connect to server - server busy", failures, StringComparison.Ordinal);
         Assert.Contains("same-node traffic does not cross the underlay", failures, StringComparison.Ordinal);
@@ -121,11 +107,10 @@ public sealed partial class ReportGeneratorTests
     public async Task WriteAsync_FailedPolicyCase_ShowsItsDiff()
     {
         using var dir = new TempRunDirectory();
-        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec { Cnis = ["calico", "flannel"] }, TestContext.Current.CancellationToken);
 
-        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken);
+        var (_, html, _) = await WriteReportAsync(dir, new SyntheticRunSpec { Cnis = ["calico", "flannel"] });
 
-        var netpol = Section(await File.ReadAllTextAsync(files.HtmlPath, TestContext.Current.CancellationToken), ReportBuilder.NetpolId);
+        var netpol = Section(html, ReportBuilder.NetpolId);
         Assert.Contains("FAIL (2 wrong)", netpol, StringComparison.Ordinal);
         Assert.Contains("flannel: 02-deny-all-egress (repetition 1), netpol/flannel/02-deny-all-egress-r1.txt", netpol, StringComparison.Ordinal);
         Assert.Contains("80/TCP diff (. match, X mismatch, - not graded)", netpol, StringComparison.Ordinal);
@@ -155,6 +140,15 @@ public sealed partial class ReportGeneratorTests
         using var dir = new TempRunDirectory();
 
         await Assert.ThrowsAsync<FileNotFoundException>(() => ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>Writes a synthetic run for <paramref name="spec"/> into <paramref name="dir"/>, then its report; returns the files and their text.</summary>
+    private static async Task<(ReportFiles Files, string Html, string Markdown)> WriteReportAsync(TempRunDirectory dir, SyntheticRunSpec spec)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await SyntheticRunFolder.WriteAsync(dir.Path, spec, ct);
+        var files = await ReportGenerator.WriteAsync(dir.Path, null, ct);
+        return (files, await File.ReadAllTextAsync(files.HtmlPath, ct), await File.ReadAllTextAsync(files.MarkdownPath, ct));
     }
 
     private static string Section(string html, string id)
