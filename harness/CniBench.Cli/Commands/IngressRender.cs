@@ -28,7 +28,9 @@ internal static class IngressRender
             return null;
         }
 
+        var tls = scenario.Tests.Any(t => t.Ingress is { Tls: true });
         var model = IngressModel.FromTemplate(ingressTemplate);
+        var tlsModel = IngressModel.FromTemplate(ingressTemplate, tls: true);
         var request = new IngressDeploymentRequest
         {
             Controller = "",
@@ -47,12 +49,32 @@ internal static class IngressRender
             var controller = catalog[name];
             text.Append("# ingress test, controller ").Append(controller.Name).Append(' ').Append(controller.Upstream.Version).Append(": ")
                 .Append(Install(controller)).Append('\n')
-                .Append("# each measurement applies these; the Services select the backend pods a run labels, and the churn phase moves the host-less '/' path to ")
+                .Append("# each measurement applies these; the Services select the backend pods a run labels, and the churn phase moves every rule's '/' path to ")
                 .Append(IngressModel.OtherService).Append('\n')
                 .Append(TemplateWorkloadSet.ToYaml(KubernetesIngressDeployment.Objects(request with { Controller = name }, ns, runId, controller)).TrimEnd('\n')).Append('\n');
+            if (tls)
+            {
+                AppendTls(text, request with { Controller = name, IngressYaml = tlsModel.IngressYaml(routeChanged: false) }, ns, runId, controller);
+            }
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The -tls variant's Secret (placeholder text, never a key) and Ingress, or why the entry has none.</summary>
+    private static void AppendTls(StringBuilder text, IngressDeploymentRequest request, string ns, string runId, IngressControllerSpec controller)
+    {
+        if (controller.Service is not { TlsPort: { } port })
+        {
+            text.Append("# ").Append(controller.Name).Append(IngressTestSpec.TlsSuffix).Append(": unsupported, the catalog entry has no service.tlsPort")
+                .Append(controller.Service?.TlsUnavailable is { } why ? " (" + why + ")" : "").Append('\n');
+            return;
+        }
+
+        var objects = KubernetesIngressDeployment.Objects(request with { Tls = new IngressTlsMaterial("", "") }, ns, runId, controller);
+        text.Append("# ").Append(controller.Name).Append(IngressTestSpec.TlsSuffix).Append(": the same Services, then this Secret (made per measurement) and the Ingress with its tls section; wrk loads https on port ")
+            .Append(port.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n')
+            .Append(TemplateWorkloadSet.ToYaml([.. objects.Skip(2)]).TrimEnd('\n')).Append('\n');
     }
 
     private static string Install(IngressControllerSpec controller)

@@ -270,8 +270,21 @@ public sealed partial class IngressCatalog
         var ns = map.String("namespace", required: true);
         var name = map.String("name", required: true);
         var port = map.Int("port", required: true, min: 1, max: 65535);
+        var tlsPort = map.Int("tlsPort", required: false, min: 1, max: 65535);
+        var tlsUnavailable = map.String("tlsUnavailable", required: false);
+        if (tlsPort is not null && tlsUnavailable is not null)
+        {
+            map.Error(map.NodeOf("tlsUnavailable"), "set either tlsPort (the Service's HTTPS port) or tlsUnavailable (why there is none), not both");
+        }
+        else if (tlsPort is not null && tlsPort == port)
+        {
+            map.Error(map.NodeOf("tlsPort"), $"tlsPort {tlsPort} is the plain HTTP port too: name the Service's HTTPS port");
+        }
+
         map.Finish();
-        return ns is null || name is null || port is null ? null : new IngressServiceRef(ns, name, port.Value);
+        return ns is null || name is null || port is null
+            ? null
+            : new IngressServiceRef(ns, name, port.Value) { TlsPort = tlsPort, TlsUnavailable = tlsUnavailable };
     }
 
     [GeneratedRegex("^[a-z][a-z0-9-]*$")]

@@ -74,8 +74,17 @@ public sealed record IngressClassSpec
     public string? Note { get; init; }
 }
 
-/// <summary>The controller's Service in front of its proxies: where clients in the cluster send requests.</summary>
+/// <summary>
+/// The controller's Service in front of its proxies: where clients in the cluster send requests. <see cref="Port"/> is
+/// its plain HTTP port; <see cref="TlsPort"/>, when set, the port where it terminates TLS for Ingresses with a <c>tls:</c> section.
+/// </summary>
 public sealed record IngressServiceRef(string Namespace, string Name, int Port)
 {
+    /// <summary>The Service's HTTPS port; null when the controller cannot serve an Ingress's TLS Secret (see <see cref="TlsUnavailable"/>).</summary>
+    public int? TlsPort { get; init; }
+
+    /// <summary>Why the entry has no <see cref="TlsPort"/>, for the <c>unsupported</c> row of a <c>-tls</c> variant; null when unexplained or when it has one.</summary>
+    public string? TlsUnavailable { get; init; }
+
     public override string ToString() => $"Service/{Namespace}/{Name}:{Port}";
 }

@@ -39,6 +39,21 @@ public sealed record IngressDeploymentRequest
     public required int BackendPort { get; init; }
 
     public required IReadOnlyList<IWorkloadHost> Backends { get; init; }
+
+    /// <summary>
+    /// For a TLS measurement: the certificate and key the controller terminates with. The cluster stores them in the
+    /// Secret the Ingress's <c>tls:</c> section names, before it applies the Ingress, and loads the Service's TLS port.
+    /// </summary>
+    public IngressTlsMaterial? Tls { get; init; }
+}
+
+/// <summary>
+/// A PEM certificate and its PKCS#8 private key for one TLS measurement. <see cref="ToString"/> and record equality
+/// printing never show the key, so the request can be logged.
+/// </summary>
+public sealed record IngressTlsMaterial(string CertificatePem, string PrivateKeyPem)
+{
+    public override string ToString() => "IngressTlsMaterial { CertificatePem = (certificate), PrivateKeyPem = (hidden) }";
 }
 
 /// <summary>A live controller with the run's Ingress and Services; disposing removes the Ingress and Services, not the controller.</summary>
@@ -47,6 +62,7 @@ public interface IIngressDeployment : IAsyncDisposable
     /// <summary>Where clients in the cluster send requests: the controller Service's ClusterIP.</summary>
     IPAddress Address { get; }
 
+    /// <summary>The Service port to load: its HTTPS port for a request with <see cref="IngressDeploymentRequest.Tls"/>, else its HTTP port.</summary>
     int Port { get; }
 
     /// <summary>For run.json: controller, version, IngressClass, whether CniBench installed it.</summary>

@@ -59,6 +59,9 @@ public sealed partial class IngressInstaller(IngressCatalog catalog, ManifestDow
 
     private readonly IngressInstallerOptions _options = options ?? new IngressInstallerOptions();
 
+    /// <summary>The entries it installs; read before an install to refuse what an entry cannot do.</summary>
+    public IngressCatalog Catalog => catalog;
+
     /// <summary>
     /// Throws <see cref="ClusterUnsupportedException"/> for an entry CniBench cannot install (<c>unavailable</c>) or an
     /// IngressClass of the same name that belongs to another controller, and <see cref="InvalidOperationException"/>

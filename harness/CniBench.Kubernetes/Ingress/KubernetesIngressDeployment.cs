@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 using CniBench.Core.Catalog;
 using CniBench.Core.Clusters;
 using CniBench.Kubernetes.Catalog;
@@ -11,15 +12,22 @@ namespace CniBench.Kubernetes.Ingress;
 /// <summary>
 /// One ingress measurement on a real cluster: a catalog controller (installed or found by <see cref="IngressInstaller"/>),
 /// two ClusterIP Services over backend pods, and the run's Ingress with the controller's IngressClass, all in the run
-/// namespace. Clients load the controller's own Service. Disposing deletes the Ingress and the Services; the
-/// controller stays, as an installed CNI does.
+/// namespace. Clients load the controller's own Service. For a TLS request, a <c>kubernetes.io/tls</c> Secret (named
+/// by the Ingress's <c>tls:</c> section) is created before the Ingress and clients load the Service's TLS port.
+/// Disposing deletes the Ingress, then the Secret, then the Services; the controller stays, as an installed CNI does.
 /// </summary>
 public sealed class KubernetesIngressDeployment : IIngressDeployment
 {
     /// <summary>The Ingress object's name in the run namespace.</summary>
     public const string IngressName = "cnb-ingress";
 
+    /// <summary>The Secret type controllers read an Ingress's certificate from, and its two keys.</summary>
+    public const string TlsSecretType = "kubernetes.io/tls";
+
     private const int LogTailLines = 12;
+
+    /// <summary>A window this long of the key (as PEM or as the base64 a Secret carries) found in an error marks it as quoting the key.</summary>
+    private const int KeyWindow = 24;
     private static readonly TimeSpan DisposeTimeout = TimeSpan.FromSeconds(30);
 
     private readonly IKubernetes _client;
@@ -31,13 +39,15 @@ public sealed class KubernetesIngressDeployment : IIngressDeployment
     private readonly IReadOnlyDictionary<string, int> _restartsAtStart;
     private readonly string? _podSelector;
     private readonly IngressControllerSpec _controller;
+    private readonly string? _secretName;
     private int _disposed;
 
     private KubernetesIngressDeployment(
         IKubernetes client, string context, string ns, IngressControllerSpec controller, V1Ingress routeChanged, IServiceExposure web, IServiceExposure other,
-        IPAddress address, int port, IReadOnlyDictionary<string, string> facts, string? podSelector, IReadOnlyDictionary<string, int> restarts)
+        string? secretName, IPAddress address, int port, IReadOnlyDictionary<string, string> facts, string? podSelector, IReadOnlyDictionary<string, int> restarts)
     {
         _client = client;
+        _secretName = secretName;
         _context = context;
         _namespace = ns;
         _controller = controller;
@@ -87,18 +97,66 @@ public sealed class KubernetesIngressDeployment : IIngressDeployment
 
     /// <summary>
     /// The objects a measurement applies in the run namespace, for <c>cnibench render</c>: the two Services (their
-    /// backends are labelled at run time) and the Ingress before the route change.
+    /// backends are labelled at run time), for a TLS request the Secret with placeholder text instead of the
+    /// certificate and key (<paramref name="request"/>'s own material is never rendered), and the Ingress before the route change.
     /// </summary>
     public static IReadOnlyList<IKubernetesObject> Objects(IngressDeploymentRequest request, string ns, string runId, IngressControllerSpec controller)
     {
         ArgumentNullException.ThrowIfNull(request);
         var port = new ServicePort("tcp", request.BackendPort) { Name = request.PortName };
-        return
+        var ingress = RenderIngress(request.IngressYaml, ns, runId, controller);
+        List<IKubernetesObject> objects =
         [
             Services.KubernetesServiceExposure.ServiceObject(ns, runId, new ServiceRequest(request.ServiceName, request.Backends, [port])),
             Services.KubernetesServiceExposure.ServiceObject(ns, runId, new ServiceRequest(request.OtherServiceName, request.Backends, [port])),
-            RenderIngress(request.IngressYaml, ns, runId, controller),
         ];
+        if (request.Tls is not null)
+        {
+            var secret = SecretObject(ns, runId, TlsSecretName(ingress), new IngressTlsMaterial("", ""));
+            secret.Data = null;
+            secret.StringData = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["tls.crt"] = "(a fresh self-signed certificate per measurement)",
+                ["tls.key"] = "(its private key, made per measurement and never written elsewhere)",
+            };
+            objects.Add(secret);
+        }
+
+        objects.Add(ingress);
+        return objects;
+    }
+
+    /// <summary>The <c>kubernetes.io/tls</c> Secret an Ingress's <c>tls:</c> section names, labelled with the run.</summary>
+    public static V1Secret SecretObject(string ns, string runId, string name, IngressTlsMaterial tls)
+    {
+        ArgumentNullException.ThrowIfNull(tls);
+        return new V1Secret
+        {
+            ApiVersion = "v1",
+            Kind = "Secret",
+            Metadata = new V1ObjectMeta
+            {
+                Name = name,
+                NamespaceProperty = ns,
+                Labels = new Dictionary<string, string>(StringComparer.Ordinal) { [KubeLabels.Run] = KubeLabels.LabelValue(runId) },
+            },
+            Type = TlsSecretType,
+            Data = new Dictionary<string, byte[]>(StringComparer.Ordinal)
+            {
+                ["tls.crt"] = Encoding.UTF8.GetBytes(tls.CertificatePem),
+                ["tls.key"] = Encoding.UTF8.GetBytes(tls.PrivateKeyPem),
+            },
+        };
+    }
+
+    /// <summary>The one Secret the Ingress's <c>tls:</c> section names; a TLS measurement without exactly one is a bug in the request.</summary>
+    public static string TlsSecretName(V1Ingress ingress)
+    {
+        ArgumentNullException.ThrowIfNull(ingress);
+        var names = (ingress.Spec?.Tls ?? []).Select(t => t.SecretName).Where(n => !string.IsNullOrEmpty(n)).Distinct(StringComparer.Ordinal).ToList();
+        return names.Count == 1
+            ? names[0]
+            : throw new ArgumentException($"a TLS measurement's Ingress must name exactly one Secret in its tls section; it names {(names.Count == 0 ? "none" : string.Join(", ", names))}", nameof(ingress));
     }
 
     /// <summary>
@@ -111,13 +169,21 @@ public sealed class KubernetesIngressDeployment : IIngressDeployment
         var client = cluster.Client;
         var context = cluster.Context;
         var ns = cluster.Namespace;
+        if (request.Tls is not null)
+        {
+            // Before the install: an entry that cannot serve the Ingress's Secret needs nothing installed to say so.
+            ingress.RequireTls(request.Controller);
+        }
+
         var installed = await ingress.EnsureInstalledAsync(client, request.Controller, cancellationToken);
         var controller = installed.Controller;
         var serviceRef = controller.Service
             ?? throw new ClusterUnsupportedException($"the catalog entry of ingress controller {controller.Name} names no Service that clients can reach it through");
-        var (address, port) = await ControllerServiceAsync(client, context, serviceRef, cancellationToken);
+        var loadPort = request.Tls is null ? serviceRef.Port : serviceRef.TlsPort ?? throw new ClusterUnsupportedException(ClusterIngress.NoTlsReason(controller));
+        var (address, port) = await ControllerServiceAsync(client, context, serviceRef, loadPort, cancellationToken);
         var initial = RenderIngress(request.IngressYaml, ns, cluster.RunId, controller);
         var changed = RenderIngress(request.RouteChangedYaml, ns, cluster.RunId, controller);
+        var secretName = request.Tls is null ? null : TlsSecretName(initial);
         var selector = await PodSelectorAsync(client, context, controller, cancellationToken);
         var restarts = await RestartsAsync(client, context, controller, selector, cancellationToken);
 
@@ -126,6 +192,12 @@ public sealed class KubernetesIngressDeployment : IIngressDeployment
         IServiceExposure? other = null;
         try
         {
+            if (request.Tls is { } tls)
+            {
+                // Before the Ingress, so the controller never sees a tls section whose Secret is missing.
+                await ApplySecretAsync(client, context, SecretObject(ns, cluster.RunId, secretName!, tls), tls, cancellationToken);
+            }
+
             web = await cluster.ExposeAsync(new ServiceRequest(request.ServiceName, request.Backends, [servicePort]), cancellationToken);
             other = await cluster.ExposeAsync(new ServiceRequest(request.OtherServiceName, request.Backends, [servicePort]), cancellationToken);
             await ServerSideApply.ApplyAsync(client, context, initial, ns, cancellationToken);
@@ -133,11 +205,21 @@ public sealed class KubernetesIngressDeployment : IIngressDeployment
             {
                 ["ingress.address"] = $"{address}:{port.ToString(CultureInfo.InvariantCulture)}",
             };
-            return new KubernetesIngressDeployment(client, context, ns, controller, changed, web, other, address, port, facts, selector, restarts);
+            if (secretName is not null)
+            {
+                facts["ingress.tls"] = $"terminated by the controller with Secret {ns}/{secretName} ({TlsSecretType}, a self-signed certificate made for the measurement)";
+            }
+
+            return new KubernetesIngressDeployment(client, context, ns, controller, changed, web, other, secretName, address, port, facts, selector, restarts);
         }
         catch (Exception)
         {
             await DeleteIngressQuietlyAsync(client, ns);
+            if (secretName is not null)
+            {
+                await DeleteSecretQuietlyAsync(client, ns, secretName);
+            }
+
             if (other is not null)
             {
                 await other.DisposeAsync();
@@ -198,8 +280,13 @@ public sealed class KubernetesIngressDeployment : IIngressDeployment
             return;
         }
 
-        // The Ingress first, so the controller never routes to a Service that no longer exists.
+        // The Ingress first, so the controller never routes to a Service or serves a Secret that no longer exists.
         await DeleteIngressQuietlyAsync(_client, _namespace);
+        if (_secretName is not null)
+        {
+            await DeleteSecretQuietlyAsync(_client, _namespace, _secretName);
+        }
+
         await _other.DisposeAsync();
         await _web.DisposeAsync();
     }
@@ -217,7 +304,61 @@ public sealed class KubernetesIngressDeployment : IIngressDeployment
         }
     }
 
-    private static async Task<(IPAddress Address, int Port)> ControllerServiceAsync(IKubernetes client, string context, IngressServiceRef service, CancellationToken cancellationToken)
+    private static async Task DeleteSecretQuietlyAsync(IKubernetes client, string ns, string name)
+    {
+        using var bound = new CancellationTokenSource(DisposeTimeout);
+        try
+        {
+            await client.CoreV1.DeleteNamespacedSecretAsync(name, ns, cancellationToken: bound.Token);
+        }
+        catch (Exception ex) when (KubeErrors.IsApiFailure(ex) || ex is OperationCanceledException)
+        {
+            // As for the Ingress: the run namespace's deletion removes it.
+        }
+    }
+
+    /// <summary>
+    /// Server-side applies the Secret. A failure is reported without the client's exception (its request holds the
+    /// key) and, should the API server's answer quote the key, without that answer either.
+    /// </summary>
+    private static async Task ApplySecretAsync(IKubernetes client, string context, V1Secret secret, IngressTlsMaterial tls, CancellationToken cancellationToken)
+    {
+        var name = secret.Metadata.Name;
+        var ns = secret.Metadata.NamespaceProperty;
+        var what = $"applying Secret {ns}/{name} ({TlsSecretType})";
+        try
+        {
+            await client.CoreV1.PatchNamespacedSecretAsync(
+                new V1Patch(secret, V1Patch.PatchType.ApplyPatch), name, ns, fieldManager: KubeLabels.FieldManager, force: true, cancellationToken: cancellationToken);
+        }
+        catch (Exception ex) when (KubeErrors.IsApiFailure(ex))
+        {
+            var message = KubeErrors.Describe(ex, context, what);
+            throw new KubeOperationException(QuotesKey(message, tls)
+                ? $"cluster '{context}' refused {what}; its answer quoted the private key, so it is not shown"
+                : message);
+        }
+    }
+
+    /// <summary>True when <paramref name="text"/> holds a piece of the key, as PEM or as the base64 of the PEM a Secret carries.</summary>
+    internal static bool QuotesKey(string text, IngressTlsMaterial tls)
+    {
+        var pem = tls.PrivateKeyPem;
+        var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(pem));
+        var body = string.Concat(pem.Split('\n').Where(l => !l.StartsWith("-----", StringComparison.Ordinal)).Select(l => l.Trim()));
+        return new[] { encoded, body }.Any(form => Windows(form).Any(w => text.Contains(w, StringComparison.Ordinal)));
+
+        static IEnumerable<string> Windows(string form)
+        {
+            for (var i = 0; i + KeyWindow <= form.Length; i++)
+            {
+                yield return form.Substring(i, KeyWindow);
+            }
+        }
+    }
+
+    private static async Task<(IPAddress Address, int Port)> ControllerServiceAsync(
+        IKubernetes client, string context, IngressServiceRef service, int port, CancellationToken cancellationToken)
     {
         V1Service found;
         try
@@ -238,14 +379,14 @@ public sealed class KubernetesIngressDeployment : IIngressDeployment
             throw new KubeOperationException($"cluster '{context}': {service} has no ClusterIP ('{found.Spec?.ClusterIP}'), so pods cannot load it");
         }
 
-        if (found.Spec?.Ports?.Any(p => p.Port == service.Port) != true)
+        if (found.Spec?.Ports?.Any(p => p.Port == port) != true)
         {
             throw new KubeOperationException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"cluster '{context}': {service} has no port {service.Port}; it has: {string.Join(", ", (found.Spec?.Ports ?? []).Select(p => p.Port))}"));
+                $"cluster '{context}': {service} has no port {port}{(port == service.Port ? "" : " (the entry's tlsPort)")}; it has: {string.Join(", ", (found.Spec?.Ports ?? []).Select(p => p.Port))}"));
         }
 
-        return (address, service.Port);
+        return (address, port);
     }
 
     private static async Task<string?> PodSelectorAsync(IKubernetes client, string context, IngressControllerSpec controller, CancellationToken cancellationToken)
@@ -301,6 +442,20 @@ public sealed class KubernetesIngressDeployment : IIngressDeployment
 internal sealed class ClusterIngress(IngressInstaller installer, Core.Scenarios.KubernetesClusterSpec permitted)
 {
     private readonly Dictionary<string, IngressInstallResult> _installed = new(StringComparer.Ordinal);
+
+    /// <summary>The <c>unsupported</c> reason of a <c>-tls</c> variant for an entry with no <c>service.tlsPort</c>.</summary>
+    public static string NoTlsReason(IngressControllerSpec controller) =>
+        $"ingress controller {controller.Name} has no TLS port in its catalog entry (service.tlsPort), so its TLS variant cannot run on a cluster" +
+        (controller.Service?.TlsUnavailable is { } why ? ": " + why : "");
+
+    /// <summary>Throws <see cref="ClusterUnsupportedException"/> when the catalog entry cannot serve the Ingress's TLS Secret; an unknown name is left to the install.</summary>
+    public void RequireTls(string controller)
+    {
+        if (installer.Catalog.TryGet(controller, out var entry) && entry.Service is { TlsPort: null })
+        {
+            throw new ClusterUnsupportedException(NoTlsReason(entry));
+        }
+    }
     private readonly Dictionary<string, System.Runtime.ExceptionServices.ExceptionDispatchInfo> _failed = new(StringComparer.Ordinal);
 
     /// <summary>

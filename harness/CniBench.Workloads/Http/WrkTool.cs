@@ -85,9 +85,17 @@ public static class WrkTool
     /// With <paramref name="requestsPerSecond"/> it also defines <c>delay()</c>, wrk's pacing hook: each connection
     /// waits before every request, so the whole run offers about that rate. wrk takes the delay in whole
     /// milliseconds, so the script alternates between the two neighbouring whole values to hit the mean.
+    /// With <paramref name="connectTo"/> it replaces <c>wrk.resolve</c>: wrk connects there, while the URL's host name
+    /// (which has no DNS entry) stays the Host header and the TLS server name (SNI).
     /// </summary>
-    public static string Script(double? requestsPerSecond, int connections)
+    public static string Script(double? requestsPerSecond, int connections, System.Net.IPEndPoint? connectTo = null)
     {
+        var resolve = connectTo is null ? "" : string.Create(CultureInfo.InvariantCulture, $$"""
+            function wrk.resolve(host, service)
+              wrk.addrs = wrk.lookup("{{connectTo.Address}}", "{{connectTo.Port}}")
+            end
+
+            """);
         var pacing = "";
         if (requestsPerSecond is { } rate)
         {
@@ -111,7 +119,7 @@ public static class WrkTool
                 """);
         }
 
-        return "-- Written by CniBench for one wrk run.\n" + pacing + """
+        return "-- Written by CniBench for one wrk run.\n" + resolve + pacing + """
             function done(summary, latency, requests)
               local e = summary.errors
               io.write(string.format(

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CniBench.Core.Clusters;
 using CniBench.Core.Planning;
+using CniBench.Core.Scenarios;
 using CniBench.Workloads.Http;
 
 namespace CniBench.Workloads.Ingress;
@@ -9,9 +10,11 @@ namespace CniBench.Workloads.Ingress;
 /// A controller measurement on a real cluster: a catalog controller (ingress-nginx, Contour, …) that the cluster
 /// installs or finds, the run's Ingress and Services as real objects, and load through the controller's Service.
 /// Controllers confirm nothing, so the measurement starts once a probe slice gets only 2xx answers, and a churn
-/// change counts as applied when the API server has it (Service endpoints listed, Ingress accepted).
+/// change counts as applied when the API server has it (Service endpoints listed, Ingress accepted). With
+/// <paramref name="tls"/> the cluster gets a certificate made for this measurement (SAN: the Ingress host only, since
+/// the controller's ClusterIP is not known yet) for the Ingress's Secret, and wrk loads https on the Service's TLS port.
 /// </summary>
-internal sealed class CatalogIngressRun(ControllerRun run, IIngressCluster cluster, string controllerName)
+internal sealed class CatalogIngressRun(ControllerRun run, IIngressCluster cluster, string controllerName, bool tls = false)
 {
     public async Task<TestOutcome> RunAsync(CancellationToken cancellationToken)
     {
@@ -23,6 +26,8 @@ internal sealed class CatalogIngressRun(ControllerRun run, IIngressCluster clust
         }
 
         await using var servers = started.Servers;
+        var variant = tls ? controllerName + IngressTestSpec.TlsSuffix : controllerName;
+        var certificate = tls ? IngressCertificate.Create(IngressModel.Host, address: null, options.Controllers.Time) : null;
         IIngressDeployment deployment;
         try
         {
@@ -37,6 +42,7 @@ internal sealed class CatalogIngressRun(ControllerRun run, IIngressCluster clust
                     PortName = IngressModel.PortName,
                     BackendPort = options.Port,
                     Backends = run.InitialBackends,
+                    Tls = certificate is null ? null : new IngressTlsMaterial(certificate.CertificatePem, certificate.PrivateKeyPem),
                 },
                 cancellationToken);
         }
@@ -51,13 +57,14 @@ internal sealed class CatalogIngressRun(ControllerRun run, IIngressCluster clust
 
         await using (deployment)
         {
-            run.Load.Note($"{controllerName} at {deployment.Address}:{deployment.Port.ToString(CultureInfo.InvariantCulture)}; " +
+            run.Load.Note($"{variant} at {deployment.Address}:{deployment.Port.ToString(CultureInfo.InvariantCulture)}" +
+                (certificate is null ? "; " : $" (TLS, {certificate}); ") +
                 string.Join(", ", deployment.Facts.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}")) +
                 $"; backends {string.Join(", ", run.Backends.Select(b => b.Name))}");
-            var url = run.Load.Url(deployment.Address, deployment.Port);
+            var target = run.Load.Target(deployment.Address, deployment.Port, tls);
             return await run.MeasureAsync(
-                url,
-                controllerName,
+                target,
+                variant,
                 labController: null,
                 servers,
                 deployment.ControllerProblemAsync,
@@ -67,7 +74,7 @@ internal sealed class CatalogIngressRun(ControllerRun run, IIngressCluster clust
                     ChurnAction.RemoveOne => deployment.SetBackendsAsync([.. run.Backends.Where(b => b != run.Removed)], ct),
                     _ => deployment.ChangeRouteAsync(ct),
                 },
-                ct => WaitRoutedAsync(url, deployment, ct),
+                ct => WaitRoutedAsync(target.Url, deployment, ct),
                 cancellationToken);
         }
     }

@@ -49,12 +49,12 @@ internal sealed class ControllerRun(
     public bool Churns => spec.Churn > TimeSpan.Zero;
 
     /// <summary>
-    /// Loads <paramref name="url"/> and, with churn, makes the changes through <paramref name="apply"/> (the stop of the
+    /// Loads <paramref name="target"/> and, with churn, makes the changes through <paramref name="apply"/> (the stop of the
     /// removed backend is made here). <paramref name="problem"/> says whether the controller died or restarted;
     /// <paramref name="beforeLoad"/>, when given, must return null before any load counts (a reason fails the measurement).
     /// </summary>
     public async Task<TestOutcome> MeasureAsync(
-        Uri url,
+        LoadTarget target,
         string controllerName,
         IngressController? labController,
         BackendSet servers,
@@ -63,6 +63,7 @@ internal sealed class ControllerRun(
         Func<CancellationToken, Task<string?>>? beforeLoad,
         CancellationToken cancellationToken) =>
         await load.WithClientAsync(
+            target,
             async ct =>
             {
                 if (beforeLoad is not null && await beforeLoad(ct) is { } notReady)
@@ -70,7 +71,7 @@ internal sealed class ControllerRun(
                     return TestOutcome.Failed(IngressLoad.Detail(notReady));
                 }
 
-                var steady = await load.SteadyAsync(url, labController, ct);
+                var steady = await load.SteadyAsync(target.Url, labController, ct);
                 if (steady.Result is not { } result)
                 {
                     return TestOutcome.Failed(steady.Reason! + (await problem(ct) is { } why ? "; " + why : ""));
@@ -83,7 +84,7 @@ internal sealed class ControllerRun(
                 }
 
                 var timeline = await load.ChurnAsync(
-                    url,
+                    target.Url,
                     controllerName,
                     result,
                     async (step, token) =>

@@ -5,9 +5,9 @@ using System.Security.Cryptography.X509Certificates;
 namespace CniBench.Workloads.Ingress;
 
 /// <summary>
-/// A throw-away self-signed server certificate for one TLS measurement: ECDSA P-256, SAN for the Ingress host and the
-/// controller's address, serverAuth only, valid for a few hours. The key exists only in memory and in the controller's
-/// own directory; <see cref="ToString"/> never shows it.
+/// A throw-away self-signed server certificate for one TLS measurement: ECDSA P-256, SAN for the Ingress host and (in
+/// the lab) the controller's address, serverAuth only, valid for a few hours. The key exists only in memory and in the
+/// controller's own directory (lab) or the Ingress's Secret (cluster); <see cref="ToString"/> never shows it.
 /// </summary>
 public sealed class IngressCertificate
 {
@@ -33,17 +33,23 @@ public sealed class IngressCertificate
 
     public DateTimeOffset NotAfter { get; }
 
-    /// <summary>A fresh key pair and certificate for <paramref name="host"/> and <paramref name="address"/>.</summary>
-    public static IngressCertificate Create(string host, IPAddress address, TimeProvider time)
+    /// <summary>
+    /// A fresh key pair and certificate for <paramref name="host"/> and, when given, <paramref name="address"/> (null on
+    /// a cluster, where the controller's ClusterIP is read only after the certificate is handed over).
+    /// </summary>
+    public static IngressCertificate Create(string host, IPAddress? address, TimeProvider time)
     {
         ArgumentException.ThrowIfNullOrEmpty(host);
-        ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(time);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={host}", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         names.AddDnsName(host);
-        names.AddIpAddress(address);
+        if (address is not null)
+        {
+            names.AddIpAddress(address);
+        }
+
         request.CertificateExtensions.Add(names.Build(critical: false));
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));

@@ -375,6 +375,17 @@ internal static class ProcStat
 internal sealed class YarpIngressController(IWorkloadHost host, IPEndPoint listen, IngressControllerOptions options, bool tls = false)
     : IngressController(host, listen, options, tls)
 {
+    /// <summary>
+    /// Runtime settings the proxy runs with, here and in its image (harness/CniBench.Ingress.Yarp/Dockerfile). Socket
+    /// completions run on the epoll thread instead of hopping to the thread pool, and idle pool threads do not spin:
+    /// on a 2-core host shared with wrk and the backends, the hand-offs cost more than the proxying (README "Ingress test").
+    /// </summary>
+    public static readonly IReadOnlyList<string> YarpRuntimeSettings =
+    [
+        "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1",
+        "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0",
+    ];
+
     private int _generation = 1;
 
     public override string Name => Core.Scenarios.IngressTestSpec.Yarp;
@@ -384,6 +395,7 @@ internal sealed class YarpIngressController(IWorkloadHost host, IPEndPoint liste
         [
             // The host's "Now listening on" line is the readiness signal; the controller logs only warnings otherwise.
             "Logging__LogLevel__Microsoft.Hosting.Lifetime=Information",
+            .. YarpRuntimeSettings,
             "dotnet", Options.YarpDll ?? throw new InvalidOperationException("cnibench-ingress is not built"),
             "--ingress", $"{Directory}/ingress.yaml",
             "--endpoints", $"{Directory}/endpoints.yaml",

@@ -10,6 +10,9 @@ using CniBench.Workloads.Http;
 
 namespace CniBench.Workloads.Ingress;
 
+/// <summary>Where wrk sends requests: the URL, and the address it connects to when the URL names a host (null: the URL's own).</summary>
+internal sealed record LoadTarget(Uri Url, IPEndPoint? ConnectTo);
+
 /// <summary>The steady phase's wrk result (or why there is none) and the controller's CPU over it, when it was measured.</summary>
 internal sealed record SteadyLoad(WrkResult? Result, string? Reason, IReadOnlyList<Observation> ControllerCpu);
 
@@ -41,18 +44,27 @@ internal sealed class IngressLoad(IngressTestOptions options, TestInvocation inv
 
     public void Note(string line) => _raw.Append("# ").Append(line).Append('\n');
 
-    /// <summary>The URL of the test's payload on <paramref name="address"/>:<paramref name="port"/>, https when <paramref name="tls"/>.</summary>
-    public Uri Url(IPAddress address, int port, bool tls = false) => new(string.Create(
-        CultureInfo.InvariantCulture,
-        $"{(tls ? "https" : "http")}://{(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString())}:{port}{NginxServer.PathOf(spec.PayloadBytes)}"));
-
-    /// <summary>Puts wrk's summary script into the client pod, runs <paramref name="body"/>, and removes the script again.</summary>
-    public async Task<TestOutcome> WithClientAsync(Func<CancellationToken, Task<TestOutcome>> body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where wrk loads the payload: plain HTTP to <paramref name="address"/>:<paramref name="port"/>; with
+    /// <paramref name="tls"/>, https to the Ingress host on that port, connected to the address, so the TLS server name
+    /// (SNI) and the Host header are the host the certificate and the Ingress's <c>tls:</c> section name.
+    /// </summary>
+    public LoadTarget Target(IPAddress address, int port, bool tls = false)
     {
+        var path = NginxServer.PathOf(spec.PayloadBytes);
+        return tls
+            ? new LoadTarget(new Uri(string.Create(CultureInfo.InvariantCulture, $"https://{IngressModel.Host}:{port}{path}")), new IPEndPoint(address, port))
+            : new LoadTarget(new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{new IPEndPoint(address, port)}{path}")), null);
+    }
+
+    /// <summary>Puts wrk's script for <paramref name="target"/> into the client pod, runs <paramref name="body"/>, and removes the script again.</summary>
+    public async Task<TestOutcome> WithClientAsync(LoadTarget target, Func<CancellationToken, Task<TestOutcome>> body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
         try
         {
             await _clientFiles.CreateDirectoriesAsync([_scriptDirectory], "0700", cancellationToken);
-            await _clientFiles.WriteAsync(ScriptPath, WrkTool.Script(null, spec.Connections), cancellationToken);
+            await _clientFiles.WriteAsync(ScriptPath, WrkTool.Script(null, spec.Connections, target.ConnectTo), cancellationToken);
             return await body(cancellationToken);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ProcessTimeoutException)

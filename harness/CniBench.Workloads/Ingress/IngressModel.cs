@@ -74,7 +74,7 @@ public sealed class IngressModel
     /// The inputs for one moment of the measurement; validated, so a route to a missing Service or port throws
     /// <see cref="IngressConfigException"/> naming the Ingress and rule.
     /// </summary>
-    /// <param name="routeChanged">Send the host-less rule's "/" path to <see cref="OtherService"/> instead of <see cref="Service"/>.</param>
+    /// <param name="routeChanged">Send every rule's "/" path to <see cref="OtherService"/> instead of <see cref="Service"/>.</param>
     public IngressInputs Inputs(IReadOnlyList<IPEndPoint> web, IReadOnlyList<IPEndPoint> webV2, bool routeChanged)
     {
         var ingress = Ingress(routeChanged);
@@ -122,11 +122,16 @@ public sealed class IngressModel
 
         if (routeChanged)
         {
-            var path = ingress.Spec?.Rules?.Where(r => string.IsNullOrEmpty(r.Host)).SelectMany(r => r.Http?.Paths ?? []).FirstOrDefault(p => p.Path == "/")
-                ?? throw new IngressConfigException([new IngressConfigError("ingress template", "has no host-less rule with path \"/\" for the route change to move")]);
-            if (path.Backend?.Service is { } service)
+            // Every rule's "/" moves, so the change shows whether a client sends the host (TLS with SNI) or not.
+            var rules = ingress.Spec?.Rules ?? [];
+            if (!rules.Where(r => string.IsNullOrEmpty(r.Host)).SelectMany(r => r.Http?.Paths ?? []).Any(p => p.Path == "/"))
             {
-                service.Name = OtherService;
+                throw new IngressConfigException([new IngressConfigError("ingress template", "has no host-less rule with path \"/\" for the route change to move")]);
+            }
+
+            foreach (var service in rules.SelectMany(r => r.Http?.Paths ?? []).Where(p => p.Path == "/").Select(p => p.Backend?.Service))
+            {
+                service?.Name = OtherService;
             }
         }
 

@@ -84,7 +84,8 @@ public sealed record IngressTestOptions
 /// the scenario's duration (the http metrics). Churn phase: back-to-back 1-second wrk slices while the backends scale
 /// 2→4, one is removed (and then stopped), and the route moves to another Service. The <c>direct</c> variant loads a
 /// backend on the client's own node with no controller: the generator's ceiling. A <c>&lt;controller&gt;-tls</c>
-/// variant (lab only) has the controller terminate TLS with a certificate made for the measurement, and wrk loads https.
+/// variant has the controller terminate TLS with a certificate made for the measurement (lab: PEM files; cluster: the
+/// Ingress's Secret and the Service's TLS port), and wrk loads https.
 /// A configuration error fails the measurement before any process starts.
 /// </summary>
 public sealed class IngressTest(IngressTestOptions options) : IBenchmarkTest
@@ -112,11 +113,6 @@ public sealed class IngressTest(IngressTestOptions options) : IBenchmarkTest
         }
 
         var (controllerName, tls) = IngressTestSpec.ParseVariant(variant);
-        if (tls && cluster is IIngressCluster)
-        {
-            return TestOutcome.Unsupported("TLS variants run in the lab only so far");
-        }
-
         var load = new IngressLoad(Options, invocation, spec, layout.Client);
         try
         {
@@ -146,10 +142,12 @@ public sealed class IngressTest(IngressTestOptions options) : IBenchmarkTest
         }
 
         await using var backends = started.Servers;
+        var target = load.Target(layout.Controller.Address, Options.Port);
         return await load.WithClientAsync(
+            target,
             async ct =>
             {
-                var steady = await load.SteadyAsync(load.Url(layout.Controller.Address, Options.Port), null, ct);
+                var steady = await load.SteadyAsync(target.Url, null, ct);
                 return steady.Result is { } result ? TestOutcome.Ok(result.ToObservations(), null) : TestOutcome.Failed(steady.Reason!);
             },
             cancellationToken);
@@ -193,7 +191,7 @@ public sealed class IngressTest(IngressTestOptions options) : IBenchmarkTest
 
         var run = new ControllerRun(Options, invocation, spec, load, backends, states);
         return cluster is IIngressCluster catalogCluster
-            ? await new CatalogIngressRun(run, catalogCluster, controllerName).RunAsync(cancellationToken)
+            ? await new CatalogIngressRun(run, catalogCluster, controllerName, tls).RunAsync(cancellationToken)
             : await new LabIngressRun(run, layout.Controller, controllerName, tls).RunAsync(cancellationToken);
     }
 }

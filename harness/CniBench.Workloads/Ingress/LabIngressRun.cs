@@ -40,7 +40,7 @@ internal sealed class LabIngressRun(ControllerRun run, IWorkloadHost controllerP
         var variant = tls ? controllerName + IngressTestSpec.TlsSuffix : controllerName;
         run.Load.Note($"{variant} on {controllerPod.Name} ({controller.Directory}{(tls ? ", TLS with a fresh self-signed certificate" : "")}), backends {string.Join(", ", run.Backends.Select(b => b.Name))}");
         return await run.MeasureAsync(
-            run.Load.Url(controllerPod.Address, options.Port, tls),
+            run.Load.Target(controllerPod.Address, options.Port, tls),
             variant,
             controller,
             servers,

@@ -48,7 +48,7 @@ public sealed class IngressCatalogTests
         Assert.Contains("haproxytech", catalog["haproxy-ingress"].IngressClass.Note, StringComparison.Ordinal);
         Assert.Equal("false", catalog["traefik"].Install.Helm!.Values["ingressClass.isDefaultClass"]);
         Assert.Equal(("contour", null, false), (catalog["contour"].IngressClass.Name, catalog["contour"].IngressClass.Controller, catalog["contour"].IngressClass.CreatedByInstall));
-        Assert.Equal(new IngressServiceRef("projectcontour", "envoy", 80), catalog["contour"].Service);
+        Assert.Equal(new IngressServiceRef("projectcontour", "envoy", 80) { TlsPort = 443 }, catalog["contour"].Service);
     }
 
     [Fact]
@@ -61,7 +61,8 @@ public sealed class IngressCatalogTests
         Assert.True(File.Exists(Path.Combine(RepoPaths.Root, yarp.Install.Image!.Dockerfile)));
         Assert.Equal([Path.Combine(IngressDirectory, "yarp-rbac.yaml"), Path.Combine(IngressDirectory, "yarp-deploy.yaml")], yarp.Install.Files);
         Assert.Equal(new WorkloadRef(WorkloadKind.Deployment, "cnibench-ingress", "cnibench-ingress"), Assert.Single(yarp.Readiness));
-        Assert.Equal(new IngressServiceRef("cnibench-ingress", "cnibench-ingress", 80), yarp.Service);
+        Assert.Equal(("cnibench-ingress", "cnibench-ingress", 80, (int?)null), (yarp.Service!.Namespace, yarp.Service.Name, yarp.Service.Port, yarp.Service.TlsPort));
+        Assert.Contains("PEM files", yarp.Service.TlsUnavailable, StringComparison.Ordinal);
         Assert.Equal(("cnibench", "cnibench.io/ingress-yarp", true), (yarp.IngressClass.Name, yarp.IngressClass.Controller, yarp.IngressClass.CreatedByInstall));
         Assert.Contains(yarp.Warnings, w => w.Contains("kind load docker-image", StringComparison.Ordinal));
     }
@@ -81,6 +82,44 @@ public sealed class IngressCatalogTests
         Assert.Equal(3, verbs.Count);
         Assert.All(verbs, v => Assert.Equal("\"get\", \"list\", \"watch\"", v));
         Assert.DoesNotContain("secrets", rbac, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ShippedCatalog_EveryUpstreamServiceHasItsHttpsPortWithASource()
+    {
+        var upstream = IngressCatalog.Load(IngressDirectory).Controllers.Where(c => c.Install.Image is null).ToList();
+
+        Assert.Equal(5, upstream.Count);
+        Assert.All(upstream, c => Assert.Equal((443, (string?)null), (c.Service!.TlsPort, c.Service.TlsUnavailable)));
+        Assert.All(upstream, c => Assert.Contains(c.Sources, s => s.Contains("tlsPort 443", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Parse_TlsPortWrongOrWithTlsUnavailable_ReportsEachAtItsValue()
+    {
+        var yaml = Entry("a", "a").Replace("port: 80 }", "port: 80, tlsPort: 80 }", StringComparison.Ordinal);
+        var both = Entry("b", "b").Replace("port: 80 }", "port: 80, tlsPort: 443, tlsUnavailable: why }", StringComparison.Ordinal);
+        var range = Entry("c", "c").Replace("port: 80 }", "port: 80, tlsPort: 0, tlsPorts: 1 }", StringComparison.Ordinal);
+
+        var same = Assert.Throws<CatalogException>(() => IngressCatalog.Parse(yaml, "/x/a.yaml"));
+        var twice = Assert.Throws<CatalogException>(() => IngressCatalog.Parse(both, "/x/b.yaml"));
+        var bad = Assert.Throws<CatalogException>(() => IngressCatalog.Parse(range, "/x/c.yaml"));
+
+        Assert.Equal("/x/a.yaml:8:54: tlsPort 80 is the plain HTTP port too: name the Service's HTTPS port", Assert.Single(same.Errors).ToString());
+        Assert.Contains("set either tlsPort", Assert.Single(twice.Errors).Message, StringComparison.Ordinal);
+        Assert.Equal(2, bad.Errors.Count);
+        Assert.Contains(bad.Errors, e => e.Message.Contains("65535", StringComparison.Ordinal));
+        Assert.Contains(bad.Errors, e => e.Message.Contains("unknown key 'tlsPorts'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_TlsPort_IsReadNextToThePlainPort()
+    {
+        var yaml = Entry("a", "a").Replace("port: 80 }", "port: 80, tlsPort: 8443 }", StringComparison.Ordinal);
+
+        var entry = IngressCatalog.Parse(yaml, "/x/a.yaml");
+
+        Assert.Equal(new IngressServiceRef("a", "a", 80) { TlsPort = 8443 }, entry.Service);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using CniBench.Core.Catalog;
 using CniBench.Core.Clusters;
@@ -43,12 +44,27 @@ public sealed class KubernetesIngressDeploymentTests
                           name: http
         """;
 
+    private const string TlsIngressYaml = IngressYaml + """
+
+          tls:
+            - hosts: [bench.cnibench.test]
+              secretName: cnb-ingress-tls
+        """;
+
     private readonly ConcurrentQueue<V1Ingress> _appliedIngresses = new();
+    private readonly ConcurrentQueue<V1Secret> _appliedSecrets = new();
     private int _restarts;
+
+    /// <summary>When set, the Secret apply is answered 422 with this message (an API server quoting what it got).</summary>
+    private string? _secretRefusal;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static IngressControllerSpec Demo => new()
+    private static IngressTlsMaterial Tls { get; } = NewTls();
+
+    private static IngressControllerSpec Demo => DemoWith(tlsPort: 443);
+
+    private static IngressControllerSpec DemoWith(int? tlsPort) => new()
     {
         Name = "demo",
         DisplayName = "Demo ingress",
@@ -56,7 +72,7 @@ public sealed class KubernetesIngressDeploymentTests
         Install = new IngressInstallSpec { Manifests = [new ManifestSource(new Uri("http://127.0.0.1:9/demo.yaml"), null)] },
         Readiness = [new WorkloadRef(WorkloadKind.Deployment, ControllerNamespace, "demo-controller")],
         IngressClass = new IngressClassSpec { Name = "demo", Controller = "example.org/demo", CreatedByInstall = true },
-        Service = new IngressServiceRef(ControllerNamespace, "demo-proxy", 80),
+        Service = new IngressServiceRef(ControllerNamespace, "demo-proxy", 80) { TlsPort = tlsPort, TlsUnavailable = tlsPort is null ? "demo reads PEM files only" : null },
     };
 
     [Fact]
@@ -171,6 +187,127 @@ public sealed class KubernetesIngressDeploymentTests
         Assert.Contains("no ingress controller installer", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DeployIngressAsync_TlsRequest_AppliesTheTlsSecretBeforeTheIngressAndLoadsTheTlsPort()
+    {
+        await using var harness = await StartAsync();
+        await using var cluster = await CreateClusterAsync(harness);
+
+        await using var deployment = await cluster.DeployIngressAsync(TlsRequest(cluster), Ct);
+
+        Assert.Equal((IPAddress.Parse(ControllerIp), 443), (deployment.Address, deployment.Port));
+        var secret = Assert.Single(_appliedSecrets);
+        Assert.Equal(("cnb-ingress-tls", RunNamespace, "kubernetes.io/tls"), (secret.Metadata.Name, secret.Metadata.NamespaceProperty, secret.Type));
+        Assert.Equal(Tls.CertificatePem, Encoding.UTF8.GetString(secret.Data["tls.crt"]));
+        Assert.Equal(Tls.PrivateKeyPem, Encoding.UTF8.GetString(secret.Data["tls.key"]));
+        Assert.Equal(ProviderHarness.RunId, secret.Metadata.Labels[KubeLabels.Run]);
+        var tls = Assert.Single(Assert.Single(_appliedIngresses).Spec.Tls);
+        Assert.Equal(("cnb-ingress-tls", "bench.cnibench.test"), (tls.SecretName, Assert.Single(tls.Hosts)));
+        var requests = harness.Server.Requests.ToList();
+        Assert.InRange(
+            requests.FindIndex(r => r.StartsWith($"PATCH /api/v1/namespaces/{RunNamespace}/secrets/cnb-ingress-tls", StringComparison.Ordinal)),
+            0,
+            requests.FindIndex(r => r.StartsWith($"PATCH /apis/networking.k8s.io/v1/namespaces/{RunNamespace}/ingresses/", StringComparison.Ordinal)) - 1);
+        Assert.Equal($"10.96.7.7:443", deployment.Facts["ingress.address"]);
+        Assert.Contains("Secret cnibench-3fa2/cnb-ingress-tls", deployment.Facts["ingress.tls"], StringComparison.Ordinal);
+        Assert.DoesNotContain(deployment.Facts.Values, v => KubernetesIngressDeployment.QuotesKey(v, Tls));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_TlsDeployment_DeletesTheSecretAfterTheIngressAndBeforeTheServices()
+    {
+        await using var harness = await StartAsync();
+        await using var cluster = await CreateClusterAsync(harness);
+        var deployment = await cluster.DeployIngressAsync(TlsRequest(cluster), Ct);
+
+        await deployment.DisposeAsync();
+
+        var requests = harness.Server.Requests.ToList();
+        var ingressDelete = requests.FindIndex(r => r.StartsWith($"DELETE /apis/networking.k8s.io/v1/namespaces/{RunNamespace}/ingresses/", StringComparison.Ordinal));
+        var secretDelete = requests.FindIndex(r => r.StartsWith($"DELETE /api/v1/namespaces/{RunNamespace}/secrets/cnb-ingress-tls", StringComparison.Ordinal));
+        var serviceDelete = requests.FindIndex(r => r.StartsWith($"DELETE /api/v1/namespaces/{RunNamespace}/services/", StringComparison.Ordinal));
+        Assert.True(ingressDelete >= 0 && ingressDelete < secretDelete && secretDelete < serviceDelete, string.Join("\n", requests));
+    }
+
+    [Fact]
+    public async Task DeployIngressAsync_TlsForEntryWithoutTlsPort_IsUnsupportedWithItsReasonBeforeAnyInstall()
+    {
+        await using var harness = await StartAsync();
+        await using var cluster = await CreateClusterAsync(harness, tlsPort: null);
+
+        var ex = await Assert.ThrowsAsync<ClusterUnsupportedException>(() => cluster.DeployIngressAsync(TlsRequest(cluster), Ct));
+
+        Assert.Equal(
+            "ingress controller demo has no TLS port in its catalog entry (service.tlsPort), so its TLS variant cannot run on a cluster: demo reads PEM files only",
+            ex.Message);
+        Assert.Equal(0, DeploymentReads(harness));
+        Assert.Empty(_appliedSecrets);
+        Assert.Empty(harness.Server.ServicesIn(RunNamespace));
+    }
+
+    [Fact]
+    public async Task DeployIngressAsync_SecretRefusedQuotingTheKey_FailsWithoutTheKeyOrTheClientException()
+    {
+        await using var harness = await StartAsync();
+        _secretRefusal = "Secret \"cnb-ingress-tls\" is invalid: data[tls.key]: Invalid value: \"" + Convert.ToBase64String(Encoding.UTF8.GetBytes(Tls.PrivateKeyPem)) + "\"";
+        await using var cluster = await CreateClusterAsync(harness);
+
+        var ex = await Assert.ThrowsAsync<KubeOperationException>(() => cluster.DeployIngressAsync(TlsRequest(cluster), Ct));
+
+        Assert.Equal($"cluster '{ProviderHarness.Context}' refused applying Secret {RunNamespace}/cnb-ingress-tls (kubernetes.io/tls); its answer quoted the private key, so it is not shown", ex.Message);
+        Assert.Null(ex.InnerException);
+        Assert.False(KubernetesIngressDeployment.QuotesKey(ex.ToString(), Tls));
+        Assert.Empty(_appliedIngresses);
+        Assert.Contains(harness.Server.Requests, r => r.StartsWith($"DELETE /api/v1/namespaces/{RunNamespace}/secrets/cnb-ingress-tls", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void QuotesKey_PemBodyOrSecretBase64OrNeither_FindsTheFirstTwoOnly()
+    {
+        var pemLine = Tls.PrivateKeyPem.Split('\n')[1];
+        var base64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(Tls.PrivateKeyPem));
+
+        Assert.True(KubernetesIngressDeployment.QuotesKey($"bad key: {pemLine[..30]}", Tls));
+        Assert.True(KubernetesIngressDeployment.QuotesKey($"bad data: {base64[100..130]}", Tls));
+        Assert.False(KubernetesIngressDeployment.QuotesKey("secrets \"cnb-ingress-tls\" is forbidden: User \"ci\" cannot patch resource \"secrets\"", Tls));
+        Assert.Contains("(hidden)", new IngressDeploymentRequest
+        {
+            Controller = "demo", IngressYaml = "", RouteChangedYaml = "", ServiceName = "web", OtherServiceName = "web-v2", PortName = "http", BackendPort = 8080, Backends = [], Tls = Tls,
+        }.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Objects_TlsRequest_RendersThePlaceholderSecretBeforeTheIngressAndNeverTheKey()
+    {
+        var request = new IngressDeploymentRequest
+        {
+            Controller = "demo", IngressYaml = TlsIngressYaml, RouteChangedYaml = TlsIngressYaml, ServiceName = "web", OtherServiceName = "web-v2", PortName = "http", BackendPort = 8080, Backends = [], Tls = Tls,
+        };
+
+        var objects = KubernetesIngressDeployment.Objects(request, RunNamespace, ProviderHarness.RunId, Demo);
+
+        Assert.Equal(["Service", "Service", "Secret", "Ingress"], objects.Select(o => o.Kind));
+        var secret = Assert.IsType<V1Secret>(objects[2]);
+        Assert.Null(secret.Data);
+        Assert.Contains("per measurement", secret.StringData["tls.key"], StringComparison.Ordinal);
+        Assert.False(KubernetesIngressDeployment.QuotesKey(string.Join("\n", objects.Select(o => KubernetesYaml.Serialize(o))), Tls));
+    }
+
+    private static IngressTlsMaterial NewTls()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=bench.cnibench.test", key, HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(1));
+        return new IngressTlsMaterial(certificate.ExportCertificatePem() + "\n", key.ExportPkcs8PrivateKeyPem() + "\n");
+    }
+
+    private static IngressDeploymentRequest TlsRequest(KubernetesCluster cluster) => Request(cluster) with
+    {
+        IngressYaml = TlsIngressYaml,
+        RouteChangedYaml = TlsIngressYaml.Replace("name: web\n", "name: web-v2\n", StringComparison.Ordinal),
+        Tls = Tls,
+    };
+
     private static int DeploymentReads(ProviderHarness harness) =>
         harness.Server.Requests.Count(r => r.StartsWith($"GET /apis/apps/v1/namespaces/{ControllerNamespace}/deployments/", StringComparison.Ordinal));
 
@@ -189,10 +326,10 @@ public sealed class KubernetesIngressDeploymentTests
         Backends = [cluster.Nodes[0].Pods[0]],
     };
 
-    private static async Task<KubernetesCluster> CreateClusterAsync(ProviderHarness harness, bool disposable = true)
+    private static async Task<KubernetesCluster> CreateClusterAsync(ProviderHarness harness, bool disposable = true, int? tlsPort = 443)
     {
         var installer = new IngressInstaller(
-            new IngressCatalog([Demo]),
+            new IngressCatalog([DemoWith(tlsPort)]),
             new ManifestDownloader(new HttpClient(), Path.Combine(Path.GetTempPath(), "cnb-ingress-deploy-tests")),
             new HelmTool(LocalProcessRunner.Instance),
             new IngressInstallerOptions { ReadyTimeout = TimeSpan.FromSeconds(5), PollInterval = TimeSpan.FromMilliseconds(50) });
@@ -236,7 +373,7 @@ public sealed class KubernetesIngressDeploymentTests
                     await WriteAsync(http, 200, new V1Service
                     {
                         Metadata = new V1ObjectMeta { Name = "demo-proxy", NamespaceProperty = ControllerNamespace },
-                        Spec = new V1ServiceSpec { ClusterIP = ControllerIp, Ports = [new V1ServicePort { Name = "http", Port = 80 }] },
+                        Spec = new V1ServiceSpec { ClusterIP = ControllerIp, Ports = [new V1ServicePort { Name = "http", Port = 80 }, new V1ServicePort { Name = "https", Port = 443 }] },
                     });
                     return true;
                 case ("GET", ["api", "v1", "namespaces", ControllerNamespace, "pods"]):
@@ -255,6 +392,27 @@ public sealed class KubernetesIngressDeploymentTests
                         await WriteAsync(http, 200, ingress);
                     }
 
+                    return true;
+                case ("PATCH", ["api", "v1", "namespaces", RunNamespace, "secrets", _]):
+                    using (var reader = new StreamReader(http.Request.Body))
+                    {
+                        var body = await reader.ReadToEndAsync();
+                        if (_secretRefusal is { } refusal)
+                        {
+                            http.Response.StatusCode = 422;
+                            http.Response.ContentType = "application/json";
+                            await http.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(new { kind = "Status", apiVersion = "v1", status = "Failure", code = 422, message = refusal }), Encoding.UTF8);
+                            return true;
+                        }
+
+                        var secret = KubernetesJson.Deserialize<V1Secret>(body);
+                        _appliedSecrets.Enqueue(secret);
+                        await WriteAsync(http, 200, secret);
+                    }
+
+                    return true;
+                case ("DELETE", ["api", "v1", "namespaces", RunNamespace, "secrets", _]):
+                    await WriteStatusAsync(http, 200, "Success");
                     return true;
                 case ("DELETE", ["apis", "networking.k8s.io", "v1", "namespaces", RunNamespace, "ingresses", _]):
                     await WriteStatusAsync(http, 200, "Success");

@@ -61,6 +61,16 @@ public sealed class WrkToolTests
     }
 
     [Fact]
+    public void Script_ConnectTo_ResolvesEveryHostToThatAddressAndDoesNotResolveAnythingElse()
+    {
+        var script = WrkTool.Script(null, 32, new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.96.7.7"), 443));
+
+        Assert.Contains("function wrk.resolve(host, service)\n  wrk.addrs = wrk.lookup(\"10.96.7.7\", \"443\")\nend\n", script, StringComparison.Ordinal);
+        Assert.Contains("function done(", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrk.resolve", WrkTool.Script(null, 32), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Script_NonPositiveRate_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => WrkTool.Script(0, 32));

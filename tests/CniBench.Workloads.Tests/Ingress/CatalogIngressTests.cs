@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
@@ -63,7 +64,11 @@ public sealed class CatalogIngressTests
 
     private TestInvocation Invocation(FakeIngressCluster cluster, string variant, TimeSpan churn)
     {
-        var spec = new TestSpec { Test = IngressTest.TestName, Duration = TimeSpan.FromSeconds(1), Warmup = TimeSpan.Zero, Ingress = new IngressTestSpec { Churn = churn } };
+        var spec = new TestSpec
+        {
+            Test = IngressTest.TestName, Duration = TimeSpan.FromSeconds(1), Warmup = TimeSpan.Zero,
+            Ingress = new IngressTestSpec { Churn = churn, Tls = variant.EndsWith(IngressTestSpec.TlsSuffix, StringComparison.Ordinal) },
+        };
         var key = new MeasurementKey("calico", IngressTest.TestName, variant, Topologies.Ingress, 1);
         return new TestInvocation(new PlannedMeasurement(key, spec, new TestVariant(variant, 32)), cluster.Nodes[0].Pods[1], cluster.Nodes[0].Pods[0], _sink, "raw/calico/ingress-x.json")
         {
@@ -93,6 +98,58 @@ public sealed class CatalogIngressTests
         Assert.True(cluster.Deployment!.Disposed);
         Assert.Equal(2, _runner.Started.Count(p => p.Spec.Program == "nginx"));
         Assert.All(_runner.Started, p => Assert.True(p.WasStopped));
+    }
+
+    [Fact]
+    public async Task RunAsync_TlsVariant_HandsOverACertificateForTheHostAndLoadsHttpsOnTheTlsPort()
+    {
+        var cluster = new FakeIngressCluster(_runner);
+
+        var outcome = await Test.RunAsync(Invocation(cluster, "contour-tls", TimeSpan.Zero), Ct);
+
+        Assert.True(outcome.Status == MeasurementStatus.Ok, outcome.Reason);
+        var request = Assert.Single(cluster.Requests);
+        Assert.Equal("contour", request.Controller);
+        Assert.Contains("secretName: cnb-ingress-tls", request.IngressYaml, StringComparison.Ordinal);
+        Assert.Contains("secretName: cnb-ingress-tls", request.RouteChangedYaml, StringComparison.Ordinal);
+        var tls = request.Tls!;
+        using var certificate = X509Certificate2.CreateFromPem(tls.CertificatePem, tls.PrivateKeyPem);
+        Assert.True(certificate.HasPrivateKey);
+        var names = Assert.Single(certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>());
+        Assert.Equal([IngressModel.Host], names.EnumerateDnsNames());
+        Assert.Empty(names.EnumerateIPAddresses());
+        var wrk = _runner.Runs.Where(r => r.Program == WrkTool.TimeProgram).ToList();
+        Assert.Equal(2, wrk.Count);
+        // SNI and Host carry the Ingress host; the script sends the connections to the controller's Service.
+        Assert.All(wrk, r => Assert.Equal("https://bench.cnibench.test:8443/1KiB", r.Arguments[^1]));
+        var script = Assert.Single(_runner.Runs, r => r.Program == "tee" && r.Arguments[0].EndsWith("/summary.lua", StringComparison.Ordinal)).StandardInput;
+        Assert.Contains("wrk.addrs = wrk.lookup(\"198.18.96.44\", \"8443\")", script, StringComparison.Ordinal);
+        var raw = Assert.Single(_sink.RawFiles, r => r.Key.EndsWith(".txt", StringComparison.Ordinal)).Value;
+        Assert.Contains("# contour-tls at 198.18.96.44:8443 (TLS, self-signed ECDSA P-256 certificate", raw, StringComparison.Ordinal);
+        Assert.True(cluster.Deployment!.Disposed);
+    }
+
+    [Fact]
+    public async Task RunAsync_TlsVariantWithChurnOrRefused_KeyIsNeverInRawOutputOrReason()
+    {
+        var churned = new FakeIngressCluster(_runner);
+        var refused = new FakeIngressCluster(_runner) { Refusal = new ClusterUnsupportedException("ingress controller yarp has no TLS port in its catalog entry (service.tlsPort)") };
+
+        var ok = await Test.RunAsync(Invocation(churned, "kong-tls", TimeSpan.FromSeconds(8)), Ct);
+        var unsupported = await Test.RunAsync(Invocation(refused, "yarp-tls", TimeSpan.Zero), Ct);
+
+        Assert.True(ok.Status == MeasurementStatus.Ok, ok.Reason);
+        Assert.Equal(MeasurementStatus.Unsupported, unsupported.Status);
+        Assert.Equal("ingress controller yarp has no TLS port in its catalog entry (service.tlsPort)", unsupported.Reason);
+        var keys = churned.Requests.Concat(refused.Requests).Select(r => r.Tls!.PrivateKeyPem).ToList();
+        Assert.Equal(2, keys.Count);
+        var keyLines = keys.SelectMany(k => k.Split('\n')).Where(l => l.Length > 0 && !l.StartsWith("-----", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(keyLines);
+        Assert.Contains(_sink.RawFiles.Keys, k => k.EndsWith("-timeline.json", StringComparison.Ordinal));
+        var everything = string.Join("\n", _sink.RawFiles.Values.Append(ok.Reason ?? "").Append(unsupported.Reason!).Concat(_runner.Runs.Select(r => r.ToString())));
+        Assert.DoesNotContain(keyLines, everything.Contains);
+        Assert.DoesNotContain("PRIVATE KEY", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(keyLines, l => churned.Requests[0].ToString().Contains(l, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -215,7 +272,7 @@ public sealed class CatalogIngressTests
                 return Task.FromException<IIngressDeployment>(Refusal);
             }
 
-            Deployment = new FakeIngressDeployment();
+            Deployment = new FakeIngressDeployment(request.Tls is null ? 80 : 8443);
             OnDeployed?.Invoke(Deployment);
             return Task.FromResult<IIngressDeployment>(Deployment);
         }
@@ -223,7 +280,7 @@ public sealed class CatalogIngressTests
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
-    private sealed class FakeIngressDeployment : IIngressDeployment
+    private sealed class FakeIngressDeployment(int port) : IIngressDeployment
     {
         public List<string> Calls { get; } = [];
 
@@ -233,7 +290,7 @@ public sealed class CatalogIngressTests
 
         public IPAddress Address => IPAddress.Parse("198.18.96.44");
 
-        public int Port => 80;
+        public int Port => port;
 
         public IReadOnlyDictionary<string, string> Facts { get; } = new Dictionary<string, string> { ["ingress.controller"] = "fake" };
 

@@ -25,11 +25,13 @@ public sealed class IngressModelTests
     }
 
     [Fact]
-    public void Inputs_RouteChanged_SendsTheHostlessPathToTheOtherService()
+    public void Inputs_RouteChanged_SendsTheSlashPathOfEveryRuleToTheOtherService()
     {
         var config = Inputs(3, routeChanged: true).Config;
 
         Assert.Equal("bench/web-v2:80", Assert.Single(config.Routes, r => r.Host is null).ClusterId);
+        Assert.Equal("bench/web-v2:80", Assert.Single(config.Routes, r => r.Host == IngressModel.Host && r.Path == "/").ClusterId);
+        Assert.Equal("bench/web:80", Assert.Single(config.Routes, r => r.Path == "/healthz").ClusterId);
         Assert.Equal(3, config.Cluster("bench/web:80").Endpoints.Count);
     }
 

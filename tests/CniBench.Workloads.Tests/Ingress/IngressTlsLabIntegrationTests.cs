@@ -30,7 +30,7 @@ public sealed partial class IngressTlsLabIntegrationTests
             Assert.Equal(0, figures[Metrics.HttpNon2xx]);
             Assert.True(figures[IngressMetrics.ControllerCpuPercent] > 0, variant);
             var raw = sink.RawFiles[$"raw/flannel/ingress-{variant}-ingress-r1.txt"];
-            Assert.Contains($"https://{lab.Server.Address}:{lab.Options.Port}/", raw, StringComparison.Ordinal);
+            Assert.Contains($"https://{IngressModel.Host}:{lab.Options.Port}/", raw, StringComparison.Ordinal);
             Assert.DoesNotContain("PRIVATE KEY", raw, StringComparison.Ordinal);
         }
 

@@ -67,6 +67,24 @@ public sealed class IngressTlsTests
         Assert.DoesNotContain("bind 198.19.1.11:8080\n", config, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task StartAsync_Yarp_RunsWithInlineSocketCompletionsAndNoThreadPoolSpinning(bool tls)
+    {
+        var runner = new FakeProcessRunner();
+        var (host, listen) = Pod(runner);
+        await using var yarp = new YarpIngressController(host, listen, new IngressControllerOptions { YarpDll = "/x/cnibench-ingress.dll" }, tls);
+
+        await yarp.StartAsync(Inputs(tls), TestContext.Current.CancellationToken);
+
+        var spec = Assert.Single(runner.Started).Spec;
+        Assert.Equal("env", spec.Program);
+        Assert.Equal(
+            ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1", "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0"],
+            spec.Arguments.TakeWhile(a => a != "dotnet").Where(a => a.StartsWith("DOTNET_", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task StartAsync_YarpTls_WritesKeyAsMode0600AndStartsWithTlsListener()
     {
@@ -156,29 +174,6 @@ public sealed class IngressTlsTests
     public void ParseVariant_Name_SplitsControllerAndTls(string variant, string controller, bool tls) =>
         Assert.Equal((controller, tls), IngressTestSpec.ParseVariant(variant));
 
-    [Fact]
-    public async Task RunAsync_TlsVariantOnAnIngressCluster_IsUnsupportedBeforeAnythingRuns()
-    {
-        var runner = new FakeProcessRunner();
-        var cluster = new FakeIngressCluster(new FakeCluster(3, 2, runner));
-        var test = new IngressTest(new IngressTestOptions { IngressTemplate = IngressTemplates.Repository() });
-        var spec = new TestSpec { Test = IngressTest.TestName, Duration = TimeSpan.FromSeconds(1), Ingress = new IngressTestSpec { Tls = true } };
-        var key = new MeasurementKey("calico", IngressTest.TestName, "nginx-tls", Topologies.Ingress, 1);
-        var invocation = new TestInvocation(
-            new PlannedMeasurement(key, spec, new TestVariant("nginx-tls", 32)), cluster.Nodes[0].Pods[1], cluster.Nodes[0].Pods[0], new RecordingSink(), "raw/calico/ingress.json")
-        {
-            Cluster = cluster,
-        };
-
-        var outcome = await test.RunAsync(invocation, TestContext.Current.CancellationToken);
-
-        Assert.Equal(MeasurementStatus.Unsupported, outcome.Status);
-        Assert.Equal("TLS variants run in the lab only so far", outcome.Reason);
-        Assert.Empty(runner.Runs);
-        Assert.Empty(runner.Started);
-        Assert.Equal(0, cluster.Deployments);
-    }
-
     /// <summary>This machine as a "pod", for the configuration checks that read real files.</summary>
     private sealed record LocalHost(IProcessRunner Runner) : IWorkloadHost
     {
@@ -189,26 +184,5 @@ public sealed class IngressTlsTests
         public IPAddress Address => IPAddress.Loopback;
 
         public int Mtu => 1500;
-    }
-
-    private sealed class FakeIngressCluster(FakeCluster inner) : ICluster, IIngressCluster
-    {
-        public int Deployments { get; private set; }
-
-        public string Cni => inner.Cni;
-
-        public string Description => inner.Description;
-
-        public IReadOnlyDictionary<string, string> Facts => inner.Facts;
-
-        public IReadOnlyList<ClusterNode> Nodes => inner.Nodes;
-
-        public Task<IIngressDeployment> DeployIngressAsync(IngressDeploymentRequest request, CancellationToken cancellationToken)
-        {
-            Deployments++;
-            throw new ClusterUnsupportedException("not in this test");
-        }
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }
