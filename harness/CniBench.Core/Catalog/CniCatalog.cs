@@ -72,30 +72,14 @@ public sealed partial class CniCatalog
     /// <summary>Reads every <c>*.yaml</c> in <paramref name="directory"/>; throws <see cref="CatalogException"/> with all problems found.</summary>
     public static CniCatalog Load(string directory)
     {
-        if (!Directory.Exists(directory))
-        {
-            throw new CatalogException([new CatalogError(directory, 0, 0, "catalog directory does not exist")]);
-        }
-
         var errors = new List<CatalogError>();
-        var manifests = new List<CniManifest>();
-        var files = Directory.EnumerateFiles(directory)
-            .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            var manifest = Parse(File.ReadAllText(file), file, errors);
-            if (manifest is not null)
-            {
-                manifests.Add(manifest);
-            }
-        }
-
-        if (manifests.Count == 0 && errors.Count == 0)
-        {
-            errors.Add(new CatalogError(directory, 0, 0, "no CNI manifests (*.yaml) found"));
-        }
-
+        var manifests = CatalogDirectory.ParseAll(
+            directory,
+            "CNI catalog",
+            "CNI manifests (*.yaml)",
+            f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal),
+            Parse,
+            errors);
         return errors.Count > 0 ? throw new CatalogException(errors) : new CniCatalog(manifests);
     }
 
@@ -127,7 +111,7 @@ public sealed partial class CniCatalog
         }
 
         var displayName = root.String("displayName", required: true);
-        var upstream = ReadUpstream(root.Map("upstream", required: true));
+        var upstream = UpstreamSpec.Read(root.Map("upstream", required: true));
         var sources = root.StringList("sources", required: false) ?? [];
         // The lab models only some CNIs; the others run on real clusters alone until a lab model exists.
         var lab = ReadLab(root.Map("lab", required: false));
@@ -155,19 +139,6 @@ public sealed partial class CniCatalog
             ReservedSections = reserved,
             SourcePath = file,
         };
-    }
-
-    private static UpstreamSpec? ReadUpstream(YamlMap? map)
-    {
-        if (map is null)
-        {
-            return null;
-        }
-
-        var version = map.String("version", required: true);
-        var project = map.AbsoluteUri("project", required: true);
-        map.Finish();
-        return version is null || project is null ? null : new UpstreamSpec(version, project);
     }
 
     private static PolicySupport? ReadPolicy(YamlMap? map)

@@ -33,7 +33,22 @@ public sealed record CniManifest
     public string SourcePath { get; init; } = "";
 }
 
-public sealed record UpstreamSpec(string Version, Uri Project);
+public sealed record UpstreamSpec(string Version, Uri Project)
+{
+    /// <summary>An <c>upstream:</c> section (version and project, both required) of a CNI or ingress catalog entry; null after an error.</summary>
+    internal static UpstreamSpec? Read(YamlMap? map)
+    {
+        if (map is null)
+        {
+            return null;
+        }
+
+        var version = map.String("version", required: true);
+        var project = map.AbsoluteUri("project", required: true);
+        map.Finish();
+        return version is null || project is null ? null : new UpstreamSpec(version, project);
+    }
+}
 
 /// <summary>What the datapath enforces of a NetworkPolicy.</summary>
 public sealed record PolicySupport(bool Ingress, bool Egress);

@@ -34,28 +34,14 @@ public sealed partial class IngressCatalog
     /// <summary>Reads every entry in <paramref name="directory"/>; throws <see cref="CatalogException"/> with all problems found.</summary>
     public static IngressCatalog Load(string directory)
     {
-        if (!Directory.Exists(directory))
-        {
-            throw new CatalogException([new CatalogError(directory, 0, 0, "ingress catalog directory does not exist")], CatalogName);
-        }
-
         var errors = new List<CatalogError>();
-        var controllers = new List<IngressControllerSpec>();
-        var files = Directory.EnumerateFiles(directory)
-            .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) && !ObjectFileSuffixes.Any(suffix => f.EndsWith(suffix, StringComparison.Ordinal)))
-            .Order(StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            if (Parse(File.ReadAllText(file), file, errors) is { } controller)
-            {
-                controllers.Add(controller);
-            }
-        }
-
-        if (controllers.Count == 0 && errors.Count == 0)
-        {
-            errors.Add(new CatalogError(directory, 0, 0, "no ingress controller entries (*.yaml) found"));
-        }
+        var controllers = CatalogDirectory.ParseAll(
+            directory,
+            CatalogName,
+            "ingress controller entries (*.yaml)",
+            f => f.EndsWith(".yaml", StringComparison.Ordinal) && !ObjectFileSuffixes.Any(suffix => f.EndsWith(suffix, StringComparison.Ordinal)),
+            Parse,
+            errors);
 
         // Two entries with one class name would each pick up the other's Ingresses on a shared cluster.
         foreach (var clash in controllers.GroupBy(c => c.IngressClass.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
@@ -97,7 +83,7 @@ public sealed partial class IngressCatalog
         }
 
         var displayName = root.String("displayName", required: true);
-        var upstream = ReadUpstream(root.Map("upstream", required: true));
+        var upstream = UpstreamSpec.Read(root.Map("upstream", required: true));
         var status = root.Enum("status", required: false, KubernetesSectionReader.Statuses) ?? ProjectStatus.Active;
         var statusNote = root.String("statusNote", required: false);
         if (status != ProjectStatus.Active && statusNote is null)
@@ -140,19 +126,6 @@ public sealed partial class IngressCatalog
             Warnings = warnings,
             SourcePath = file,
         };
-    }
-
-    private static UpstreamSpec? ReadUpstream(YamlMap? map)
-    {
-        if (map is null)
-        {
-            return null;
-        }
-
-        var version = map.String("version", required: true);
-        var project = map.AbsoluteUri("project", required: true);
-        map.Finish();
-        return version is null || project is null ? null : new UpstreamSpec(version, project);
     }
 
     private static IngressInstallSpec? ReadInstall(YamlMap? map, string file)
