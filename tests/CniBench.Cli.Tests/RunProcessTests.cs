@@ -12,6 +12,7 @@ namespace CniBench.Cli.Tests;
 /// clean-up after it, and one full quick run. The tests of one class run one after another, so the runs never
 /// compete with each other for the two cores; each removes what its run made, even when it fails.
 /// </summary>
+[Collection(LabRunCollection.Name)]
 public sealed class RunProcessTests : IDisposable
 {
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(60);

@@ -9,6 +9,7 @@ namespace CniBench.Cli.Tests;
 /// <c>run --resume</c> against the real thing: a run killed with SIGKILL mid-measurement, resumed, must end with
 /// the same set of rows as a run that was never interrupted.
 /// </summary>
+[Collection(LabRunCollection.Name)]
 public sealed class RunResumeProcessTests : IDisposable
 {
     private readonly TempFolder _temp = new();

@@ -8,6 +8,7 @@ namespace CniBench.Cli.Tests;
 /// folder (CSV, run.json, raw tool output, report) nor in what the CLI prints. The test reads the keys from the
 /// key folder during the run, then searches everything the run produced for them.
 /// </summary>
+[Collection(LabRunCollection.Name)]
 public sealed class WireGuardKeyLeakTests : IDisposable
 {
     private readonly TempFolder _temp = new();
