@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 # Debian packages the lab and its tools need: package name for each program.
-APT_PACKAGES=(iproute2 nftables conntrack iperf3 procps iputils-ping fontconfig fonts-dejavu-core nginx haproxy chromium wireguard-tools wireguard-go wrk time)
+APT_PACKAGES=(iproute2 kmod nftables conntrack iperf3 procps iputils-ping fontconfig fonts-dejavu-core nginx haproxy chromium wireguard-tools wireguard-go wrk time)
 CLI_COMMANDS=" run lab doctor bench report compare history "
 CLI="harness/CniBench.Cli/bin/Release/net10.0/cnibench"
 DEFAULT_SCENARIO="scenarios/default.yaml"
@@ -17,7 +17,9 @@ Usage: ./run.sh [mode] [arguments...]
 Modes:
   (none)             set up, build, and run scenarios/default.yaml on the lab;
                      results go to results/<run-id>/ (report, CSV, charts)
-  test               set up, build, and run every test (unit + lab integration)
+  test               set up, build, and run every test (unit + lab integration) on a
+                     fresh /run: a private mount namespace with an empty tmpfs there,
+                     as a host where CniBench never ran has it
   <cli command> ...  set up, build, and pass everything to the cnibench CLI, e.g.
                        ./run.sh run scenarios/quick.yaml
                        ./run.sh doctor
@@ -31,7 +33,7 @@ Modes:
   --help             this text (the CLI's own help: ./run.sh run --help)
 
 Set-up installs missing Debian packages (apt-get, needs root):
-  iproute2 nftables conntrack iperf3 procps iputils-ping fontconfig fonts-dejavu-core nginx haproxy chromium
+  iproute2 kmod nftables conntrack iperf3 procps iputils-ping fontconfig fonts-dejavu-core nginx haproxy chromium
   wireguard-tools wireguard-go wrk time
 The .NET 10 SDK must already be installed (dotnet on PATH).
 The lab itself needs root: it creates network namespaces.
@@ -76,14 +78,30 @@ build() {
   dotnet build CniBench.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 }
 
+# The suite sees /run as a new machine has it: empty. A private mount namespace gets a new tmpfs on /run
+# (and so on /var/run), so namespaces, lab state, wireguard-go sockets and keys that anything run before on
+# this host left there are invisible, and no test can pass only because an earlier run made a folder.
+# Everything the suite makes under /run vanishes with the namespace. Needs root (as the lab tests do).
+fresh_run_prefix() {
+  if [[ $(id -u) -ne 0 ]]; then
+    log "not root: the tests run on this host's /run and the lab tests skip (they need root)"
+    return 0
+  fi
+  command -v unshare >/dev/null 2>&1 || die "unshare (util-linux) is missing: apt-get install util-linux"
+  # shellcheck disable=SC2016 # "$@" is expanded by the inner shell
+  FRESH_RUN=(unshare --mount --propagation private -- sh -c 'mount -t tmpfs -o mode=755 cnibench-fresh-run /run && exec "$@"' fresh-run)
+}
+
 run_tests() {
-  log "running tests"
   local log_file status
+  FRESH_RUN=()
+  fresh_run_prefix
+  log "running tests${FRESH_RUN[*]:+ on a fresh /run (private mount namespace, new tmpfs)}"
   log_file=$(mktemp)
   set +e
   # A test that hangs fails the run after 10 minutes, naming itself and leaving a dump in TestResults/,
   # instead of holding CI until its own time limit. The slowest test takes about a minute.
-  dotnet test CniBench.sln -c Release --no-build -nologo --blame-hang --blame-hang-timeout 10m "$@" 2>&1 | tee "$log_file"
+  "${FRESH_RUN[@]}" dotnet test CniBench.sln -c Release --no-build -nologo --blame-hang --blame-hang-timeout 10m "$@" 2>&1 | tee "$log_file"
   status=${PIPESTATUS[0]}
   set -e
   # One closing line with the totals of every test assembly.

@@ -18,6 +18,13 @@ public static class ExitCodes
     /// <summary>The host cannot run it: not root, a tool missing, a kernel feature absent.</summary>
     public const int Environment = 4;
 
+    /// <summary>
+    /// The run (or <c>lab down</c>) left something of its labs on this host: a namespace, a process, a socket, keys or a
+    /// state file. What is left and the command that removes it are printed; this outranks the codes above, since the
+    /// host is no longer clean for the next run.
+    /// </summary>
+    public const int LeftBehind = 5;
+
     /// <summary>Interrupted by Ctrl-C or SIGTERM; everything was torn down and results so far are on disk.</summary>
     public const int Interrupted = 130;
 }

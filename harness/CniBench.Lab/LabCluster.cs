@@ -136,26 +136,22 @@ public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry, IS
         await DestroyAsync();
     }
 
-    /// <summary>Removes the lab now, persistent or not.</summary>
-    public async Task DestroyAsync()
+    /// <summary>
+    /// Removes the lab now, persistent or not: every step runs, then the host is checked. Throws
+    /// <see cref="LabTeardownException"/> naming what failed and what is left.
+    /// </summary>
+    public Task DestroyAsync()
     {
-        try
-        {
-            // Killing the namespaces' processes also ends wireguard-go; the mesh then removes its sockets and keys.
-            await LabTeardown.RemoveAsync(_runner, Namespaces, _time);
-        }
-        finally
-        {
-            if (_wireGuard is not null)
-            {
-                await _wireGuard.DisposeAsync();
-            }
-
-            LabWireGuard.RemoveLeftovers([], LabWireGuard.KeyDirectoryOf(_keyRoot, Blueprint.Lab));
-        }
-
-        _store.Delete(Blueprint.Lab);
+        // Killing the namespaces' processes also ends wireguard-go; disposing the mesh then only reaps its handles.
+        var wireGuard = _wireGuard;
+        return LabTeardown.RemoveAsync(
+            Footprint,
+            _runner,
+            _time,
+            wireGuard is null ? null : [wireGuard.DisposeAsync]);
     }
+
+    internal LabFootprint Footprint => new(Blueprint.Lab, Namespaces, LabWireGuard.KeyDirectoryOf(_keyRoot, Blueprint.Lab), _store.PathOf(Blueprint.Lab));
 
     public override string ToString() => $"{Name} ({Description})";
 

@@ -41,6 +41,9 @@ public sealed record LabStatus(
     public bool Orphan => Cni is null;
 }
 
+/// <summary>What a sweep or <c>lab down</c> removed, and each lab it could not remove completely (with what is left).</summary>
+public sealed record LabRemoval(IReadOnlyList<string> Removed, IReadOnlyList<LabTeardownException> Failed);
+
 /// <summary>Finds and removes labs: stale ones after a crash (sweep), or on request (<c>lab down</c>).</summary>
 public sealed class LabJanitor(LabJanitorOptions? options = null)
 {
@@ -50,41 +53,41 @@ public sealed class LabJanitor(LabJanitorOptions? options = null)
 
     /// <summary>
     /// Removes labs whose owner is gone and that are not persistent, and <c>cnb-</c> namespaces that no state
-    /// file claims (older than the grace period). A live run's lab is never touched. Returns what was removed.
+    /// file claims (older than the grace period). A live run's lab is never touched. Never throws for a lab it
+    /// cannot remove: that lab is in <see cref="LabRemoval.Failed"/>, and the caller goes on.
     /// </summary>
-    public async Task<IReadOnlyList<string>> SweepStaleAsync(CancellationToken cancellationToken)
+    public async Task<LabRemoval> SweepStaleAsync(CancellationToken cancellationToken)
     {
-        var removed = new List<string>();
-        foreach (var lab in await ListAsync(cancellationToken))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var stale = lab.Orphan
-                ? IsOldOrphan(lab) && !IsLiveProbe(lab.Lab)
-                : !lab.Persistent && !lab.OwnerAlive;
-            if (stale)
-            {
-                await RemoveAsync(lab);
-                removed.Add(lab.Lab);
-            }
-        }
-
-        return removed;
+        var labs = await ListAsync(cancellationToken);
+        return await RemoveAllAsync(labs.Where(lab => lab.Orphan ? IsOldOrphan(lab) && !IsLiveProbe(lab.Lab) : !lab.Persistent && !lab.OwnerAlive), cancellationToken);
     }
 
     /// <summary>Removes every lab (and orphan namespace) that is <paramref name="labOrPrefix"/> or starts with it and '-'; all in scope when null.</summary>
-    public async Task<IReadOnlyList<string>> DownAsync(string? labOrPrefix, CancellationToken cancellationToken)
+    public async Task<LabRemoval> DownAsync(string? labOrPrefix, CancellationToken cancellationToken)
     {
-        var removed = new List<string>();
-        foreach (var lab in await ListAsync(cancellationToken))
+        var labs = await ListAsync(cancellationToken);
+        return await RemoveAllAsync(labs.Where(lab => labOrPrefix is null || LabNames.BelongsTo(lab.Lab, labOrPrefix)), CancellationToken.None);
+    }
+
+    /// <summary>What is left on this host of labs whose names are <paramref name="labOrPrefix"/> or start with it and '-'.</summary>
+    public async Task<IReadOnlyList<LabRemains>> RemainsAsync(string labOrPrefix, CancellationToken cancellationToken)
+    {
+        var remains = new List<LabRemains>();
+        foreach (var lab in (await ListAsync(cancellationToken)).Where(l => LabNames.BelongsTo(l.Lab, labOrPrefix)))
         {
-            if (labOrPrefix is null || LabNames.BelongsTo(lab.Lab, labOrPrefix))
-            {
-                await RemoveAsync(lab);
-                removed.Add(lab.Lab);
-            }
+            remains.Add(LabTeardown.Inspect(Footprint(lab)));
         }
 
-        return removed;
+        // Files a lab without a state file or namespace could still have left: its keys.
+        var keyRoot = new DirectoryInfo(_options.KeyDirectory);
+        if (keyRoot.Exists)
+        {
+            remains.AddRange(keyRoot.EnumerateDirectories()
+                .Where(d => LabNames.BelongsTo(d.Name, labOrPrefix) && !remains.Exists(r => r.Lab == d.Name))
+                .Select(d => new LabRemains(d.Name, [], [], [d.FullName])));
+        }
+
+        return [.. remains.Where(r => !r.IsEmpty)];
     }
 
     /// <summary>Labs from their state files, then each namespace in scope that no state claims as its own orphan entry.</summary>
@@ -130,15 +133,32 @@ public sealed class LabJanitor(LabJanitorOptions? options = null)
         return Task.FromResult<IReadOnlyList<LabStatus>>(result);
     }
 
-    private async Task RemoveAsync(LabStatus lab)
+    private async Task<LabRemoval> RemoveAllAsync(IEnumerable<LabStatus> labs, CancellationToken cancellationToken)
     {
-        await LabTeardown.RemoveAsync(_options.Runner, lab.Namespaces, _options.TimeProvider);
-        LabWireGuard.RemoveLeftovers([], LabWireGuard.KeyDirectoryOf(_options.KeyDirectory, lab.Lab));
-        if (!lab.Orphan)
+        var removed = new List<string>();
+        var failed = new List<LabTeardownException>();
+        foreach (var lab in labs)
         {
-            Store.Delete(lab.Lab);
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await LabTeardown.RemoveAsync(Footprint(lab), _options.Runner, _options.TimeProvider);
+                removed.Add(lab.Lab);
+            }
+            catch (LabTeardownException ex)
+            {
+                failed.Add(ex);
+            }
         }
+
+        return new LabRemoval(removed, failed);
     }
+
+    private LabFootprint Footprint(LabStatus lab) => new(
+        lab.Lab,
+        lab.Namespaces,
+        LabWireGuard.KeyDirectoryOf(_options.KeyDirectory, lab.Lab),
+        lab.Orphan ? null : Store.PathOf(lab.Lab));
 
     private bool IsOldOrphan(LabStatus lab) =>
         lab.CreatedAt is not { } created || _options.TimeProvider.GetUtcNow() - created >= _options.OrphanGracePeriod;

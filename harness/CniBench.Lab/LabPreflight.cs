@@ -53,6 +53,7 @@ public static class LabPreflight
             ("nginx", "nginx", "http backends, nginx ingress"), ("haproxy", "haproxy", "haproxy ingress"),
             ("wg", "wireguard-tools", "WireGuard variants"), ("wireguard-go", "wireguard-go", "WireGuard variants without the kernel module"),
             ("chromium", "chromium", "the report's browser check and report.png"),
+            ("modprobe", "kmod", "bridged models, to load br_netfilter where it is a module"),
         })
         {
             var path = ToolPackages.Which(tool);
@@ -60,6 +61,10 @@ public static class LabPreflight
                 ? new($"tool:{tool}", false, $"not installed: apt-get install {package} (needed by {usedBy})")
                 : new($"tool:{tool}", true, path));
         }
+
+        checks.Add(BridgeNetfilter.IsLoadedOnThisHost()
+            ? new("br_netfilter", true, "loaded (bridged models need it)")
+            : new("br_netfilter", true, "not loaded yet: the first bridged lab loads it (modprobe br_netfilter)"));
 
         if (!Environment.IsPrivilegedProcess || ToolPackages.Which("ip") is null)
         {

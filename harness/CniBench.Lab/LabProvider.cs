@@ -85,6 +85,12 @@ public sealed class LabProvider(CniCatalog catalog, LabProviderOptions? options 
             throw new InvalidOperationException($"lab '{blueprint.Lab}' already exists ({clash.Count} namespaces); remove it with 'lab down {blueprint.Lab}'");
         }
 
+        // Before the state file: a host that cannot build the lab must leave nothing.
+        if (blueprint.Model?.Attachment == LabAttachment.Bridge)
+        {
+            await BridgeNetfilter.EnsureLoadedAsync(_options.Runner, BridgeNetfilter.IsLoadedOnThisHost, cancellationToken);
+        }
+
         var store = new LabStateStore(_options.StateDirectory);
         var owner = ProcessIdentity.Current;
         await store.WriteAsync(

@@ -13,7 +13,10 @@ public sealed class LabWireGuard : IAsyncDisposable
 {
     public const string DefaultKeyDirectory = "/run/cnibench/keys";
 
-    /// <summary>Where wireguard-go puts each device's control socket: one folder for every namespace of the host.</summary>
+    /// <summary>
+    /// Where wireguard-go puts each device's control socket: one folder for every namespace of the host. It exists only
+    /// once some wireguard-go has run (wireguard-go makes it), so nothing may assume it.
+    /// </summary>
     public const string SocketDirectory = "/var/run/wireguard";
 
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(10);
@@ -82,7 +85,8 @@ public sealed class LabWireGuard : IAsyncDisposable
                 foreach (var node in blueprint.Nodes)
                 {
                     // A socket left by a SIGKILLed daemon of an earlier lab with this name would stop wireguard-go from starting.
-                    File.Delete(SocketPath(node.WireGuardDevice!));
+                    // On a fresh host the folder itself is missing until the first wireguard-go makes it.
+                    HostPaths.DeleteFile(SocketPath(node.WireGuardDevice!));
                     daemons.Add((node, new NetnsProcessRunner(node.Namespace, host).Start(
                         new ProcessSpec("wireguard-go", ["-f", node.WireGuardDevice!]) { Timeout = Timeout.InfiniteTimeSpan })));
                 }
@@ -138,21 +142,12 @@ public sealed class LabWireGuard : IAsyncDisposable
             await process.DisposeAsync();
         }
 
-        RemoveLeftovers(_devices, KeyDirectory);
-    }
-
-    /// <summary>What a lab's WireGuard leaves on the host outside its namespaces: control sockets and keys. Idempotent.</summary>
-    public static void RemoveLeftovers(IEnumerable<string> devices, string? keyDirectory)
-    {
-        foreach (var device in devices)
+        foreach (var device in _devices)
         {
-            File.Delete(SocketPath(device));
+            HostPaths.DeleteFile(SocketPath(device));
         }
 
-        if (keyDirectory is not null && Directory.Exists(keyDirectory))
-        {
-            Directory.Delete(keyDirectory, recursive: true);
-        }
+        HostPaths.DeleteDirectory(KeyDirectory);
     }
 
     private static async Task<(string PrivateKeyFile, string PublicKey)> NewKeyAsync(IProcessRunner host, string file, CancellationToken cancellationToken)

@@ -21,6 +21,7 @@ public static class ToolPackages
         ["haproxy"] = "haproxy",
         ["tcpdump"] = "tcpdump",
         ["chromium"] = "chromium",
+        ["modprobe"] = "kmod",
     };
 
     public static IReadOnlyDictionary<string, string> All => Packages;

@@ -13,6 +13,13 @@ internal sealed record CliProcessOptions
     /// <summary>Run as user nobody with no capabilities (through setpriv), to see the CLI refuse without root.</summary>
     public bool AsNobody { get; init; }
 
+    /// <summary>
+    /// Run on a fresh /run, as on a host where CniBench never ran: a private mount namespace with a new tmpfs on /run
+    /// (root; util-linux's unshare). After the CLI exits, every file left under that /run is printed as a line
+    /// <c>fresh-run-left &lt;path&gt;</c>, since the tmpfs and all it holds vanish with the namespace.
+    /// </summary>
+    public bool OnFreshRun { get; init; }
+
     public required string WorkingDirectory { get; init; }
 }
 
@@ -29,6 +36,15 @@ internal sealed class CliProcess : IAsyncDisposable
     {
         _process = process;
     }
+
+    /// <summary>Mounts the fresh /run, runs the CLI, lists what it left there, and exits with the CLI's code.</summary>
+    private const string FreshRunScript = """
+        mount -t tmpfs cnibench-fresh-run /run || exit 97
+        "$@"
+        code=$?
+        find /run -mindepth 1 ! -type d -printf 'fresh-run-left %p\n'
+        exit $code
+        """;
 
     public int Pid => _process.Id;
 
@@ -47,7 +63,7 @@ internal sealed class CliProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo
         {
-            FileName = options.AsNobody ? "setpriv" : TestPaths.Dotnet,
+            FileName = options.AsNobody ? "setpriv" : options.OnFreshRun ? "unshare" : TestPaths.Dotnet,
             WorkingDirectory = options.WorkingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -57,6 +73,14 @@ internal sealed class CliProcess : IAsyncDisposable
         if (options.AsNobody)
         {
             foreach (var arg in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--", TestPaths.Dotnet })
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+
+        if (options.OnFreshRun)
+        {
+            foreach (var arg in new[] { "--mount", "--propagation", "private", "--", "sh", "-c", FreshRunScript, "sh", TestPaths.Dotnet })
             {
                 start.ArgumentList.Add(arg);
             }

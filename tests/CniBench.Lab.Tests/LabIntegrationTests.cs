@@ -283,7 +283,8 @@ public sealed class LabIntegrationTests
 
             var removed = await janitor.SweepStaleAsync(Token);
 
-            Assert.Equal([dead.Name, orphan], removed.Order(StringComparer.Ordinal));
+            Assert.Equal([dead.Name, orphan], removed.Removed.Order(StringComparer.Ordinal));
+            Assert.Empty(removed.Failed);
             Assert.All(dead.Namespaces, ns => Assert.False(File.Exists($"/run/netns/{ns}")));
             Assert.False(File.Exists($"/run/netns/{orphan}"));
             Assert.False(File.Exists(store.PathOf(dead.Name)));
@@ -292,7 +293,7 @@ public sealed class LabIntegrationTests
 
             var down = await janitor.DownAsync(kept.Name, Token);
 
-            Assert.Equal([kept.Name], down);
+            Assert.Equal([kept.Name], down.Removed);
             Assert.All(kept.Namespaces, ns => Assert.False(File.Exists($"/run/netns/{ns}")));
             await live.DisposeAsync();
         }

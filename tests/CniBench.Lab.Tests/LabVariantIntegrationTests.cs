@@ -113,7 +113,8 @@ public sealed class LabVariantIntegrationTests
         var janitor = new LabJanitor(new LabJanitorOptions { StateDirectory = options.StateDirectory, KeyDirectory = options.KeyDirectory, Scope = options.RunPrefix });
         var removed = await janitor.DownAsync(cluster.Name, CancellationToken.None);
 
-        Assert.Equal([cluster.Name], removed);
+        Assert.Equal([cluster.Name], removed.Removed);
+        Assert.Empty(removed.Failed);
         Assert.False(Directory.Exists(keyDirectory));
         Assert.Empty(WireGuardGoProcesses(devices));
         Assert.All(devices, d => Assert.False(File.Exists(LabWireGuard.SocketPath(d))));

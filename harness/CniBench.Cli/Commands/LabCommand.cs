@@ -130,20 +130,28 @@ internal static class LabCommand
 
             var janitor = new LabJanitor();
             var removed = new List<string>();
-            if (parse.GetValue(cni) is { } only)
+            var failed = new List<LabTeardownException>();
+            var labs = parse.GetValue(cni) is { } only
+                ? [.. (await janitor.ListAsync(cancellationToken)).Where(l => l.Cni == only).Select(l => l.Lab)]
+                : new List<string?> { parse.GetValue(target) };
+            foreach (var lab in labs)
             {
-                foreach (var lab in (await janitor.ListAsync(cancellationToken)).Where(l => l.Cni == only))
-                {
-                    removed.AddRange(await janitor.DownAsync(lab.Lab, CancellationToken.None));
-                }
-            }
-            else
-            {
-                removed.AddRange(await janitor.DownAsync(parse.GetValue(target), CancellationToken.None));
+                var removal = await janitor.DownAsync(lab, CancellationToken.None);
+                removed.AddRange(removal.Removed);
+                failed.AddRange(removal.Failed);
             }
 
-            console.MarkupLine(removed.Count == 0 ? "no lab to remove" : $"removed {removed.Count}: {Markup.Escape(string.Join(", ", removed))}");
-            return ExitCodes.Ok;
+            if (removed.Count > 0 || failed.Count == 0)
+            {
+                console.MarkupLine(removed.Count == 0 ? "no lab to remove" : $"removed {removed.Count}: {Markup.Escape(string.Join(", ", removed))}");
+            }
+
+            foreach (var failure in failed)
+            {
+                console.MarkupLine($"[red]not removed[/]: {Markup.Escape(failure.Message)}");
+            }
+
+            return failed.Count == 0 ? ExitCodes.Ok : ExitCodes.LeftBehind;
         });
         return command;
     }

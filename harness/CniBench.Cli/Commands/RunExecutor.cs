@@ -95,10 +95,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
 
         if (onLab)
         {
-            foreach (var swept in await new LabJanitor().SweepStaleAsync(CancellationToken.None))
-            {
-                console.MarkupLine($"[yellow]removed stale lab[/] {Markup.Escape(swept)} (left by a run that is no longer alive)");
-            }
+            await SweepStaleLabsAsync();
         }
 
         var startedAt = _time.GetUtcNow();
@@ -119,10 +116,11 @@ internal sealed class RunExecutor(IAnsiConsole console)
         await RunInfoStore.WriteAsync(runDirectory, info, CancellationToken.None);
 
         RunOutcome outcome;
+        var labPrefix = LabNames.Root + RunIds.Tag(runId);
         await using (var sink = CsvMeasurementSink.Open(runDirectory))
         {
             IClusterProvider provider = onLab
-                ? new LabProvider(catalog, new LabProviderOptions { RunPrefix = LabNames.Root + RunIds.Tag(runId), TimeProvider = _time })
+                ? new LabProvider(catalog, new LabProviderOptions { RunPrefix = labPrefix, TimeProvider = _time })
                 : KubernetesProviderFor(catalog, ingressCatalog, scenario, runId, arguments);
             var observer = new ConsoleRunObserver(console);
             var tests = new Dictionary<string, IBenchmarkTest>(BenchmarkTests.Create()) { ["netpol"] = new NetpolTest(_time) };
@@ -163,13 +161,62 @@ internal sealed class RunExecutor(IAnsiConsole console)
             $"{(outcome.Failed > 0 ? "[red]" : "")}{outcome.Failed} failed{(outcome.Failed > 0 ? "[/]" : "")}, {outcome.Unsupported} unsupported");
         console.MarkupLine($"results: [bold]{Markup.Escape(runDirectory)}[/]");
 
+        // Said only after looking: a teardown that failed on the way must not read as a clean host.
+        var leftBehind = onLab && await LabsLeftBehindAsync(labPrefix);
         if (interrupted)
         {
-            console.MarkupLine($"[yellow]interrupted[/]: {(onLab ? "the lab was torn down" : "the run's namespaces were deleted")}; measurements so far are in measurements.csv");
-            return ExitCodes.Interrupted;
+            console.MarkupLine($"[yellow]interrupted[/]: {(onLab ? leftBehind ? "the lab was NOT fully torn down (see above)" : "the lab was torn down" : "the run's namespaces were deleted")}; measurements so far are in measurements.csv");
+            return leftBehind ? ExitCodes.LeftBehind : ExitCodes.Interrupted;
+        }
+
+        if (leftBehind)
+        {
+            return ExitCodes.LeftBehind;
         }
 
         return outcome.Failed > 0 ? ExitCodes.MeasurementsFailed : ExitCodes.Ok;
+    }
+
+    /// <summary>A lab the start-up sweep cannot remove is a warning, never the end of the run: this run's labs have their own names.</summary>
+    private async Task SweepStaleLabsAsync()
+    {
+        LabRemoval swept;
+        try
+        {
+            swept = await new LabJanitor().SweepStaleAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ProcessTimeoutException or ToolMissingException)
+        {
+            console.MarkupLine($"[yellow]warning:[/] could not look for stale labs: {Markup.Escape(ex.Message)}; going on");
+            return;
+        }
+
+        foreach (var lab in swept.Removed)
+        {
+            console.MarkupLine($"[yellow]removed stale lab[/] {Markup.Escape(lab)} (left by a run that is no longer alive)");
+        }
+
+        foreach (var failure in swept.Failed)
+        {
+            console.MarkupLine($"[yellow]warning:[/] could not remove stale lab {Markup.Escape(failure.Remains.Lab)}: {Markup.Escape(failure.Message)}; going on");
+        }
+    }
+
+    /// <summary>Whether anything of this run's labs is still on the host; if so, prints what and how to remove it.</summary>
+    private async Task<bool> LabsLeftBehindAsync(string labPrefix)
+    {
+        var remains = await new LabJanitor().RemainsAsync(labPrefix, CancellationToken.None);
+        foreach (var remain in remains)
+        {
+            console.MarkupLine($"[red]left behind[/] by lab {Markup.Escape(remain.Lab)}: {Markup.Escape(remain.Describe())}");
+        }
+
+        if (remains.Count > 0)
+        {
+            console.MarkupLine($"[red]the run did not leave the host clean[/]: remove what is left with [bold]cnibench lab down {Markup.Escape(labPrefix)}[/] (exit code {ExitCodes.LeftBehind})");
+        }
+
+        return remains.Count > 0;
     }
 
     private KubernetesProvider KubernetesProviderFor(CniCatalog catalog, IngressCatalog? ingressCatalog, ScenarioSpec scenario, string runId, RunArguments arguments)
