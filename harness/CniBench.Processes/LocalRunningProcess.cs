@@ -32,6 +32,13 @@ internal sealed class LocalRunningProcess : IRunningProcess
 
     public Task<ProcessResult> Completion { get; }
 
+    /// <summary>
+    /// True once a stop had to send SIGKILL because the program was still running <see cref="GracePeriod"/> after SIGINT;
+    /// false while SIGINT (or the program's own exit) was enough. The exit code cannot tell: a stopped program's
+    /// result carries -1 whichever signal ended it.
+    /// </summary>
+    internal bool KilledAfterGracePeriod { get; private set; }
+
     public Task WaitForOutputAsync(Func<string, bool> predicate, TimeSpan timeout, CancellationToken cancellationToken) =>
         _stdout.WaitAsync(
             predicate,
@@ -51,6 +58,7 @@ internal sealed class LocalRunningProcess : IRunningProcess
         await _interrupt.CancelAsync();
         if (await Task.WhenAny(Completion, Task.Delay(GracePeriod)) != Completion)
         {
+            KilledAfterGracePeriod = true;
             await _kill.CancelAsync();
         }
 

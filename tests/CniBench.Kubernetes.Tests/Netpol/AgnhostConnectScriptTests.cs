@@ -86,9 +86,18 @@ public sealed class AgnhostConnectScriptTests
             await File.WriteAllTextAsync(fake, """
                 #!/bin/sh
                 # $1 = connect, $2 = ip:port
+                # Port 81 answers only once all five port-81 probes are running at the same time (a barrier of marker
+                # files); run one after another, the first four would give up waiting and report OTHER instead.
                 case "$2" in
                   *:80) exit 0 ;;
-                  *:81) sleep 0.5; echo "TIMEOUT" >&2; exit 1 ;;
+                  *:81) touch "${0%/*}/at-81.$$"
+                        tries=0
+                        until [ "$(ls "${0%/*}" | grep -c '^at-81\.')" -ge 5 ]; do
+                          tries=$((tries + 1))
+                          if [ "$tries" -gt 200 ]; then echo "OTHER: $(ls "${0%/*}" | grep -c '^at-81\.') of 5 port-81 probes ran at once" >&2; exit 1; fi
+                          sleep 0.05
+                        done
+                        echo "TIMEOUT" >&2; exit 1 ;;
                   *:82) echo "REFUSED: read udp: connection refused" >&2; echo "second line" >&2; exit 1 ;;
                   *) echo "OTHER: something" >&2; exit 1 ;;
                 esac
@@ -98,11 +107,14 @@ public sealed class AgnhostConnectScriptTests
                 .ToArray();
             var script = AgnhostConnectScript.Script(probes, TimeSpan.FromSeconds(1)).Replace(AgnhostConnectScript.AgnhostPath + " ", "sh " + fake + " ", StringComparison.Ordinal);
 
-            var result = await LocalProcessRunner.Instance.RunAsync(new ProcessSpec("sh", ["-c", script]) { Timeout = TimeSpan.FromSeconds(10) }, Ct);
+            // Long enough for a serial script to reach the stand-in's own message rather than this timeout.
+            var result = await LocalProcessRunner.Instance.RunAsync(new ProcessSpec("sh", ["-c", script]) { Timeout = TimeSpan.FromSeconds(60) }, Ct);
 
             Assert.Equal(0, result.ExitCode);
             var lines = AgnhostConnectScript.Parse(result.StandardOutput);
             Assert.Equal(20, lines.Count);
+            // Concurrent: every port-81 probe passed the stand-in's barrier, which a serial script cannot.
+            Assert.All(probes.Where(p => p.Port == 81), p => Assert.Equal("TIMEOUT", lines[p.Index].Message));
             Assert.All(probes, p =>
             {
                 var line = lines[p.Index];
@@ -112,9 +124,6 @@ public sealed class AgnhostConnectScriptTests
                     outcome);
             });
             Assert.Equal("REFUSED: read udp: connection refused", lines[2].Message);
-
-            // Concurrent: twenty probes, five of them sleeping 0.5 s, finish well under the 2.5 s a serial run would take.
-            Assert.True(result.Elapsed < TimeSpan.FromSeconds(2), $"took {result.Elapsed}");
         }
         finally
         {

