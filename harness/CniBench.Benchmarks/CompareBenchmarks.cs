@@ -64,7 +64,7 @@ public class CompareBenchmarks
                     Variant = $"v{s / 14}",
                     Topology = (s / 56 % 2) == 0 ? Topologies.CrossNode : Topologies.SameNode,
                     Repetition = rep,
-                    Metric = s % 3 == 0 ? Metrics.ThroughputBps : "latency_p99_ms",
+                    Metric = s % 3 == 0 ? Metrics.ThroughputBps : Metrics.LatencyP99Ms,
                     Value = 1e9 * (1 + (s % 17)) * slowdown * (1 + (0.02 * random.NextDouble())),
                     Unit = Metrics.BitsPerSecond,
                     Timestamp = start.AddSeconds(rep),

@@ -133,12 +133,10 @@ internal static class ChartModelBuilder
             Metrics.RequestsPerSecond => "HTTP requests/s at saturation (wrk → nginx)",
             _ => $"Host CPU during {ThroughputTitle(test)}",
         };
-        var yLabel = charted.Metric switch
-        {
-            Metrics.ThroughputBps => $"Throughput ({scale.Unit})",
-            Metrics.RequestsPerSecond => "Requests per second",
-            _ => $"Host CPU busy ({scale.Unit})",
-        };
+        // The axis names the metric as the registry declares it; a count per second is its own unit.
+        var yLabel = charted.Metric == Metrics.RequestsPerSecond
+            ? MetricRegistry.TitleOf(charted.Metric)
+            : $"{MetricRegistry.TitleOf(charted.Metric)} ({scale.Unit})";
         return new ChartModel(
             $"{FileSafe(test)}-{charted.FileSuffix}",
             $"{what}, median with 95% CI of the mean, {n}",

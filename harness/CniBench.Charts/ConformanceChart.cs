@@ -1,3 +1,4 @@
+using CniBench.Core.Measurements;
 using CniBench.Results;
 using ScottPlot;
 
@@ -6,7 +7,6 @@ namespace CniBench.Charts;
 /// <summary>The policy heatmap: one column per CNI, one row per case, green pass and red fail.</summary>
 public static class ConformanceChart
 {
-    public const string CasePassMetric = "case_pass";
 
     private static readonly Color Pass = Color.FromHex("#2ca02c");
     private static readonly Color Fail = Color.FromHex("#d62728");
@@ -16,7 +16,7 @@ public static class ConformanceChart
     public static IReadOnlyList<string> Render(IReadOnlyList<SummaryRow> rows, string chartsDir)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var cases = rows.Where(r => r.Metric == CasePassMetric).ToList();
+        var cases = rows.Where(r => r.Metric == Metrics.CasePass).ToList();
         if (cases.Count == 0)
         {
             return [];

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using CniBench.Core.Processes;
 using CniBench.Processes;
+using CniBench.Charts;
 using CniBench.Results;
+using CniBench.Results.Export;
 using CniBench.Results.Report;
 using Spectre.Console;
 
@@ -19,26 +21,64 @@ internal static class ReportCommand
         };
         var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open the report in headless Chromium (no report.png, no render check)" };
         var command = new Command("report",
-            "Write report.html (self-contained: inline CSS and SVG charts, no script, no external request) and report.md (GitHub Markdown, PNG chart links) " +
+            "Make summary.csv and the charts again from measurements.csv, then write report.html (self-contained: inline CSS and SVG charts, no script, no external request) and report.md (GitHub Markdown, PNG chart links) " +
             "into a results folder, then render report.html in headless Chromium when it is installed: report.png, and a warning for console errors or missing sections.\n" +
-            "Exit codes: 0 written, 2 not a results folder or a corrupt file.")
+            "Exit codes: 0 written, 2 not a results folder, a corrupt file, or an exporter failed.")
         {
             runDirectory, suite, noBrowser,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var console = CliConsole.Create(parse);
-            var written = await ReportExport.WriteAsync(
-                console, parse.GetRequiredValue(runDirectory), parse.GetValue(suite), !parse.GetValue(noBrowser), cancellationToken);
-            return written ? ExitCodes.Ok : ExitCodes.BadInput;
+            var directory = parse.GetRequiredValue(runDirectory);
+            if (!Directory.Exists(directory) || !File.Exists(Path.Combine(directory, RunFolder.MeasurementsCsv)))
+            {
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(directory)} {(Directory.Exists(directory) ? $"is not a results folder: it has no {RunFolder.MeasurementsCsv}" : "is not a folder")}");
+                return ExitCodes.BadInput;
+            }
+
+            var failures = await ReportExport.Exporters(console, parse.GetValue(suite), !parse.GetValue(noBrowser))
+                .ExportAsync(new ExportContext(directory), cancellationToken);
+            ReportExport.Warn(console, failures);
+            return failures.Count == 0 ? ExitCodes.Ok : ExitCodes.BadInput;
         });
         return command;
+    }
+}
+
+/// <summary>report.html, report.md and report.png as an exporter of the shared pipeline.</summary>
+internal sealed class ReportExporter(IAnsiConsole console, string? suite, bool browser) : IRunExporter
+{
+    public string Name => "report";
+
+    public async Task ExportAsync(ExportContext context, CancellationToken cancellationToken)
+    {
+        if (!await ReportExport.WriteAsync(console, context.RunDirectory, suite, browser, cancellationToken))
+        {
+            throw new InvalidDataException("the report could not be written (the reason is above)");
+        }
     }
 }
 
 /// <summary>The report step shared by <c>cnibench report</c> and the end of <c>cnibench run</c>.</summary>
 internal static class ReportExport
 {
+    /// <summary>
+    /// Everything made from a results folder, in order: summary.csv, then the charts (from its rows), then the report
+    /// (which embeds the charts). <c>cnibench run</c> and <c>cnibench report</c> run the same list.
+    /// </summary>
+    public static RunExporters Exporters(IAnsiConsole console, string? suite, bool browser) =>
+        new([new SummaryCsvExporter(), new ChartsExporter(), new ReportExporter(console, suite, browser)]);
+
+    /// <summary>One line per exporter that failed; the measurements are never touched by an exporter.</summary>
+    public static void Warn(IAnsiConsole console, IReadOnlyList<ExportFailure> failures)
+    {
+        foreach (var failure in failures)
+        {
+            console.MarkupLine($"[red]could not write {Markup.Escape(failure.Exporter)}[/]: {Markup.Escape(failure.Message)} (the measurements are safe in measurements.csv)");
+        }
+    }
+
     /// <summary>Each Chromium call is killed after this long; a report renders in about two seconds.</summary>
     public static readonly TimeSpan BrowserTimeout = TimeSpan.FromSeconds(60);
 

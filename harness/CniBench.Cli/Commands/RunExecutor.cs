@@ -1,4 +1,3 @@
-using CniBench.Charts;
 using CniBench.Cli.Console;
 using CniBench.Core.Catalog;
 using CniBench.Core.Measurements;
@@ -14,6 +13,7 @@ using CniBench.Lab;
 using CniBench.NetworkPolicy.Conformance;
 using CniBench.Processes;
 using CniBench.Results;
+using CniBench.Results.Export;
 using CniBench.Workloads;
 using Spectre.Console;
 
@@ -138,8 +138,14 @@ internal sealed class RunExecutor(IAnsiConsole console)
                 .Select(g => g.Last())),
         };
         await Export("run.json", () => RunInfoStore.WriteAsync(runDirectory, info, CancellationToken.None));
-        var summary = await Summarise(runDirectory);
-        if (summary.Any(r => r.Metric == NetpolTest.CasePass))
+
+        // summary.csv, charts and the report, each isolated: a failure is a warning and loses nothing.
+        // After Ctrl-C the report is still written, but nobody waits for the browser.
+        var interrupted = outcome.Cancelled || interruption.Requested;
+        var exported = new ExportContext(runDirectory);
+        ReportExport.Warn(console, await ReportExport.Exporters(console, suite: null, browser: !interrupted).ExportAsync(exported, CancellationToken.None));
+        var summary = exported.Summary ?? [];
+        if (summary.Any(r => r.Metric == Metrics.CasePass))
         {
             console.Write(ConformanceTable.Build(summary));
         }
@@ -153,10 +159,6 @@ internal sealed class RunExecutor(IAnsiConsole console)
             }
         }
 
-        // After summary and charts: the report embeds the charts; a failure here is a warning and loses nothing.
-        // After Ctrl-C the report is still written, but nobody waits for the browser.
-        var interrupted = outcome.Cancelled || interruption.Requested;
-        await Export("report", () => ReportExport.WriteAsync(console, runDirectory, suite: null, browser: !interrupted, CancellationToken.None));
         console.MarkupLine($"{outcome.Measurements} measurements: [green]{outcome.Ok} ok[/], " +
             $"{(outcome.Failed > 0 ? "[red]" : "")}{outcome.Failed} failed{(outcome.Failed > 0 ? "[/]" : "")}, {outcome.Unsupported} unsupported");
         console.MarkupLine($"results: [bold]{Markup.Escape(runDirectory)}[/]");
@@ -434,29 +436,6 @@ internal sealed class RunExecutor(IAnsiConsole console)
             });
         observer.Detach();
         return outcome!;
-    }
-
-    private async Task<IReadOnlyList<SummaryRow>> Summarise(string runDirectory)
-    {
-        IReadOnlyList<SummaryRow> summary = [];
-        await Export("summary.csv", async () =>
-        {
-            // Summarise what is on disk, so the summary can never disagree with measurements.csv.
-            var rows = MeasurementCsvReader.Read(Path.Combine(runDirectory, RunFolder.MeasurementsCsv));
-            summary = SummaryBuilder.Build(rows);
-            await SummaryCsv.WriteAsync(runDirectory, summary, CancellationToken.None);
-        });
-        await Export("charts", () =>
-        {
-            // Policy cases have their own heatmap, and the path MTU its table: bars of them (or of the CPU a ping uses) would be noise.
-            ChartRenderer.RenderAll([.. summary.Where(r => r.Test is not ("netpol" or "mtu"))], Path.Combine(runDirectory, RunFolder.ChartsDirectory));
-            ConformanceChart.Render(summary, Path.Combine(runDirectory, RunFolder.ChartsDirectory));
-            ThroughputCpuChart.RenderAll(summary, Path.Combine(runDirectory, RunFolder.ChartsDirectory));
-            LatencyChart.RenderAll(summary, Path.Combine(runDirectory, RunFolder.ChartsDirectory));
-            ChurnChart.RenderAll(summary, runDirectory, Path.Combine(runDirectory, RunFolder.ChartsDirectory));
-            return Task.CompletedTask;
-        });
-        return summary;
     }
 
     private async Task Export(string what, Func<Task> export)

@@ -1,4 +1,4 @@
-using CniBench.NetworkPolicy.Conformance;
+using CniBench.Core.Measurements;
 using CniBench.Results;
 using Spectre.Console;
 
@@ -9,8 +9,8 @@ internal static class ConformanceTable
 {
     public static Table Build(IReadOnlyList<SummaryRow> summary)
     {
-        var passes = summary.Where(r => r.Metric == NetpolTest.CasePass).ToList();
-        var wrong = summary.Where(r => r.Metric == "cells_wrong").ToDictionary(r => (r.Cni, r.Variant), r => r.Max ?? 0);
+        var passes = summary.Where(r => r.Metric == Metrics.CasePass).ToList();
+        var wrong = summary.Where(r => r.Metric == Metrics.CellsWrong).ToDictionary(r => (r.Cni, r.Variant), r => r.Max ?? 0);
         var cnis = passes.Select(r => r.Cni).Distinct().Order(StringComparer.Ordinal).ToList();
         var table = new Table().Border(TableBorder.Rounded).Title("[bold]Network-policy conformance[/] (pass = every graded cell right in every sample)");
         table.AddColumn("case");
@@ -33,7 +33,7 @@ internal static class ConformanceTable
             table.AddRow(cells.ToArray());
         }
 
-        var scores = summary.Where(r => r.Metric == NetpolTest.ConformanceScore).ToDictionary(r => r.Cni, r => r.Median);
+        var scores = summary.Where(r => r.Metric == Metrics.ConformanceScorePercent).ToDictionary(r => r.Cni, r => r.Median);
         var footer = new List<string> { "[bold]score[/]" };
         footer.AddRange(cnis.Select(cni => scores.GetValueOrDefault(cni) is { } score ? $"[bold]{score:0}%[/]" : "-"));
         table.AddRow(footer.ToArray());

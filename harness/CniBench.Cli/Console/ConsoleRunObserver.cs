@@ -3,7 +3,6 @@ using CniBench.Core.Measurements;
 using CniBench.Core.Orchestration;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
-using CniBench.NetworkPolicy.Conformance;
 using Spectre.Console;
 
 namespace CniBench.Cli.Console;
@@ -46,13 +45,13 @@ internal sealed class ConsoleRunObserver(IAnsiConsole console) : IRunObserver
     public void MeasurementFinished(PlannedMeasurement planned, IReadOnlyList<Measurement> rows)
     {
         _task?.Increment(1);
-        var main = rows.FirstOrDefault(r => r.Metric is Metrics.ThroughputBps or NetpolTest.CasePass or NetpolTest.ConformanceScore)
+        var main = rows.FirstOrDefault(r => r.Metric is Metrics.ThroughputBps or Metrics.CasePass or Metrics.ConformanceScorePercent)
             ?? (rows.Count > 0 ? rows[0] : null);
         var what = Markup.Escape(planned.Key.ToString());
         switch (main)
         {
-            case { Status: MeasurementStatus.Ok, Metric: NetpolTest.CasePass, Value: { } pass }:
-                var wrong = rows.FirstOrDefault(r => r.Metric == "cells_wrong")?.Value ?? 0;
+            case { Status: MeasurementStatus.Ok, Metric: Metrics.CasePass, Value: { } pass }:
+                var wrong = rows.FirstOrDefault(r => r.Metric == Metrics.CellsWrong)?.Value ?? 0;
                 var errors = rows.FirstOrDefault(r => r.Metric == "cells_probe_error")?.Value ?? 0;
                 Line(pass > 0 ? $"{what} [green]pass[/]" : $"{what} [red]FAIL[/] ({wrong:0} cells wrong, {errors:0} probe errors; tables in {Markup.Escape(main.RawFile ?? "")})");
                 break;

@@ -15,14 +15,6 @@ namespace CniBench.Kubernetes.Metrics;
 /// </summary>
 public sealed class NodeMetricsSampler(IKubernetes client, string context) : IClusterTelemetry
 {
-    public const string NodeCpuCores = "node_cpu_cores";
-
-    public const string NodeMemoryBytes = "node_memory_bytes";
-
-    public const string Cores = "cores";
-
-    public const string Bytes = "bytes";
-
     public const string NotServed = "metrics API (metrics.k8s.io) not served: install metrics-server";
 
     public Task<ITelemetryWindow> BeginAsync(TelemetryRequest request, CancellationToken cancellationToken)
@@ -84,7 +76,7 @@ public sealed class NodeMetricsSampler(IKubernetes client, string context) : ICl
         ArgumentNullException.ThrowIfNull(after);
         if ((before.UnsupportedReason ?? after.UnsupportedReason) is { } reason)
         {
-            return new TelemetryResult([], [new UnsupportedMetric(NodeCpuCores, reason), new UnsupportedMetric(NodeMemoryBytes, reason)]);
+            return new TelemetryResult([], [new UnsupportedMetric(Core.Measurements.Metrics.NodeCpuCores, reason), new UnsupportedMetric(Core.Measurements.Metrics.NodeMemoryBytes, reason)]);
         }
 
         var nodes = before.Nodes.Keys.Where(after.Nodes.ContainsKey).ToList();
@@ -95,7 +87,7 @@ public sealed class NodeMetricsSampler(IKubernetes client, string context) : ICl
 
         var cpu = nodes.Average(n => (before.Nodes[n].CpuCores + after.Nodes[n].CpuCores) / 2);
         var memory = nodes.Average(n => (before.Nodes[n].MemoryBytes + after.Nodes[n].MemoryBytes) / 2);
-        return new TelemetryResult([new Observation(NodeCpuCores, cpu, Cores), new Observation(NodeMemoryBytes, memory, Bytes)], []);
+        return new TelemetryResult([new Observation(Core.Measurements.Metrics.NodeCpuCores, cpu, Core.Measurements.Metrics.Cores), new Observation(Core.Measurements.Metrics.NodeMemoryBytes, memory, Core.Measurements.Metrics.Bytes)], []);
     }
 
     private sealed class Window(NodeMetricsSampler sampler, IReadOnlyList<string> nodes, NodeMetricsReading before) : ITelemetryWindow

@@ -3,17 +3,6 @@ using CniBench.Core.Measurements;
 
 namespace CniBench.Lab.Capture;
 
-/// <summary>Metric names and units of the on-the-wire plaintext check.</summary>
-public static class WireMetrics
-{
-    /// <summary>1 when the workload's plaintext marker was in a captured underlay frame, else 0.</summary>
-    public const string PlaintextSeen = "wire_plaintext_seen";
-
-    public const string FramesSampled = "wire_frames_sampled";
-
-    public const string Bool = "bool";
-}
-
 /// <summary>
 /// The lab's wire check as cluster telemetry: each window samples the switch namespace, where every
 /// node-to-node frame crosses the underlay bridge, and reports whether iperf3's repeating payload was visible.
@@ -66,8 +55,8 @@ public sealed class WireTelemetry(string switchNamespace, WireSamplerOptions opt
 
                 return new TelemetryResult(
                     [
-                        new Observation(WireMetrics.PlaintextSeen, sample.MarkerSeen ? 1 : 0, WireMetrics.Bool),
-                        new Observation(WireMetrics.FramesSampled, sample.FramesSampled, Metrics.Count),
+                        new Observation(Metrics.WirePlaintextSeen, sample.MarkerSeen ? 1 : 0, Metrics.Bool),
+                        new Observation(Metrics.WireFramesSampled, sample.FramesSampled, Metrics.Count),
                     ],
                     []);
             }
@@ -92,7 +81,7 @@ public sealed class WireTelemetry(string switchNamespace, WireSamplerOptions opt
     }
 
     private static TelemetryResult Both(string reason) =>
-        new([], [new UnsupportedMetric(WireMetrics.PlaintextSeen, reason), new UnsupportedMetric(WireMetrics.FramesSampled, reason)]);
+        new([], [new UnsupportedMetric(Metrics.WirePlaintextSeen, reason), new UnsupportedMetric(Metrics.WireFramesSampled, reason)]);
 }
 
 /// <summary>A window that observes nothing.</summary>

@@ -14,14 +14,12 @@ namespace CniBench.NetworkPolicy.Conformance;
 /// </summary>
 public sealed class NetpolTest(TimeProvider time) : IBenchmarkTest
 {
-    public const string CasePass = "case_pass";
-    public const string ConformanceScore = "conformance_score_percent";
 
     private readonly Dictionary<ICluster, ClusterState> _clusters = [];
 
     public string Name => "netpol";
 
-    public string PrimaryMetric => CasePass;
+    public string PrimaryMetric => Metrics.CasePass;
 
     public async Task<TestOutcome> RunAsync(TestInvocation invocation, CancellationToken cancellationToken)
     {
@@ -91,19 +89,19 @@ public sealed class NetpolTest(TimeProvider time) : IBenchmarkTest
 
         List<Observation> observations =
         [
-            new(CasePass, grade.Passed ? 1 : 0, "bool"),
-            new("cells_correct", grade.Correct, Metrics.Count),
-            new("cells_wrong", grade.Wrong, Metrics.Count),
-            new("cells_probe_error", grade.Errors, Metrics.Count),
-            new("cells_unsupported", grade.Unsupported, Metrics.Count),
-            new("control_connected", controls.Count(c => c.Outcome == ProbeOutcome.Connected), Metrics.Count),
-            new("policy_apply_ms", applied.TotalMilliseconds, Metrics.Milliseconds),
-            new("probe_round_ms", rounds.Average(r => r.TotalMilliseconds), Metrics.Milliseconds),
-            new("probes_per_round", probes.Count, Metrics.Count),
+            new(Metrics.CasePass, grade.Passed ? 1 : 0, Metrics.Bool),
+            new(Metrics.CellsCorrect, grade.Correct, Metrics.Count),
+            new(Metrics.CellsWrong, grade.Wrong, Metrics.Count),
+            new(Metrics.CellsProbeError, grade.Errors, Metrics.Count),
+            new(Metrics.CellsUnsupported, grade.Unsupported, Metrics.Count),
+            new(Metrics.ControlConnected, controls.Count(c => c.Outcome == ProbeOutcome.Connected), Metrics.Count),
+            new(Metrics.PolicyApplyMs, applied.TotalMilliseconds, Metrics.Milliseconds),
+            new(Metrics.ProbeRoundMs, rounds.Average(r => r.TotalMilliseconds), Metrics.Milliseconds),
+            new(Metrics.ProbesPerRound, probes.Count, Metrics.Count),
         ];
         if (latency is { } programmed)
         {
-            observations.Add(new("programming_latency_ms", programmed.TotalMilliseconds, Metrics.Milliseconds));
+            observations.Add(new(Metrics.ProgrammingLatencyMs, programmed.TotalMilliseconds, Metrics.Milliseconds));
         }
 
         return TestOutcome.Ok(observations, rawFile);
@@ -142,9 +140,9 @@ public sealed class NetpolTest(TimeProvider time) : IBenchmarkTest
         var passed = cases.Count(c => c.Passed);
         return TestOutcome.Ok(
         [
-            new(ConformanceScore, 100.0 * passed / cases.Count, Metrics.Percent),
-            new("cases_passed", passed, Metrics.Count),
-            new("cases_graded", cases.Count, Metrics.Count),
+            new(Metrics.ConformanceScorePercent, 100.0 * passed / cases.Count, Metrics.Percent),
+            new(Metrics.CasesPassed, passed, Metrics.Count),
+            new(Metrics.CasesGraded, cases.Count, Metrics.Count),
         ], null);
     }
 

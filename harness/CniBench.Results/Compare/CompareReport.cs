@@ -1,3 +1,4 @@
+using CniBench.Core.Measurements;
 namespace CniBench.Results.Compare;
 
 /// <summary>What a comparison matches rows on: everything but the repetition.</summary>

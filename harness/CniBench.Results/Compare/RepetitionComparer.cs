@@ -1,3 +1,4 @@
+using CniBench.Core.Measurements;
 using Perfolizer.Mathematics.Common;
 using Perfolizer.Mathematics.QuantileEstimators;
 using Perfolizer.Mathematics.SignificanceTesting;

@@ -11,7 +11,6 @@ public static class RunComparer
     /// <summary>The netpol test's case rows; its other figures are per-case diagnostics, compared through the cases.</summary>
     public const string NetpolTest = "netpol";
 
-    public const string CasePassMetric = "case_pass";
 
     /// <exception cref="MeasurementCsvException">A measurements.csv is corrupt or truncated.</exception>
     /// <exception cref="FileNotFoundException">A folder has no measurements.csv.</exception>
@@ -36,7 +35,7 @@ public static class RunComparer
         {
             if (baseSeries.TryGetValue(key, out var baseGroup))
             {
-                var direction = MetricDirections.Of(key.Metric);
+                var direction = MetricRegistry.DirectionOf(key.Metric);
                 metrics.Add(new MetricComparison(key, candidateGroup.Unit.Length > 0 ? candidateGroup.Unit : baseGroup.Unit, direction,
                     RepetitionComparer.Compare(baseGroup.Values, candidateGroup.Values, direction, options)));
             }
@@ -95,7 +94,7 @@ public static class RunComparer
     }
 
     private static Dictionary<(string Cni, string Case), CaseOutcome> Cases(IEnumerable<Measurement> rows) =>
-        rows.Where(m => m.Test == NetpolTest && m.Metric == CasePassMetric)
+        rows.Where(m => m.Test == NetpolTest && m.Metric == Metrics.CasePass)
             .GroupBy(m => (m.Cni, Case: m.Variant))
             .ToDictionary(g => g.Key, g =>
             {

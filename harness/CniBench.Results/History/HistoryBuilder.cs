@@ -1,3 +1,4 @@
+using CniBench.Core.Measurements;
 using CniBench.Results.Compare;
 
 namespace CniBench.Results.History;
@@ -93,7 +94,7 @@ public static class HistoryBuilder
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(points);
         ArgumentNullException.ThrowIfNull(options);
-        var direction = MetricDirections.Of(key.Metric);
+        var direction = MetricRegistry.DirectionOf(key.Metric);
         return new HistorySeries(key, unit, direction, points, FindRegressionStart(points, direction, options));
     }
 

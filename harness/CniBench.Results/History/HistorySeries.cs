@@ -1,3 +1,4 @@
+using CniBench.Core.Measurements;
 using System.Text;
 using CniBench.Results.Compare;
 

@@ -27,7 +27,7 @@ public static class ReportBuilder
         "Only the underlay's cross-node figure exists, so same-node pod traffic is compared with node-to-node traffic too.",
     ];
 
-    private static readonly string[] IngressMetrics = [SummaryMatrixBuilder.RequestsPerSecond, "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_mean_ms"];
+    private static readonly string[] IngressMetrics = [Metrics.RequestsPerSecond, Metrics.LatencyP50Ms, Metrics.LatencyP90Ms, Metrics.LatencyP99Ms];
 
     public static ReportDocument Build(ReportInput input)
     {
@@ -186,7 +186,7 @@ public static class ReportBuilder
 
     private static ReportSection Netpol(ReportInput input)
     {
-        var cases = input.Summary.Where(r => r.Metric == ReportInputLoader.CasePassMetric).ToList();
+        var cases = input.Summary.Where(r => r.Metric == Metrics.CasePass).ToList();
         if (cases.Count == 0)
         {
             return new ReportSection(NetpolId, "Network-policy conformance", [new Paragraph("This run has no network-policy cases.")]);
@@ -194,7 +194,7 @@ public static class ReportBuilder
 
         var cnis = cases.Select(r => r.Cni).Distinct(StringComparer.Ordinal).ToList();
         var names = cases.Select(r => r.Variant).Distinct(StringComparer.Ordinal).ToList();
-        var wrong = input.Summary.Where(r => r.Metric == "cells_wrong" && r.Test == "netpol")
+        var wrong = input.Summary.Where(r => r.Metric == Metrics.CellsWrong && r.Test == "netpol")
             .ToDictionary(r => (r.Cni, r.Variant), r => r.Max);
         var rows = names.Select(name => (IReadOnlyList<Cell>)
         [

@@ -6,7 +6,6 @@ namespace CniBench.Results.Report;
 /// <summary>Reads a run folder into a <see cref="ReportInput"/>.</summary>
 public static class ReportInputLoader
 {
-    public const string CasePassMetric = "case_pass";
 
     /// <param name="runDirectory">The results folder of one run.</param>
     /// <param name="policySuite">A folder of policy case files whose <c># covers:</c> headers say which direction each case tests; null or absent: directions come from the case names.</param>
@@ -85,7 +84,7 @@ public static class ReportInputLoader
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var m in measurements)
         {
-            if (m.Metric != CasePassMetric || m.Status != MeasurementStatus.Ok || m.Value is not 0 || m.RawFile is not { } raw || !seen.Add(raw))
+            if (m.Metric != Metrics.CasePass || m.Status != MeasurementStatus.Ok || m.Value is not 0 || m.RawFile is not { } raw || !seen.Add(raw))
             {
                 continue;
             }

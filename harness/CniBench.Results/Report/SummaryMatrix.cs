@@ -44,11 +44,6 @@ public static class SummaryMatrixBuilder
     public const double PolicyAcceptablePercent = 80;
     public const int MtuAcceptableDeficitBytes = 100;
 
-    public const string RequestsPerSecond = "requests_per_second";
-    public const string WirePlaintextSeen = "wire_plaintext_seen";
-    public const string PathMtuBytes = "path_mtu_bytes";
-    public const string MtuMismatch = "mtu_mismatch";
-
     private static readonly string[] TopologyPreference = [Topologies.CrossNode, Topologies.PodToService, "ingress", Topologies.PodToPod, Topologies.SameNode];
     private static readonly string[] EncryptionWords = ["wireguard", "ipsec", "encrypt", "encrypted", "encryption", "wg", "tls"];
     private static readonly string[] NoEncryptionValues = ["", "none", "false", "off", "no", "disabled"];
@@ -65,8 +60,8 @@ public static class SummaryMatrixBuilder
             Http(summary),
             Encrypted(summary, run, cnis),
             Cpu(summary),
-            Policy(summary, caseDirections, PolicyDirections.Ingress, "policy-ingress", "Policy ingress"),
-            Policy(summary, caseDirections, PolicyDirections.Egress, "policy-egress", "Policy egress"),
+            Policy(summary, caseDirections, PolicyDirections.Ingress, MetricRegistry.Criteria.PolicyIngress, "Policy ingress"),
+            Policy(summary, caseDirections, PolicyDirections.Egress, MetricRegistry.Criteria.PolicyEgress, "Policy egress"),
             EncryptionVerified(summary, run, cnis),
             Mtu(summary, run),
         };
@@ -107,27 +102,30 @@ public static class SummaryMatrixBuilder
 
     private static MatrixCell NotMeasured { get; } = new(Rating.NotApplicable, "n/a");
 
+    /// <summary>The one metric the registry declares as feeding <paramref name="criterion"/>.</summary>
+    private static string MetricOf(string criterion) => MetricRegistry.Feeding(criterion).Single();
+
     private static MatrixCell UnsupportedHere { get; } = new(Rating.NotApplicable, "unsupported here");
 
     private static (Criterion, Dictionary<string, MatrixCell>) Throughput(IReadOnlyList<SummaryRow> summary, string test, string title)
     {
-        var criterion = new Criterion($"{test}-throughput", title,
+        var criterion = new Criterion(test == "tcp" ? MetricRegistry.Criteria.TcpThroughput : MetricRegistry.Criteria.UdpThroughput, title,
             $"median as % of the reference: best ≥ {ThroughputBestPercent:0}%, acceptable ≥ {ThroughputAcceptablePercent:0}%, poor below");
-        return RelativeThroughput(summary, criterion, r => r.Test == test, Metrics.ThroughputBps, ThroughputBestPercent, ThroughputAcceptablePercent, _ => true);
+        return RelativeThroughput(summary, criterion, r => r.Test == test, MetricOf(criterion.Id), ThroughputBestPercent, ThroughputAcceptablePercent, _ => true);
     }
 
     private static (Criterion, Dictionary<string, MatrixCell>) Http(IReadOnlyList<SummaryRow> summary)
     {
-        var criterion = new Criterion("http", "HTTP requests/s",
+        var criterion = new Criterion(MetricRegistry.Criteria.Http, "HTTP requests/s",
             $"median requests/s as % of the reference: best ≥ {ThroughputBestPercent:0}%, acceptable ≥ {ThroughputAcceptablePercent:0}%, poor below");
-        return RelativeThroughput(summary, criterion, _ => true, RequestsPerSecond, ThroughputBestPercent, ThroughputAcceptablePercent, _ => true);
+        return RelativeThroughput(summary, criterion, _ => true, MetricOf(MetricRegistry.Criteria.Http), ThroughputBestPercent, ThroughputAcceptablePercent, _ => true);
     }
 
     private static (Criterion, Dictionary<string, MatrixCell>) Encrypted(IReadOnlyList<SummaryRow> summary, RunInfo? run, List<string> cnis)
     {
-        var criterion = new Criterion("encrypted-throughput", "Encrypted throughput",
+        var criterion = new Criterion(MetricRegistry.Criteria.EncryptedThroughput, "Encrypted throughput",
             $"TCP median of an encrypted variant as % of the reference: best ≥ {EncryptedBestPercent:0}%, acceptable ≥ {EncryptedAcceptablePercent:0}%, poor below; n/a for plaintext datapaths");
-        var (c, cells) = RelativeThroughput(summary, criterion, r => r.Test == "tcp", Metrics.ThroughputBps, EncryptedBestPercent, EncryptedAcceptablePercent, cni => IsEncrypted(cni, run));
+        var (c, cells) = RelativeThroughput(summary, criterion, r => r.Test == "tcp", MetricOf(criterion.Id), EncryptedBestPercent, EncryptedAcceptablePercent, cni => IsEncrypted(cni, run));
         foreach (var cni in cnis.Where(cni => !IsEncrypted(cni, run)))
         {
             cells[cni] = new MatrixCell(Rating.NotApplicable, "not encrypted");
@@ -169,11 +167,11 @@ public static class SummaryMatrixBuilder
 
     private static (Criterion, Dictionary<string, MatrixCell>) Cpu(IReadOnlyList<SummaryRow> summary)
     {
-        var criterion = new Criterion("cpu-per-gbit", "CPU per Gbit/s",
+        var criterion = new Criterion(MetricRegistry.Criteria.CpuPerGbit, "CPU per Gbit/s",
             string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"host cores busy per Gbit/s, as a multiple of the reference: best ≤ ×{CpuBestRatio:0.00}, acceptable ≤ ×{CpuAcceptableRatio:0.00}, poor above"));
         var cells = new Dictionary<string, MatrixCell>(StringComparer.Ordinal);
-        if (PickGroup(summary, r => r.Test == "tcp" && r.Metric == Metrics.HostCpuCoresPerGbps) is not { } group)
+        if (PickGroup(summary, r => r.Test == "tcp" && r.Metric == MetricOf(MetricRegistry.Criteria.CpuPerGbit)) is not { } group)
         {
             return (criterion, cells);
         }
@@ -205,7 +203,7 @@ public static class SummaryMatrixBuilder
             $"share of the {direction.ToString().ToLowerInvariant()} policy cases passed in every repetition: best 100%, acceptable ≥ {PolicyAcceptablePercent:0}%, poor below");
         var cells = new Dictionary<string, MatrixCell>(StringComparer.Ordinal);
         var cases = summary
-            .Where(r => r.Metric == ReportInputLoader.CasePassMetric && r.N > 0
+            .Where(r => r.Metric == MetricOf(id) && r.N > 0
                 && ReportInputLoader.DirectionsOf(r.Variant, directions).HasFlag(direction))
             .ToList();
         foreach (var byCni in cases.GroupBy(r => r.Cni, StringComparer.Ordinal))
@@ -225,7 +223,7 @@ public static class SummaryMatrixBuilder
 
     private static (Criterion, Dictionary<string, MatrixCell>) EncryptionVerified(IReadOnlyList<SummaryRow> summary, RunInfo? run, List<string> cnis)
     {
-        var criterion = new Criterion("encryption-verified", "Encryption verified",
+        var criterion = new Criterion(MetricRegistry.Criteria.EncryptionVerified, "Encryption verified",
             "iperf3's payload sampled on the underlay wire (wire_plaintext_seen) during cross-node runs of an encrypted variant: best when never seen, poor when seen; n/a for plaintext datapaths");
         var cells = new Dictionary<string, MatrixCell>(StringComparer.Ordinal);
         foreach (var cni in cnis)
@@ -236,7 +234,7 @@ public static class SummaryMatrixBuilder
                 continue;
             }
 
-            var samples = summary.Where(r => r.Cni == cni && r.Metric == WirePlaintextSeen && r.N > 0).ToList();
+            var samples = summary.Where(r => r.Cni == cni && r.Metric == MetricOf(MetricRegistry.Criteria.EncryptionVerified) && r.N > 0).ToList();
             if (samples.Count == 0)
             {
                 continue;
@@ -253,10 +251,10 @@ public static class SummaryMatrixBuilder
 
     private static (Criterion, Dictionary<string, MatrixCell>) Mtu(IReadOnlyList<SummaryRow> summary, RunInfo? run)
     {
-        var criterion = new Criterion("mtu", "Path MTU",
+        var criterion = new Criterion(MetricRegistry.Criteria.Mtu, "Path MTU",
             $"largest packet that crosses pod to pod with DF set, against the underlay's: best when equal, acceptable up to {MtuAcceptableDeficitBytes} bytes less, poor beyond or when the path carries less than the pod interface claims (mtu_mismatch)");
         var cells = new Dictionary<string, MatrixCell>(StringComparer.Ordinal);
-        var rows = summary.Where(r => r.Metric == PathMtuBytes && r.Median is not null).ToList();
+        var rows = summary.Where(r => r.Metric == MetricOf(MetricRegistry.Criteria.Mtu) && r.Median is not null).ToList();
         if (rows.Count == 0)
         {
             return (criterion, cells);
@@ -269,7 +267,7 @@ public static class SummaryMatrixBuilder
             .Cast<double?>()
             .FirstOrDefault();
         var reference = underlayRow?.Median ?? factMtu ?? rows.Max(r => r.Median!.Value);
-        var mismatch = summary.Where(r => r.Metric == MtuMismatch && r.Max > 0).Select(r => r.Cni).ToHashSet(StringComparer.Ordinal);
+        var mismatch = summary.Where(r => r.Metric == Metrics.MtuMismatch && r.Max > 0).Select(r => r.Cni).ToHashSet(StringComparer.Ordinal);
         foreach (var byCni in rows.Where(r => r.Cni != Underlay.Name).GroupBy(r => r.Cni, StringComparer.Ordinal))
         {
             var value = byCni.Min(r => r.Median!.Value);

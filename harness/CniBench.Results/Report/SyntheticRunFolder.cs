@@ -65,8 +65,8 @@ public static class SyntheticRunFolder
                             rows.Add(Row(spec, key, Metrics.HostCpuCoresPerGbps, 0.12 / factor, Metrics.Cores, at));
                             rows.Add(Row(spec, key, Metrics.Retransmits, random.Next(0, 5000), Metrics.Count, at));
                             rows.Add(topology == Topologies.CrossNode
-                                ? Row(spec, key, SummaryMatrixBuilder.WirePlaintextSeen, cni.Contains("wireguard", StringComparison.Ordinal) ? 0 : 1, "bool", at)
-                                : Row(spec, key, SummaryMatrixBuilder.WirePlaintextSeen, null, "", at) with
+                                ? Row(spec, key, Metrics.WirePlaintextSeen, cni.Contains("wireguard", StringComparison.Ordinal) ? 0 : 1, "bool", at)
+                                : Row(spec, key, Metrics.WirePlaintextSeen, null, "", at) with
                                 {
                                     Status = MeasurementStatus.Unsupported,
                                     Reason = "same-node traffic does not cross the underlay, so there is no wire to sample",
@@ -78,15 +78,15 @@ public static class SyntheticRunFolder
                 if (rep == 1)
                 {
                     var mtu = new MeasurementKey(cni, "mtu", "df-probe", Topologies.CrossNode, 1);
-                    rows.Add(Row(spec, mtu, SummaryMatrixBuilder.PathMtuBytes, cni == Underlay.Name ? 1500 : 1450, "bytes", at));
-                    rows.Add(Row(spec, mtu, SummaryMatrixBuilder.MtuMismatch, 0, "bool", at));
+                    rows.Add(Row(spec, mtu, Metrics.PathMtuBytes, cni == Underlay.Name ? 1500 : 1450, "bytes", at));
+                    rows.Add(Row(spec, mtu, Metrics.MtuMismatch, 0, "bool", at));
                 }
 
                 if (spec.Http)
                 {
                     var http = new MeasurementKey(cni, "http", "keepalive", "ingress", rep);
-                    rows.Add(Row(spec, http, SummaryMatrixBuilder.RequestsPerSecond, 20000 * factor, "req/s", at));
-                    rows.Add(Row(spec, http, "latency_p99_ms", 2 / factor, Metrics.Milliseconds, at));
+                    rows.Add(Row(spec, http, Metrics.RequestsPerSecond, 20000 * factor, "req/s", at));
+                    rows.Add(Row(spec, http, Metrics.LatencyP99Ms, 2 / factor, Metrics.Milliseconds, at));
                 }
             }
         }
@@ -144,8 +144,8 @@ public static class SyntheticRunFolder
                         cancellationToken);
                 }
 
-                rows.Add(Row(spec, key, ReportInputLoader.CasePassMetric, fails ? 0 : 1, "bool", at) with { RawFile = raw });
-                rows.Add(Row(spec, key, "cells_wrong", fails ? 2 : 0, Metrics.Count, at) with { RawFile = raw });
+                rows.Add(Row(spec, key, Metrics.CasePass, fails ? 0 : 1, "bool", at) with { RawFile = raw });
+                rows.Add(Row(spec, key, Metrics.CellsWrong, fails ? 2 : 0, Metrics.Count, at) with { RawFile = raw });
             }
         }
     }

@@ -88,47 +88,22 @@ public sealed record ChurnTimeline
         var seconds = Slices.Sum(s => s.Requests > 0 && s.RequestsPerSecond > 0 ? s.Requests / s.RequestsPerSecond : 0);
         List<Observation> observations =
         [
-            new(IngressMetrics.ChurnFailedRequests, Slices.Sum(s => s.FailedRequests), Metrics.Count),
-            new(IngressMetrics.ChurnNon2xx, Slices.Sum(s => s.Non2xx), Metrics.Count),
-            new(IngressMetrics.ChurnFailedSlices, Slices.Count(s => s.Failure is not null), Metrics.Count),
+            new(Metrics.ChurnFailedRequests, Slices.Sum(s => s.FailedRequests), Metrics.Count),
+            new(Metrics.ChurnNon2xx, Slices.Sum(s => s.Non2xx), Metrics.Count),
+            new(Metrics.ChurnFailedSlices, Slices.Count(s => s.Failure is not null), Metrics.Count),
         ];
         if (seconds > 0)
         {
-            observations.Add(new(IngressMetrics.ChurnRequestsPerSecond, requests / seconds, Metrics.RequestsPerSecondUnit));
+            observations.Add(new(Metrics.ChurnRequestsPerSecond, requests / seconds, Metrics.RequestsPerSecondUnit));
         }
 
         var around = SlicesAroundChanges().Where(s => s.Failure is null).ToList();
         if (around.Count > 0)
         {
-            observations.Add(new(IngressMetrics.ChurnP99SpikeMs, around.Max(s => s.P99Ms) - SteadyP99Ms, Metrics.Milliseconds));
+            observations.Add(new(Metrics.ChurnP99SpikeMs, around.Max(s => s.P99Ms) - SteadyP99Ms, Metrics.Milliseconds));
         }
 
         return observations;
     }
 }
 
-/// <summary>Metric names the ingress test adds to those of <c>http</c>.</summary>
-public static class IngressMetrics
-{
-    /// <summary>Requests without a response during churn (wrk's connect, read, write and timeout errors).</summary>
-    public const string ChurnFailedRequests = "churn_failed_requests";
-
-    /// <summary>Responses of 400 and above during churn.</summary>
-    public const string ChurnNon2xx = "churn_non_2xx";
-
-    /// <summary>1-second slices of the churn phase that completed no request at all.</summary>
-    public const string ChurnFailedSlices = "churn_failed_slices";
-
-    public const string ChurnRequestsPerSecond = "churn_requests_per_second";
-
-    /// <summary>The highest slice p99 around a change minus the steady p99; negative when no slice near a change was slower.</summary>
-    public const string ChurnP99SpikeMs = "churn_p99_spike_ms";
-
-    /// <summary>CPU of the controller's processes (master and workers) during the steady phase, in % of one core.</summary>
-    public const string ControllerCpuPercent = "controller_cpu_percent";
-
-    /// <summary>Controller CPU time per request during the steady phase, in microseconds.</summary>
-    public const string ControllerCpuUsPerRequest = "controller_cpu_us_per_request";
-
-    public const string Microseconds = "us";
-}

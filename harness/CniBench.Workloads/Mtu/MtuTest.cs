@@ -19,15 +19,6 @@ public sealed class MtuTest : IBenchmarkTest
 {
     public const string TestName = "mtu";
 
-    public const string PathMtuBytes = "path_mtu_bytes";
-    public const string PodMtuBytes = "pod_mtu_bytes";
-    public const string MtuMismatch = "mtu_mismatch";
-
-    public const string Bytes = "bytes";
-
-    /// <summary>The unit the other yes/no metrics (netpol's case_pass) use.</summary>
-    public const string Bool = "bool";
-
     private const int MaxDetailLength = 200;
 
     private static readonly JsonSerializerOptions RawJson = new()
@@ -39,7 +30,7 @@ public sealed class MtuTest : IBenchmarkTest
 
     public string Name => TestName;
 
-    public string PrimaryMetric => PathMtuBytes;
+    public string PrimaryMetric => Metrics.PathMtuBytes;
 
     public async Task<TestOutcome> RunAsync(TestInvocation invocation, CancellationToken cancellationToken)
     {
@@ -80,9 +71,9 @@ public sealed class MtuTest : IBenchmarkTest
 
         return TestOutcome.Ok(
             [
-                new Observation(PathMtuBytes, pathMtu, Bytes),
-                new Observation(PodMtuBytes, client.Mtu, Bytes),
-                new Observation(MtuMismatch, IsMismatch(pathMtu, client.Mtu) ? 1 : 0, Bool),
+                new Observation(Metrics.PathMtuBytes, pathMtu, Metrics.Bytes),
+                new Observation(Metrics.PodMtuBytes, client.Mtu, Metrics.Bytes),
+                new Observation(Metrics.MtuMismatch, IsMismatch(pathMtu, client.Mtu) ? 1 : 0, Metrics.Bool),
             ],
             rawFile);
     }

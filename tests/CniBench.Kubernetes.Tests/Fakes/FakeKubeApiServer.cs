@@ -46,12 +46,6 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
     /// <summary>Answers an argv; the default prints nothing and exits 0.</summary>
     public Func<IReadOnlyList<string>, ExecReply> Exec { get; set; } = _ => new ExecReply();
 
-    /// <summary>
-    /// Sees the argv of an exec that exited, once the client has answered its close: the client answers only after it
-    /// has read the whole exec, so a test can tell an exec finished on the client's side without watching a clock.
-    /// </summary>
-    public Action<IReadOnlyList<string>> ExecEnded { get; set; } = _ => { };
-
     /// <summary>Returns an HTTP status to fail a request with (method, path), or null to serve it.</summary>
     public Func<string, string, HttpStatusCode?> Fault { get; set; } = (_, _) => null;
 
@@ -576,7 +570,6 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
 
                 await SendAsync(socket, 3, StatusJson(143), token);
                 await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, token);
-                ExecEnded(inner);
                 return;
             }
         }
@@ -600,7 +593,6 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
 
         await SendAsync(socket, 3, StatusJson(reply.ExitCode), token);
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, token);
-        ExecEnded(inner);
     }
 
     /// <summary>Takes the provider's start wrapper (sh -c 'echo pid; exec "$@"' name argv...) off, so scripts see the real argv.</summary>

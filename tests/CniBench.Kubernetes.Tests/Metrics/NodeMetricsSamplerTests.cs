@@ -26,8 +26,8 @@ public sealed class NodeMetricsSamplerTests
         var result = await window.EndAsync(Ct);
 
         Assert.Empty(result.Unsupported);
-        var cpu = Assert.Single(result.Observations, o => o.Metric == NodeMetricsSampler.NodeCpuCores);
-        var memory = Assert.Single(result.Observations, o => o.Metric == NodeMetricsSampler.NodeMemoryBytes);
+        var cpu = Assert.Single(result.Observations, o => o.Metric == Core.Measurements.Metrics.NodeCpuCores);
+        var memory = Assert.Single(result.Observations, o => o.Metric == Core.Measurements.Metrics.NodeMemoryBytes);
 
         // node-1: (0.25 + 1.25) / 2 = 0.75, node-2: (0.75 + 1.75) / 2 = 1.25; node-3 is not used.
         Assert.Equal(1.0, cpu.Value, 9);
@@ -50,7 +50,7 @@ public sealed class NodeMetricsSamplerTests
         var result = await (await sampler.BeginAsync(["node-1", "node-2"], Ct)).EndAsync(Ct);
 
         Assert.Empty(result.Observations);
-        Assert.Equal([NodeMetricsSampler.NodeCpuCores, NodeMetricsSampler.NodeMemoryBytes], result.Unsupported.Select(u => u.Metric));
+        Assert.Equal([Core.Measurements.Metrics.NodeCpuCores, Core.Measurements.Metrics.NodeMemoryBytes], result.Unsupported.Select(u => u.Metric));
         Assert.All(result.Unsupported, u => Assert.StartsWith("metrics API (metrics.k8s.io) not served: install metrics-server", u.Reason, StringComparison.Ordinal));
         Assert.Single(harness.Server.Requests, r => r.StartsWith("GET /apis/metrics.k8s.io/v1beta1/nodes", StringComparison.Ordinal));
     }

@@ -41,9 +41,9 @@ public sealed class WireSamplerIntegrationTests
         var result = await window.EndAsync(Token);
 
         Assert.Empty(result.Unsupported);
-        var seen = Assert.Single(result.Observations, o => o.Metric == WireMetrics.PlaintextSeen);
-        var frames = Assert.Single(result.Observations, o => o.Metric == WireMetrics.FramesSampled);
-        Assert.Equal(WireMetrics.Bool, seen.Unit);
+        var seen = Assert.Single(result.Observations, o => o.Metric == Metrics.WirePlaintextSeen);
+        var frames = Assert.Single(result.Observations, o => o.Metric == Metrics.WireFramesSampled);
+        Assert.Equal(Metrics.Bool, seen.Unit);
         Assert.Equal(Metrics.Count, frames.Unit);
         Assert.InRange(frames.Value, 50, WireSamplerOptions.Default.MaxFrames);
         Assert.Equal(expected, seen.Value);

@@ -1,3 +1,4 @@
+using CniBench.Core.Measurements;
 using CniBench.Lab.Capture;
 
 namespace CniBench.Lab.Tests.Capture;
@@ -17,7 +18,7 @@ public sealed class WireTelemetryTests
         var result = await window.EndAsync(Token);
 
         Assert.Empty(result.Observations);
-        Assert.Equal([WireMetrics.PlaintextSeen, WireMetrics.FramesSampled], result.Unsupported.Select(u => u.Metric));
+        Assert.Equal([Metrics.WirePlaintextSeen, Metrics.WireFramesSampled], result.Unsupported.Select(u => u.Metric));
         Assert.All(result.Unsupported, u => Assert.Contains("same-node", u.Reason, StringComparison.Ordinal));
     }
 

@@ -40,7 +40,7 @@ public sealed class NetpolTestTests
 
         var values = Values(outcome);
         Assert.Equal(MeasurementStatus.Ok, outcome.Status);
-        Assert.Equal(1, values[NetpolTest.CasePass]);
+        Assert.Equal(1, values[Metrics.CasePass]);
         Assert.Equal(0, values["cells_wrong"]);
         // 9 pods × 9 pods × 4 port/protocols, less the 9 × 4 self cells that are not graded.
         Assert.Equal(288, values["cells_correct"]);
@@ -54,7 +54,7 @@ public sealed class NetpolTestTests
         var outcome = await new NetpolTest(TimeProvider.System).RunAsync(Invocation(new FakeNetpolCluster(enforce: false), "01-deny-all-ingress"), CancellationToken.None);
 
         var values = Values(outcome);
-        Assert.Equal(0, values[NetpolTest.CasePass]);
+        Assert.Equal(0, values[Metrics.CasePass]);
         // Into x/a, x/b, x/c from the 8 other pods, on 4 port/protocols: 3 × 8 × 4.
         Assert.Equal(96, values["cells_wrong"]);
         Assert.False(values.ContainsKey("programming_latency_ms"));
@@ -67,7 +67,7 @@ public sealed class NetpolTestTests
 
         var values = Values(await new NetpolTest(TimeProvider.System).RunAsync(Invocation(cluster, "04-allow-all-ingress"), CancellationToken.None));
 
-        Assert.Equal(0, values[NetpolTest.CasePass]);
+        Assert.Equal(0, values[Metrics.CasePass]);
         Assert.Equal(1, values["cells_wrong"]);
     }
 
@@ -78,7 +78,7 @@ public sealed class NetpolTestTests
 
         var values = Values(await new NetpolTest(TimeProvider.System).RunAsync(Invocation(cluster, "04-allow-all-ingress"), CancellationToken.None));
 
-        Assert.Equal(0, values[NetpolTest.CasePass]);
+        Assert.Equal(0, values[Metrics.CasePass]);
         Assert.Equal(0, values["cells_wrong"]);
         Assert.Equal(32, values["cells_probe_error"]);
     }
@@ -93,7 +93,7 @@ public sealed class NetpolTestTests
 
         var values = Values(await test.RunAsync(Invocation(cluster, RunPlanner.NetpolScoreVariant), CancellationToken.None));
 
-        Assert.Equal(50, values[NetpolTest.ConformanceScore]);
+        Assert.Equal(50, values[Metrics.ConformanceScorePercent]);
         Assert.Equal(1, cluster.Deployments);
     }
 

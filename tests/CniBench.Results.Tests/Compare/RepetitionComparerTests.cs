@@ -1,3 +1,4 @@
+using CniBench.Core.Measurements;
 using CniBench.Results.Compare;
 
 namespace CniBench.Results.Tests.Compare;
@@ -89,7 +90,7 @@ public sealed class RepetitionComparerTests
     [InlineData("wire_frames_sampled", 1.5, Verdict.Changed)]
     public void Compare_DirectionOfMetric_DecidesVerdict(string metric, double factor, Verdict expected)
     {
-        var result = RepetitionComparer.Compare(RunFixtures.Values(100, 6), RunFixtures.Values(100 * factor, 6), MetricDirections.Of(metric), Options);
+        var result = RepetitionComparer.Compare(RunFixtures.Values(100, 6), RunFixtures.Values(100 * factor, 6), MetricRegistry.DirectionOf(metric), Options);
 
         Assert.Equal(expected, result.Verdict);
     }

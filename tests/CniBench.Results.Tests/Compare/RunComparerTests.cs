@@ -109,7 +109,7 @@ public sealed class RunComparerTests : IDisposable
         rows.AddRange(RunFixtures.Series(info.RunId, "calico", Metrics.HostCpuPercent, Metrics.Percent, RunFixtures.Values(60, 5)));
         if (caseOutcome is { } pass)
         {
-            rows.AddRange(RunFixtures.Series(info.RunId, "calico", RunComparer.CasePassMetric, "bool", [pass], test: "netpol", variant: "deny-all", topology: Topologies.PodToPod));
+            rows.AddRange(RunFixtures.Series(info.RunId, "calico", Metrics.CasePass, "bool", [pass], test: "netpol", variant: "deny-all", topology: Topologies.PodToPod));
             rows.AddRange(RunFixtures.Series(info.RunId, "calico", "cells_wrong", Metrics.Count, [1 - pass], test: "netpol", variant: "deny-all", topology: Topologies.PodToPod));
         }
 

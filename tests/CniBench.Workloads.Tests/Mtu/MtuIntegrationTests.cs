@@ -52,9 +52,9 @@ public sealed class MtuIntegrationTests
 
         Assert.True(outcome.Status == MeasurementStatus.Ok, outcome.Reason);
         var observations = outcome.Observations.ToDictionary(o => o.Metric, o => o.Value);
-        Assert.Equal(1450, observations[MtuTest.PathMtuBytes]);
-        Assert.Equal(1450, observations[MtuTest.PodMtuBytes]);
-        Assert.Equal(0, observations[MtuTest.MtuMismatch]);
+        Assert.Equal(1450, observations[Metrics.PathMtuBytes]);
+        Assert.Equal(1450, observations[Metrics.PodMtuBytes]);
+        Assert.Equal(0, observations[Metrics.MtuMismatch]);
     }
 
     [Fact]
@@ -66,8 +66,8 @@ public sealed class MtuIntegrationTests
         Assert.True(outcome.Status == MeasurementStatus.Ok, outcome.Reason);
         var observations = outcome.Observations.ToDictionary(o => o.Metric, o => o.Value);
         // A veth accepts MTU + 4 bytes (room for a VLAN tag, is_skb_forwardable), so the real limit is 1450..1454.
-        Assert.InRange(observations[MtuTest.PathMtuBytes], 1450, 1454);
-        Assert.Equal(1500, observations[MtuTest.PodMtuBytes]);
-        Assert.Equal(1, observations[MtuTest.MtuMismatch]);
+        Assert.InRange(observations[Metrics.PathMtuBytes], 1450, 1454);
+        Assert.Equal(1500, observations[Metrics.PodMtuBytes]);
+        Assert.Equal(1, observations[Metrics.MtuMismatch]);
     }
 }

@@ -38,9 +38,9 @@ public sealed class MtuTestTests
 
         Assert.True(outcome.Status == MeasurementStatus.Ok, outcome.Reason);
         var observations = ByMetric(outcome);
-        Assert.Equal(new Observation(MtuTest.PathMtuBytes, 1450, "bytes"), observations[MtuTest.PathMtuBytes]);
-        Assert.Equal(new Observation(MtuTest.PodMtuBytes, 1500, "bytes"), observations[MtuTest.PodMtuBytes]);
-        Assert.Equal(new Observation(MtuTest.MtuMismatch, 1, "bool"), observations[MtuTest.MtuMismatch]);
+        Assert.Equal(new Observation(Metrics.PathMtuBytes, 1450, "bytes"), observations[Metrics.PathMtuBytes]);
+        Assert.Equal(new Observation(Metrics.PodMtuBytes, 1500, "bytes"), observations[Metrics.PodMtuBytes]);
+        Assert.Equal(new Observation(Metrics.MtuMismatch, 1, "bool"), observations[Metrics.MtuMismatch]);
         Assert.Empty(_server.Runs);
         Assert.Empty(_server.Started);
     }
@@ -53,7 +53,7 @@ public sealed class MtuTestTests
         var outcome = await new MtuTest().RunAsync(Invocation(client, podMtu: 1450), TestContext.Current.CancellationToken);
 
         Assert.True(outcome.Status == MeasurementStatus.Ok, outcome.Reason);
-        Assert.Equal(0, ByMetric(outcome)[MtuTest.MtuMismatch].Value);
+        Assert.Equal(0, ByMetric(outcome)[Metrics.MtuMismatch].Value);
         Assert.Equal([1450, 1451], client.Runs.Select(PathMtuFakes.PacketBytes));
     }
 
@@ -77,7 +77,7 @@ public sealed class MtuTestTests
 
         var outcome = await new MtuTest().RunAsync(Invocation(client, podMtu: 576), TestContext.Current.CancellationToken);
 
-        Assert.Equal(600, ByMetric(outcome)[MtuTest.PathMtuBytes].Value);
+        Assert.Equal(600, ByMetric(outcome)[Metrics.PathMtuBytes].Value);
         Assert.InRange(client.Runs.Count, 1, PathMtuSearch.MaxProbes);
     }
 
@@ -150,7 +150,7 @@ public sealed class MtuTestTests
         var outcome = await new MtuTest().RunAsync(Invocation(client, podMtu: 1500), TestContext.Current.CancellationToken);
 
         Assert.True(outcome.Status == MeasurementStatus.Ok, outcome.Reason);
-        Assert.Equal(1450, ByMetric(outcome)[MtuTest.PathMtuBytes].Value);
+        Assert.Equal(1450, ByMetric(outcome)[Metrics.PathMtuBytes].Value);
     }
 
     [Fact]

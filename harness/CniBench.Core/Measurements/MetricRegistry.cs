@@ -1,0 +1,130 @@
+namespace CniBench.Core.Measurements;
+
+/// <summary>Which way a metric gets better; a metric without a direction can change but never regress.</summary>
+public enum MetricDirection
+{
+    None,
+    HigherIsBetter,
+    LowerIsBetter,
+}
+
+/// <summary>
+/// What a metric is, for every reader of results: its unit, which way is better, the title a chart or table shows,
+/// and the summary-matrix criteria it feeds (ids such as <c>tcp-throughput</c>).
+/// </summary>
+public sealed record MetricDefinition(string Name, string Unit, MetricDirection Direction, string Title)
+{
+    public IReadOnlyList<string> Criteria { get; init; } = [];
+}
+
+/// <summary>
+/// Every metric the tests write, declared once. Compare, history, charts and the summary matrix read directions,
+/// titles and criteria here; a metric that is not declared has no direction (it can change but never regress), so a
+/// new metric is declared here or it is never judged. Nothing is inferred from how a name is spelt.
+/// </summary>
+public static class MetricRegistry
+{
+    private const MetricDirection Higher = MetricDirection.HigherIsBetter;
+    private const MetricDirection Lower = MetricDirection.LowerIsBetter;
+    private const MetricDirection None = MetricDirection.None;
+
+    /// <summary>Summary-matrix criteria ids, each fed by the metrics that name it.</summary>
+    public static class Criteria
+    {
+        public const string TcpThroughput = "tcp-throughput";
+        public const string UdpThroughput = "udp-throughput";
+        public const string Http = "http";
+        public const string EncryptedThroughput = "encrypted-throughput";
+        public const string CpuPerGbit = "cpu-per-gbit";
+        public const string PolicyIngress = "policy-ingress";
+        public const string PolicyEgress = "policy-egress";
+        public const string EncryptionVerified = "encryption-verified";
+        public const string Mtu = "mtu";
+    }
+
+    private static readonly MetricDefinition[] Declared =
+    [
+        // tcp and udp (iperf3), and the host CPU the lab samples around them.
+        new(Metrics.ThroughputBps, Metrics.BitsPerSecond, Higher, "Throughput") { Criteria = [Criteria.TcpThroughput, Criteria.UdpThroughput, Criteria.EncryptedThroughput] },
+        new(Metrics.Retransmits, Metrics.Count, Lower, "TCP retransmits"),
+        new(Metrics.JitterMs, Metrics.Milliseconds, Lower, "UDP jitter"),
+        new(Metrics.LostPercent, Metrics.Percent, Lower, "UDP datagrams lost"),
+        new(Metrics.HostCpuPercent, Metrics.Percent, Lower, "Host CPU busy"),
+        new(Metrics.HostCpuUserSeconds, Metrics.Seconds, Lower, "Host CPU, user"),
+        new(Metrics.HostCpuSystemSeconds, Metrics.Seconds, Lower, "Host CPU, system"),
+        new(Metrics.HostCpuSoftirqSeconds, Metrics.Seconds, Lower, "Host CPU, softirq"),
+        new(Metrics.HarnessCpuSeconds, Metrics.Seconds, Lower, "Harness CPU"),
+        new(Metrics.HostCpuCoresPerGbps, Metrics.Cores, Lower, "Host CPU per Gbit/s") { Criteria = [Criteria.CpuPerGbit] },
+
+        // http and ingress (wrk).
+        new(Metrics.RequestsPerSecond, Metrics.RequestsPerSecondUnit, Higher, "Requests per second") { Criteria = [Criteria.Http] },
+        new(Metrics.TargetRequestsPerSecond, Metrics.RequestsPerSecondUnit, None, "Target request rate"),
+        // Follows requests/s (same responses), so it is not judged a second time.
+        new(Metrics.TransferBps, Metrics.BitsPerSecond, None, "HTTP transfer"),
+        new(Metrics.LatencyP50Ms, Metrics.Milliseconds, Lower, "Latency p50"),
+        new(Metrics.LatencyP90Ms, Metrics.Milliseconds, Lower, "Latency p90"),
+        new(Metrics.LatencyP99Ms, Metrics.Milliseconds, Lower, "Latency p99"),
+        new(Metrics.LatencyP999Ms, Metrics.Milliseconds, Lower, "Latency p99.9"),
+        new(Metrics.LatencyMaxMs, Metrics.Milliseconds, Lower, "Latency max"),
+        // Error counts are zero in almost every run, where a ratio means nothing: shown and reported, never judged.
+        new(Metrics.HttpErrors, Metrics.Count, None, "HTTP socket errors"),
+        new(Metrics.HttpNon2xx, Metrics.Count, None, "HTTP responses ≥ 400"),
+        new(Metrics.GeneratorCpuPercent, Metrics.Percent, Lower, "Load generator CPU"),
+        new(Metrics.ChurnFailedRequests, Metrics.Count, None, "Requests failed during churn"),
+        new(Metrics.ChurnNon2xx, Metrics.Count, None, "Responses ≥ 400 during churn"),
+        new(Metrics.ChurnFailedSlices, Metrics.Count, None, "Empty seconds during churn"),
+        new(Metrics.ChurnRequestsPerSecond, Metrics.RequestsPerSecondUnit, Higher, "Requests per second during churn"),
+        new(Metrics.ChurnP99SpikeMs, Metrics.Milliseconds, Lower, "p99 spike during churn"),
+        new(Metrics.ControllerCpuPercent, Metrics.Percent, Lower, "Ingress controller CPU"),
+        new(Metrics.ControllerCpuUsPerRequest, Metrics.Microseconds, Lower, "Ingress controller CPU per request"),
+
+        // mtu.
+        new(Metrics.PathMtuBytes, Metrics.Bytes, None, "Path MTU") { Criteria = [Criteria.Mtu] },
+        new(Metrics.PodMtuBytes, Metrics.Bytes, None, "Pod interface MTU"),
+        new(Metrics.MtuMismatch, Metrics.Bool, None, "Path MTU below the pod's"),
+
+        // the wire check around encrypted measurements.
+        new(Metrics.WirePlaintextSeen, Metrics.Bool, None, "Plaintext seen on the wire") { Criteria = [Criteria.EncryptionVerified] },
+        new(Metrics.WireFramesSampled, Metrics.Count, None, "Underlay frames sampled"),
+
+        // netpol.
+        new(Metrics.CasePass, Metrics.Bool, None, "Policy case passed") { Criteria = [Criteria.PolicyIngress, Criteria.PolicyEgress] },
+        new(Metrics.CellsCorrect, Metrics.Count, None, "Probe cells as expected"),
+        new(Metrics.CellsWrong, Metrics.Count, Lower, "Probe cells wrong"),
+        new(Metrics.CellsProbeError, Metrics.Count, Lower, "Probe errors"),
+        new(Metrics.CellsUnsupported, Metrics.Count, None, "Probe cells unsupported"),
+        new(Metrics.ControlConnected, Metrics.Count, None, "Control probes connected"),
+        new(Metrics.PolicyApplyMs, Metrics.Milliseconds, Lower, "Policy apply time"),
+        new(Metrics.ProbeRoundMs, Metrics.Milliseconds, Lower, "Probe round time"),
+        new(Metrics.ProbesPerRound, Metrics.Count, None, "Probes per round"),
+        new(Metrics.ProgrammingLatencyMs, Metrics.Milliseconds, Lower, "Policy programming latency"),
+        new(Metrics.ConformanceScorePercent, Metrics.Percent, Higher, "Conformance score"),
+        new(Metrics.CasesPassed, Metrics.Count, Higher, "Policy cases passed"),
+        new(Metrics.CasesGraded, Metrics.Count, None, "Policy cases graded"),
+
+        // Kubernetes nodes (metrics-server).
+        new(Metrics.NodeCpuCores, Metrics.Cores, Lower, "Node CPU"),
+        new(Metrics.NodeMemoryBytes, Metrics.Bytes, None, "Node memory"),
+    ];
+
+    private static readonly Dictionary<string, MetricDefinition> ByName = Declared.ToDictionary(d => d.Name, StringComparer.Ordinal);
+
+    public static IReadOnlyList<MetricDefinition> All => Declared;
+
+    /// <summary>The declaration of <paramref name="metric"/>, or null for a metric no test declares.</summary>
+    public static MetricDefinition? Find(string metric)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        return ByName.GetValueOrDefault(metric);
+    }
+
+    /// <summary>Which way <paramref name="metric"/> gets better; <see cref="MetricDirection.None"/> when undeclared.</summary>
+    public static MetricDirection DirectionOf(string metric) => Find(metric)?.Direction ?? MetricDirection.None;
+
+    /// <summary>The title a reader sees; the name itself for an undeclared metric.</summary>
+    public static string TitleOf(string metric) => Find(metric)?.Title ?? metric;
+
+    /// <summary>The metrics that feed a summary-matrix criterion.</summary>
+    public static IReadOnlyList<string> Feeding(string criterion) =>
+        [.. Declared.Where(d => d.Criteria.Contains(criterion, StringComparer.Ordinal)).Select(d => d.Name)];
+}

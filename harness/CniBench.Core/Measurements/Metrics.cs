@@ -1,0 +1,117 @@
+namespace CniBench.Core.Measurements;
+
+/// <summary>
+/// Metric names (the CSV's <c>metric</c> column) and units. Each name is written here once; what it means for a
+/// reader (unit, direction, title, report criterion) is declared once in <see cref="MetricRegistry"/>.
+/// </summary>
+public static class Metrics
+{
+    public const string ThroughputBps = "throughput_bps";
+    public const string Retransmits = "retransmits";
+    public const string JitterMs = "jitter_ms";
+    public const string LostPercent = "lost_percent";
+    public const string HostCpuPercent = "host_cpu_percent";
+    public const string HostCpuUserSeconds = "host_cpu_user_seconds";
+    public const string HostCpuSystemSeconds = "host_cpu_system_seconds";
+    public const string HostCpuSoftirqSeconds = "host_cpu_softirq_seconds";
+    public const string HarnessCpuSeconds = "harness_cpu_seconds";
+    public const string HostCpuCoresPerGbps = "host_cpu_cores_per_gbps";
+
+    /// <summary>HTTP requests completed per second (wrk), over the measured duration.</summary>
+    public const string RequestsPerSecond = "requests_per_second";
+
+    /// <summary>Fixed-rate HTTP variants: the rate asked of the generator (half the saturation rate).</summary>
+    public const string TargetRequestsPerSecond = "target_requests_per_second";
+
+    /// <summary>HTTP response bytes (headers and bodies) read per second, in bit/s.</summary>
+    public const string TransferBps = "transfer_bps";
+
+    /// <summary>
+    /// HTTP latency percentiles from wrk, from sending a request to its complete response. wrk is closed-loop:
+    /// a connection sends its next request only after the previous response, so in fixed-rate variants a stall
+    /// delays the requests that should have been sent during it and they are never timed (coordinated omission):
+    /// the tail percentiles understate what an open-loop client would see.
+    /// </summary>
+    public const string LatencyP50Ms = "latency_p50_ms";
+    public const string LatencyP90Ms = "latency_p90_ms";
+    public const string LatencyP99Ms = "latency_p99_ms";
+    public const string LatencyP999Ms = "latency_p999_ms";
+    public const string LatencyMaxMs = "latency_max_ms";
+
+    /// <summary>Socket errors wrk counted: connect, read, write and timeout.</summary>
+    public const string HttpErrors = "http_errors";
+
+    /// <summary>Responses wrk counted as errors by status: 400 and above (wrk treats 3xx as success).</summary>
+    public const string HttpNon2xx = "http_non_2xx";
+
+    /// <summary>CPU used by the load generator itself (user + system), in % of one core: near 100 × threads it is the limit.</summary>
+    public const string GeneratorCpuPercent = "generator_cpu_percent";
+
+    /// <summary>Requests without a response during ingress churn (wrk's connect, read, write and timeout errors).</summary>
+    public const string ChurnFailedRequests = "churn_failed_requests";
+
+    /// <summary>Responses of 400 and above during ingress churn.</summary>
+    public const string ChurnNon2xx = "churn_non_2xx";
+
+    /// <summary>1-second slices of the churn phase that completed no request at all.</summary>
+    public const string ChurnFailedSlices = "churn_failed_slices";
+
+    public const string ChurnRequestsPerSecond = "churn_requests_per_second";
+
+    /// <summary>The highest slice p99 around a change minus the steady p99; negative when no slice near a change was slower.</summary>
+    public const string ChurnP99SpikeMs = "churn_p99_spike_ms";
+
+    /// <summary>CPU of the ingress controller's processes (master and workers) during the steady phase, in % of one core.</summary>
+    public const string ControllerCpuPercent = "controller_cpu_percent";
+
+    /// <summary>Ingress controller CPU time per request during the steady phase, in microseconds.</summary>
+    public const string ControllerCpuUsPerRequest = "controller_cpu_us_per_request";
+
+    /// <summary>The path MTU found between the client pod and the server pod.</summary>
+    public const string PathMtuBytes = "path_mtu_bytes";
+
+    /// <summary>The MTU the client pod's interface claims.</summary>
+    public const string PodMtuBytes = "pod_mtu_bytes";
+
+    /// <summary>1 when the path carries less than the pod's interface claims (full-size packets would be dropped).</summary>
+    public const string MtuMismatch = "mtu_mismatch";
+
+    /// <summary>1 when the workload's plaintext marker was in a captured underlay frame, else 0.</summary>
+    public const string WirePlaintextSeen = "wire_plaintext_seen";
+
+    public const string WireFramesSampled = "wire_frames_sampled";
+
+    /// <summary>1 when a NetworkPolicy case's observed reachability equals the expected one.</summary>
+    public const string CasePass = "case_pass";
+
+    public const string CellsCorrect = "cells_correct";
+    public const string CellsWrong = "cells_wrong";
+    public const string CellsProbeError = "cells_probe_error";
+    public const string CellsUnsupported = "cells_unsupported";
+    public const string ControlConnected = "control_connected";
+    public const string PolicyApplyMs = "policy_apply_ms";
+    public const string ProbeRoundMs = "probe_round_ms";
+    public const string ProbesPerRound = "probes_per_round";
+    public const string ProgrammingLatencyMs = "programming_latency_ms";
+    public const string ConformanceScorePercent = "conformance_score_percent";
+    public const string CasesPassed = "cases_passed";
+    public const string CasesGraded = "cases_graded";
+
+    /// <summary>Kubernetes nodes' CPU from metrics-server, in cores.</summary>
+    public const string NodeCpuCores = "node_cpu_cores";
+
+    public const string NodeMemoryBytes = "node_memory_bytes";
+
+    public const string BitsPerSecond = "bit/s";
+    public const string Count = "count";
+    public const string Milliseconds = "ms";
+    public const string Microseconds = "us";
+    public const string Percent = "%";
+    public const string Seconds = "s";
+    public const string Cores = "cores";
+    public const string Bytes = "bytes";
+    public const string RequestsPerSecondUnit = "req/s";
+
+    /// <summary>The unit of yes/no metrics (1 or 0).</summary>
+    public const string Bool = "bool";
+}
