@@ -35,6 +35,26 @@ public sealed class ReportCommandTests
     }
 
     [Fact]
+    public async Task Report_FolderWithOnlyMeasurements_MakesSummaryAndChartsAgain()
+    {
+        using var temp = new TempFolder();
+        var run = temp.Folder("run");
+        await SyntheticRunFolder.WriteAsync(run, new SyntheticRunSpec { Netpol = false }, TestContext.Current.CancellationToken);
+        File.Delete(Path.Combine(run, "summary.csv"));
+        if (Directory.Exists(Path.Combine(run, "charts")))
+        {
+            Directory.Delete(Path.Combine(run, "charts"), recursive: true);
+        }
+
+        var result = await CliInvocation.InvokeAsync("report", run, "--no-browser");
+
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
+        Assert.True(File.Exists(Path.Combine(run, "summary.csv")), "summary.csv was not made again");
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(run, "charts"), "*.svg"));
+        Assert.Contains("<svg", await File.ReadAllTextAsync(Path.Combine(run, "report.html"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Report_CorruptCsv_ExitsBadInputNamingTheLine()
     {
         using var temp = new TempFolder();

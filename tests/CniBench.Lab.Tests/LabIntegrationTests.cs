@@ -318,7 +318,7 @@ public sealed class LabIntegrationTests
             TestContext.Current.TestOutputHelper?.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{cni} 3x2 up+down median {total.TotalMilliseconds:0} ms (up median {LabTimings.Median([.. timings.Select(t => t.Up)]).TotalMilliseconds:0} ms, down median {LabTimings.Median([.. timings.Select(t => t.Down)]).TotalMilliseconds:0} ms); all: {string.Join(", ", timings.Select(t => t.Total.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)))} ms"));
-            // Speed itself is measured by 'cnibench bench lab' (README), not asserted here: CI machines are shared and noisy.
+            // Speed itself is measured by 'cnibench bench lab' (docs/performance.md), not asserted here: CI machines are shared and noisy.
             Assert.Equal(5, timings.Count);
             Assert.All(timings, t => Assert.True(t.Up > TimeSpan.Zero && t.Down > TimeSpan.Zero));
         }

@@ -18,7 +18,7 @@ namespace CniBench.Cli.Commands;
 
 /// <summary>
 /// <c>cnibench bench</c>: end-to-end performance checks of the harness itself, measured side by side in one
-/// run because the machines are shared and noisy. Quoted in README.
+/// run because the machines are shared and noisy. Quoted in docs/performance.md.
 /// </summary>
 internal static class BenchCommand
 {

@@ -18,7 +18,7 @@ public static class ReportBuilder
     /// <summary>Sections every report has, whatever the run measured.</summary>
     public static IReadOnlyList<string> CoreSectionIds { get; } = [SummaryId, ChartsId, TestsId, FailuresId, NetpolId, EnvironmentId];
 
-    /// <summary>Wording of README "What the numbers mean": what a lab figure does and does not measure.</summary>
+    /// <summary>Wording of docs/numbers.md ("What the numbers mean"): what a lab figure does and does not measure.</summary>
     public static IReadOnlyList<string> LabCaveats { get; } =
     [
         "Lab results measure the kernel datapath that each CNI builds in its default mode (or in the named variant). They do not measure the CNI's agents, eBPF programs or control plane.",

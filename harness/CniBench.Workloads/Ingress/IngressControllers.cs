@@ -378,7 +378,7 @@ internal sealed class YarpIngressController(IWorkloadHost host, IPEndPoint liste
     /// <summary>
     /// Runtime settings the proxy runs with, here and in its image (harness/CniBench.Ingress.Yarp/Dockerfile). Socket
     /// completions run on the epoll thread instead of hopping to the thread pool, and idle pool threads do not spin:
-    /// on a 2-core host shared with wrk and the backends, the hand-offs cost more than the proxying (README "Ingress test").
+    /// on a 2-core host shared with wrk and the backends, the hand-offs cost more than the proxying (docs/ingress.md, "Ingress test").
     /// </summary>
     public static readonly IReadOnlyList<string> YarpRuntimeSettings =
     [
