@@ -86,6 +86,7 @@ public static class MetricRegistry
         // the wire check around encrypted measurements.
         new(Metrics.WirePlaintextSeen, Metrics.Bool, None, "Plaintext seen on the wire") { Criteria = [Criteria.EncryptionVerified] },
         new(Metrics.WireFramesSampled, Metrics.Count, None, "Underlay frames sampled"),
+        new(Metrics.WireDataFramesSampled, Metrics.Count, None, "Underlay data frames sampled"),
 
         // netpol.
         new(Metrics.CasePass, Metrics.Bool, None, "Policy case passed") { Criteria = [Criteria.PolicyIngress, Criteria.PolicyEgress] },

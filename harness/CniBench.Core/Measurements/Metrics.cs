@@ -81,6 +81,9 @@ public static class Metrics
 
     public const string WireFramesSampled = "wire_frames_sampled";
 
+    /// <summary>Sampled underlay frames big enough to carry the measured flow's data (not ACKs or ARP).</summary>
+    public const string WireDataFramesSampled = "wire_data_frames_sampled";
+
     /// <summary>1 when a NetworkPolicy case's observed reachability equals the expected one.</summary>
     public const string CasePass = "case_pass";
 

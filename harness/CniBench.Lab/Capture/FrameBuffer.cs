@@ -21,7 +21,16 @@ internal sealed class FrameBuffer
         _arena = GC.AllocateUninitializedArray<byte>((int)Math.Min(maxBytes, (long)maxFrames * snapBytes));
     }
 
+    /// <summary>
+    /// Frames of at least this many bytes carry data: a pure ACK, ARP or keepalive is far smaller, and the lab's underlay
+    /// carries nothing but the measured flow while it is sampled, so a data frame is a frame of that flow.
+    /// </summary>
+    public const int DataFrameBytes = 512;
+
     public int Count { get; private set; }
+
+    /// <summary>Frames of at least <see cref="DataFrameBytes"/> (counted as received, before the snap length).</summary>
+    public int DataFrames { get; private set; }
 
     public long BytesKept => _used;
 
@@ -48,6 +57,7 @@ internal sealed class FrameBuffer
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         _ = NextSlot();
         var kept = Math.Min(length, _snapBytes);
+        DataFrames += length >= DataFrameBytes ? 1 : 0;
         _lengths[Count++] = kept;
         _used += kept;
     }

@@ -15,4 +15,7 @@ public sealed record WireSample(int FramesSampled, long BytesKept, bool MarkerSe
 {
     /// <summary>Set when <see cref="End"/> is <see cref="WireSampleEnd.Failed"/>: the receive error.</summary>
     public string? Error { get; init; }
+
+    /// <summary>Frames big enough to carry the measured flow's data; "no plaintext" means something only when there are enough.</summary>
+    public int DataFramesSampled { get; init; }
 }

@@ -133,7 +133,7 @@ public sealed class WireSampler : IAsyncDisposable
             var end = Loop(out var error);
             // The socket goes as soon as the loop ends, so a bound reached early stops taxing the datapath.
             _socket.Dispose();
-            sample = new WireSample(_frames.Count, _frames.BytesKept, _frames.AnyFrameContains(_marker), end) { Error = error };
+            sample = new WireSample(_frames.Count, _frames.BytesKept, _frames.AnyFrameContains(_marker), end) { Error = error, DataFramesSampled = _frames.DataFrames };
         }
         catch (Exception unexpected)
         {

@@ -57,6 +57,7 @@ public sealed class WireTelemetry(string switchNamespace, WireSamplerOptions opt
                     [
                         new Observation(Metrics.WirePlaintextSeen, sample.MarkerSeen ? 1 : 0, Metrics.Bool),
                         new Observation(Metrics.WireFramesSampled, sample.FramesSampled, Metrics.Count),
+                        new Observation(Metrics.WireDataFramesSampled, sample.DataFramesSampled, Metrics.Count),
                     ],
                     []);
             }
@@ -81,7 +82,7 @@ public sealed class WireTelemetry(string switchNamespace, WireSamplerOptions opt
     }
 
     private static TelemetryResult Both(string reason) =>
-        new([], [new UnsupportedMetric(Metrics.WirePlaintextSeen, reason), new UnsupportedMetric(Metrics.WireFramesSampled, reason)]);
+        new([], [new UnsupportedMetric(Metrics.WirePlaintextSeen, reason), new UnsupportedMetric(Metrics.WireFramesSampled, reason), new UnsupportedMetric(Metrics.WireDataFramesSampled, reason)]);
 }
 
 /// <summary>A window that observes nothing.</summary>

@@ -44,6 +44,13 @@ public static class SummaryMatrixBuilder
     public const double PolicyAcceptablePercent = 80;
     public const int MtuAcceptableDeficitBytes = 100;
 
+    /// <summary>
+    /// Data frames (≥ 512 bytes: the measured flow's segments, not ACKs or ARP) a wire sample must hold before "no
+    /// plaintext" counts as verified: a capture that saw a handful of frames says nothing about the flow. A 1-second
+    /// cross-node iperf3 run puts thousands on the wire; the sampler keeps up to 2,000 frames.
+    /// </summary>
+    public const int VerifiedDataFramesFloor = 100;
+
     private static readonly string[] TopologyPreference = [Topologies.CrossNode, Topologies.PodToService, "ingress", Topologies.PodToPod, Topologies.SameNode];
     private static readonly string[] EncryptionWords = ["wireguard", "ipsec", "encrypt", "encrypted", "encryption", "wg", "tls"];
     private static readonly string[] NoEncryptionValues = ["", "none", "false", "off", "no", "disabled"];
@@ -224,7 +231,7 @@ public static class SummaryMatrixBuilder
     private static (Criterion, Dictionary<string, MatrixCell>) EncryptionVerified(IReadOnlyList<SummaryRow> summary, RunInfo? run, List<string> cnis)
     {
         var criterion = new Criterion(MetricRegistry.Criteria.EncryptionVerified, "Encryption verified",
-            "iperf3's payload sampled on the underlay wire (wire_plaintext_seen) during cross-node runs of an encrypted variant: best when never seen, poor when seen; n/a for plaintext datapaths");
+            $"iperf3's payload sampled on the underlay wire (wire_plaintext_seen) during cross-node runs of an encrypted variant: best when never seen in samples of at least {VerifiedDataFramesFloor} data frames each, poor when seen, inconclusive when a sample saw fewer; n/a for plaintext datapaths");
         var cells = new Dictionary<string, MatrixCell>(StringComparer.Ordinal);
         foreach (var cni in cnis)
         {
@@ -241,9 +248,11 @@ public static class SummaryMatrixBuilder
             }
 
             var n = samples.Sum(r => r.N);
-            cells[cni] = samples.Any(r => r.Max > 0)
-                ? new MatrixCell(Rating.Poor, "plaintext seen on the wire")
-                : new MatrixCell(Rating.Best, $"no plaintext in {n} samples");
+            var fewest = summary.Where(r => r.Cni == cni && r.Metric == Metrics.WireDataFramesSampled && r.N > 0).Select(r => r.Min).Min();
+            cells[cni] = samples.Any(r => r.Max > 0) ? new MatrixCell(Rating.Poor, "plaintext seen on the wire")
+                : fewest is null ? new MatrixCell(Rating.NotApplicable, $"inconclusive: no data-frame count in {n} samples")
+                : fewest < VerifiedDataFramesFloor ? new MatrixCell(Rating.NotApplicable, $"inconclusive: a sample saw {ReportFormat.Number(fewest.Value)} data frames (≥ {VerifiedDataFramesFloor} needed)")
+                : new MatrixCell(Rating.Best, $"no plaintext in {n} samples of ≥ {VerifiedDataFramesFloor} data frames");
         }
 
         return (cells.Values.Any(c => c.Rating != Rating.NotApplicable) ? criterion with { Basis = "every cross-node measurement with a wire sample" } : criterion, cells);

@@ -71,6 +71,10 @@ public static class SyntheticRunFolder
                                     Status = MeasurementStatus.Unsupported,
                                     Reason = "same-node traffic does not cross the underlay, so there is no wire to sample",
                                 });
+                            if (topology == Topologies.CrossNode)
+                            {
+                                rows.Add(Row(spec, key, Metrics.WireDataFramesSampled, 1500 + random.Next(0, 400), Metrics.Count, at));
+                            }
                         }
                     }
                 }

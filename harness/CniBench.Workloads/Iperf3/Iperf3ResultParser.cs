@@ -64,23 +64,35 @@ public static class Iperf3ResultParser
         return new Iperf3TcpResult(received.Value, sent.Value, retransmits is { } r ? (long)r : null, streams);
     }
 
-    // 3.12 puts the receiver's view in end.sum_received (rate, jitter, loss as the server counted them);
-    // end.sum carries the sender's rate with the receiver's jitter and loss, and is all that older versions have.
+    // 3.12 puts the receiver's view in end.sum_received (rate, jitter, loss as the server counted them). end.sum
+    // carries the sender's rate: what was offered, not what crossed the path, so it is never taken for the
+    // receiver's. Without sum_received (iperf3 before 3.12, or a truncated report) the measurement fails with the reason.
     private static Iperf3Result ParseUdp(JsonElement end, int streams)
     {
-        var section = end.TryGetProperty("sum_received", out _) ? "sum_received" : "sum";
-        var rate = Number(end, section, "bits_per_second");
-        var jitter = Number(end, section, "jitter_ms");
-        var lost = Number(end, section, "lost_packets");
-        var packets = Number(end, section, "packets");
-        var lostPercent = Number(end, section, "lost_percent");
-        if (rate is null || jitter is null || lost is null || packets is null || lostPercent is null)
+        if (!end.TryGetProperty("sum_received", out _))
         {
-            return new Iperf3Failure($"iperf3 UDP JSON lacks rate, jitter or loss in end.{section}");
+            return new Iperf3Failure(
+                "iperf3 UDP JSON has no end.sum_received, so the receiver's rate is unknown (the sender's rate is what was offered, " +
+                "not what arrived); iperf3 3.12 or newer reports it");
         }
 
-        var sent = Number(end, "sum_sent", "bits_per_second") ?? Number(end, "sum", "bits_per_second") ?? rate.Value;
-        return new Iperf3UdpResult(rate.Value, sent, jitter.Value, (long)lost.Value, (long)packets.Value, lostPercent.Value, streams);
+        var rate = Number(end, "sum_received", "bits_per_second");
+        var jitter = Number(end, "sum_received", "jitter_ms");
+        var lost = Number(end, "sum_received", "lost_packets");
+        var packets = Number(end, "sum_received", "packets");
+        var lostPercent = Number(end, "sum_received", "lost_percent");
+        if (rate is null || jitter is null || lost is null || packets is null || lostPercent is null)
+        {
+            return new Iperf3Failure("iperf3 UDP JSON lacks rate, jitter or loss in end.sum_received");
+        }
+
+        var sent = Number(end, "sum_sent", "bits_per_second") ?? Number(end, "sum", "bits_per_second");
+        if (sent is null)
+        {
+            return new Iperf3Failure("iperf3 UDP JSON lacks the sender's rate (end.sum_sent or end.sum bits_per_second)");
+        }
+
+        return new Iperf3UdpResult(rate.Value, sent.Value, jitter.Value, (long)lost.Value, (long)packets.Value, lostPercent.Value, streams);
     }
 
     private static bool IsUdp(JsonElement root, JsonElement end) =>

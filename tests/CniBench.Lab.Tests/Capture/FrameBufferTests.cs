@@ -28,6 +28,20 @@ public sealed class FrameBufferTests
     }
 
     [Fact]
+    public void DataFrames_AcksAndDataSegments_CountsOnlyFramesBigEnoughForData()
+    {
+        var buffer = new FrameBuffer(maxFrames: 8, snapBytes: 64, maxBytes: 1024);
+
+        Add(buffer, new byte[66]);
+        Add(buffer, new byte[1514]);
+        Add(buffer, new byte[FrameBuffer.DataFrameBytes - 1]);
+        Add(buffer, new byte[FrameBuffer.DataFrameBytes]);
+
+        Assert.Equal(4, buffer.Count);
+        Assert.Equal(2, buffer.DataFrames);
+    }
+
+    [Fact]
     public void Limit_MaxFramesReached_FrameLimitAndNoMoreSlots()
     {
         var buffer = new FrameBuffer(maxFrames: 3, snapBytes: 64, maxBytes: 1 << 20);

@@ -46,6 +46,8 @@ public sealed class WireSamplerIntegrationTests
         Assert.Equal(Metrics.Bool, seen.Unit);
         Assert.Equal(Metrics.Count, frames.Unit);
         Assert.InRange(frames.Value, 50, WireSamplerOptions.Default.MaxFrames);
+        var data = Assert.Single(result.Observations, o => o.Metric == Metrics.WireDataFramesSampled);
+        Assert.InRange(data.Value, 1, frames.Value);
         Assert.Equal(expected, seen.Value);
         Assert.Equal(0, CaptureThreads());
     }

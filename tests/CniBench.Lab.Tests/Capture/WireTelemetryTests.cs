@@ -18,7 +18,7 @@ public sealed class WireTelemetryTests
         var result = await window.EndAsync(Token);
 
         Assert.Empty(result.Observations);
-        Assert.Equal([Metrics.WirePlaintextSeen, Metrics.WireFramesSampled], result.Unsupported.Select(u => u.Metric));
+        Assert.Equal([Metrics.WirePlaintextSeen, Metrics.WireFramesSampled, Metrics.WireDataFramesSampled], result.Unsupported.Select(u => u.Metric));
         Assert.All(result.Unsupported, u => Assert.Contains("same-node", u.Reason, StringComparison.Ordinal));
     }
 
@@ -32,7 +32,7 @@ public sealed class WireTelemetryTests
         var result = await window.EndAsync(Token);
 
         Assert.Empty(result.Observations);
-        Assert.Equal(2, result.Unsupported.Count);
+        Assert.Equal(3, result.Unsupported.Count);
         Assert.All(result.Unsupported, u => Assert.Contains(missing, u.Reason, StringComparison.Ordinal));
     }
 

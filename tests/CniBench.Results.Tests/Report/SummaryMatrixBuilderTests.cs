@@ -82,6 +82,7 @@ public sealed class SummaryMatrixBuilderTests
             Samples.Row("calico+wireguard", 5e9),
             Samples.Row("cilium+ipsec", 3e9),
             Samples.Row("calico+wireguard", 0, metric: "wire_plaintext_seen"),
+            Samples.Row("calico+wireguard", 1800, metric: "wire_data_frames_sampled"),
             Samples.Row("cilium+ipsec", 1, metric: "wire_plaintext_seen"),
         ]);
 
@@ -96,6 +97,31 @@ public sealed class SummaryMatrixBuilderTests
         Assert.Equal(Rating.Best, cells["calico+wireguard"].Cells[verified].Rating);
         Assert.Equal(Rating.Poor, cells["cilium+ipsec"].Cells[verified].Rating);
         Assert.Equal(Rating.NotApplicable, cells["calico"].Cells[verified].Rating);
+    }
+
+    [Theory]
+    [InlineData(null, "inconclusive: no data-frame count")]
+    [InlineData(3.0, "inconclusive: a sample saw 3 data frames")]
+    public void Build_NoPlaintextButTooFewDataFrames_IsInconclusiveNeverVerified(double? dataFrames, string text)
+    {
+        // A capture that saw no data frame of the flow saw no plaintext either: that proves nothing.
+        List<Measurement> rows =
+        [
+            Samples.Row(Underlay.Name, 10e9),
+            Samples.Row("calico+wireguard", 5e9),
+            Samples.Row("calico+wireguard", 0, metric: "wire_plaintext_seen"),
+        ];
+        if (dataFrames is { } frames)
+        {
+            rows.Add(Samples.Row("calico+wireguard", frames, metric: "wire_data_frames_sampled"));
+        }
+
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite);
+
+        var verified = matrix.Criteria.ToList().FindIndex(c => c.Id == "encryption-verified");
+        var cell = matrix.Rows.Single(r => r.Cni == "calico+wireguard").Cells[verified];
+        Assert.Equal(Rating.NotApplicable, cell.Rating);
+        Assert.StartsWith(text, cell.Text, StringComparison.Ordinal);
     }
 
     [Theory]
