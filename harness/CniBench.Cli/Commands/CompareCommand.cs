@@ -70,6 +70,7 @@ internal static class CompareCommand
 
             var console = CliConsole.Create(parse);
             Print(console, report);
+            PrintRatingAgreement(console, parse.GetValue(baseline)!, candidateDirectory);
             console.MarkupLine($"[dim]wrote {Markup.Escape(markdown)} and {Markup.Escape(junit)}[/]");
             return report.HasRegression ? ExitCodes.Regression : ExitCodes.Ok;
         });
@@ -137,6 +138,41 @@ internal static class CompareCommand
         console.MarkupLine(report.HasRegression
             ? $"[red bold]{report.Regressions} regression(s)[/]"
             : "[green]no regression[/]");
+    }
+
+    /// <summary>
+    /// How many of the summary matrix's ratings the two runs share (ratings.csv of each): the measure of whether a
+    /// scenario's ratings are reproducible on this host. Folders without ratings.csv (older runs) are skipped with a note.
+    /// </summary>
+    private static void PrintRatingAgreement(IAnsiConsole console, string baseline, string candidate)
+    {
+        var first = Path.Combine(baseline, CniBench.Results.Report.RatingsCsv.FileName);
+        var second = Path.Combine(candidate, CniBench.Results.Report.RatingsCsv.FileName);
+        if (!File.Exists(first) || !File.Exists(second))
+        {
+            console.MarkupLine($"[dim]rating agreement: not compared ({CniBench.Results.Report.RatingsCsv.FileName} missing; 'cnibench report <dir>' makes it)[/]");
+            return;
+        }
+
+        CniBench.Results.Report.RatingAgreement agreement;
+        try
+        {
+            agreement = CniBench.Results.Report.RatingAgreement.Of(CniBench.Results.Report.RatingsCsv.Read(first), CniBench.Results.Report.RatingsCsv.Read(second));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            console.MarkupLine($"[yellow]rating agreement: not compared: {Markup.Escape(ex.Message)}[/]");
+            return;
+        }
+
+        console.MarkupLine(agreement.Compared == 0
+            ? "rating agreement: no cell rated in both runs"
+            : $"rating agreement: {agreement.Agreeing.ToString(CultureInfo.InvariantCulture)} of {agreement.Compared.ToString(CultureInfo.InvariantCulture)} rated cells " +
+              $"({(100 * agreement.Share).ToString("0", CultureInfo.InvariantCulture)}%) have the same rating in both runs");
+        foreach (var (a, b) in agreement.Disagreements)
+        {
+            console.MarkupLine(Markup.Escape($"  {a.Cni} / {a.Criterion}: {a.Rating} → {b.Rating}"));
+        }
     }
 
     private static string VerdictMarkup(Verdict verdict) => verdict switch

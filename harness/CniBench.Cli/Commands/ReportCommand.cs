@@ -64,11 +64,13 @@ internal sealed class ReportExporter(IAnsiConsole console, string? suite, bool b
 internal static class ReportExport
 {
     /// <summary>
-    /// Everything made from a results folder, in order: summary.csv, then the charts (from its rows), then the report
-    /// (which embeds the charts). <c>cnibench run</c> and <c>cnibench report</c> run the same list.
+    /// Everything made from a results folder, in order: summary.csv, ratings.csv, then the charts (from the summary's
+    /// rows), then the report (which embeds the charts). <c>cnibench run</c> and <c>cnibench report</c> run the same list.
     /// </summary>
     public static RunExporters Exporters(IAnsiConsole console, string? suite, bool browser) =>
-        new([new SummaryCsvExporter(), new ChartsExporter(), new ReportExporter(console, suite, browser)]);
+        new([new SummaryCsvExporter(), new RatingsCsvExporter(SuiteOrDefault(suite)), new ChartsExporter(), new ReportExporter(console, suite, browser)]);
+
+    private static string SuiteOrDefault(string? suite) => suite ?? Path.Combine(RepoPaths.Root(), "manifests", "netpol");
 
     /// <summary>One line per exporter that failed; the measurements are never touched by an exporter.</summary>
     public static void Warn(IAnsiConsole console, IReadOnlyList<ExportFailure> failures)
@@ -88,7 +90,7 @@ internal static class ReportExport
         ReportFiles files;
         try
         {
-            files = await ReportGenerator.WriteAsync(runDirectory, suite ?? Path.Combine(RepoPaths.Root(), "manifests", "netpol"), cancellationToken);
+            files = await ReportGenerator.WriteAsync(runDirectory, SuiteOrDefault(suite), cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or MeasurementCsvException or InvalidDataException or UnauthorizedAccessException)
         {

@@ -67,3 +67,18 @@ public sealed class SummaryCsvExporter : IRunExporter
         await SummaryCsv.WriteAsync(context.RunDirectory, context.Summary, cancellationToken);
     }
 }
+
+/// <summary>ratings.csv: the summary matrix with each rating's ratio, interval, n and significance.</summary>
+/// <param name="policySuite">The policy case folder whose headers tell ingress from egress cases (as the report uses).</param>
+public sealed class RatingsCsvExporter(string? policySuite) : IRunExporter
+{
+    public string Name => Report.RatingsCsv.FileName;
+
+    public async Task ExportAsync(ExportContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var input = await Report.ReportInputLoader.LoadAsync(context.RunDirectory, policySuite, cancellationToken);
+        var matrix = Report.SummaryMatrixBuilder.Build(input.Summary, input.Run, input.CaseDirections, input.Measurements);
+        await Report.RatingsCsv.WriteAsync(context.RunDirectory, Report.RatingsCsv.From(matrix), cancellationToken);
+    }
+}

@@ -85,7 +85,7 @@ public static class ReportBuilder
 
     private static ReportSection Summary(ReportInput input)
     {
-        var matrix = SummaryMatrixBuilder.Build(input.Summary, input.Run, input.CaseDirections);
+        var matrix = SummaryMatrixBuilder.Build(input.Summary, input.Run, input.CaseDirections, input.Measurements);
         var blocks = new List<ReportBlock>();
         if (matrix.Rows.Count == 0)
         {

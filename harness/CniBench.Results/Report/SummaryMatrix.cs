@@ -22,7 +22,11 @@ public sealed record Criterion(string Id, string Title, string Rule)
 }
 
 /// <param name="Text">The figure behind the rating, e.g. "9.13 Gbit/s (94%)".</param>
-public sealed record MatrixCell(Rating Rating, string Text);
+public sealed record MatrixCell(Rating Rating, string Text)
+{
+    /// <summary>For cells rated on repeated measurements: the ratio to the reference, its interval and n.</summary>
+    public RatingStats? Stats { get; init; }
+}
 
 public sealed record MatrixRow(string Cni, IReadOnlyList<MatrixCell> Cells);
 
@@ -55,18 +59,22 @@ public static class SummaryMatrixBuilder
     private static readonly string[] EncryptionWords = ["wireguard", "ipsec", "encrypt", "encrypted", "encryption", "wg", "tls"];
     private static readonly string[] NoEncryptionValues = ["", "none", "false", "off", "no", "disabled"];
 
-    public static SummaryMatrix Build(IReadOnlyList<SummaryRow> summary, RunInfo? run, IReadOnlyDictionary<string, PolicyDirections> caseDirections)
+    /// <param name="measurements">The rows of measurements.csv: ratings compare repetitions, not just medians.</param>
+    public static SummaryMatrix Build(
+        IReadOnlyList<SummaryRow> summary, RunInfo? run, IReadOnlyDictionary<string, PolicyDirections> caseDirections, IReadOnlyList<Measurement> measurements)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(caseDirections);
+        ArgumentNullException.ThrowIfNull(measurements);
+        var values = new RepetitionValues(measurements);
         var cnis = summary.Select(r => r.Cni).Where(c => c != Underlay.Name).Distinct(StringComparer.Ordinal).ToList();
         var columns = new List<(Criterion Criterion, Dictionary<string, MatrixCell> Cells)>
         {
-            Throughput(summary, "tcp", "TCP throughput"),
-            Throughput(summary, "udp", "UDP throughput"),
-            Http(summary),
-            Encrypted(summary, run, cnis),
-            Cpu(summary),
+            Throughput(summary, values, "tcp", "TCP throughput"),
+            Throughput(summary, values, "udp", "UDP throughput"),
+            Http(summary, values),
+            Encrypted(summary, values, run, cnis),
+            Cpu(summary, values),
             Policy(summary, caseDirections, PolicyDirections.Ingress, MetricRegistry.Criteria.PolicyIngress, "Policy ingress"),
             Policy(summary, caseDirections, PolicyDirections.Egress, MetricRegistry.Criteria.PolicyEgress, "Policy egress"),
             EncryptionVerified(summary, run, cnis),
@@ -114,25 +122,25 @@ public static class SummaryMatrixBuilder
 
     private static MatrixCell UnsupportedHere { get; } = new(Rating.NotApplicable, "unsupported here");
 
-    private static (Criterion, Dictionary<string, MatrixCell>) Throughput(IReadOnlyList<SummaryRow> summary, string test, string title)
+    private static (Criterion, Dictionary<string, MatrixCell>) Throughput(IReadOnlyList<SummaryRow> summary, RepetitionValues values, string test, string title)
     {
         var criterion = new Criterion(test == "tcp" ? MetricRegistry.Criteria.TcpThroughput : MetricRegistry.Criteria.UdpThroughput, title,
-            $"median as % of the reference: best ≥ {ThroughputBestPercent:0}%, acceptable ≥ {ThroughputAcceptablePercent:0}%, poor below");
-        return RelativeThroughput(summary, criterion, r => r.Test == test, MetricOf(criterion.Id), ThroughputBestPercent, ThroughputAcceptablePercent, _ => true);
+            $"median as % of the reference: best ≥ {ThroughputBestPercent:0}%, acceptable ≥ {ThroughputAcceptablePercent:0}%, poor below{SignificanceRule}");
+        return RelativeThroughput(summary, values, criterion, r => r.Test == test, MetricOf(criterion.Id), ThroughputBestPercent, ThroughputAcceptablePercent, _ => true);
     }
 
-    private static (Criterion, Dictionary<string, MatrixCell>) Http(IReadOnlyList<SummaryRow> summary)
+    private static (Criterion, Dictionary<string, MatrixCell>) Http(IReadOnlyList<SummaryRow> summary, RepetitionValues values)
     {
         var criterion = new Criterion(MetricRegistry.Criteria.Http, "HTTP requests/s",
-            $"median requests/s as % of the reference: best ≥ {ThroughputBestPercent:0}%, acceptable ≥ {ThroughputAcceptablePercent:0}%, poor below");
-        return RelativeThroughput(summary, criterion, _ => true, MetricOf(MetricRegistry.Criteria.Http), ThroughputBestPercent, ThroughputAcceptablePercent, _ => true);
+            $"median requests/s as % of the reference: best ≥ {ThroughputBestPercent:0}%, acceptable ≥ {ThroughputAcceptablePercent:0}%, poor below{SignificanceRule}");
+        return RelativeThroughput(summary, values, criterion, _ => true, MetricOf(MetricRegistry.Criteria.Http), ThroughputBestPercent, ThroughputAcceptablePercent, _ => true);
     }
 
-    private static (Criterion, Dictionary<string, MatrixCell>) Encrypted(IReadOnlyList<SummaryRow> summary, RunInfo? run, List<string> cnis)
+    private static (Criterion, Dictionary<string, MatrixCell>) Encrypted(IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run, List<string> cnis)
     {
         var criterion = new Criterion(MetricRegistry.Criteria.EncryptedThroughput, "Encrypted throughput",
-            $"TCP median of an encrypted variant as % of the reference: best ≥ {EncryptedBestPercent:0}%, acceptable ≥ {EncryptedAcceptablePercent:0}%, poor below; n/a for plaintext datapaths");
-        var (c, cells) = RelativeThroughput(summary, criterion, r => r.Test == "tcp", MetricOf(criterion.Id), EncryptedBestPercent, EncryptedAcceptablePercent, cni => IsEncrypted(cni, run));
+            $"TCP median of an encrypted variant as % of the reference: best ≥ {EncryptedBestPercent:0}%, acceptable ≥ {EncryptedAcceptablePercent:0}%, poor below; n/a for plaintext datapaths{SignificanceRule}");
+        var (c, cells) = RelativeThroughput(summary, values, criterion, r => r.Test == "tcp", MetricOf(criterion.Id), EncryptedBestPercent, EncryptedAcceptablePercent, cni => IsEncrypted(cni, run));
         foreach (var cni in cnis.Where(cni => !IsEncrypted(cni, run)))
         {
             cells[cni] = new MatrixCell(Rating.NotApplicable, "not encrypted");
@@ -141,9 +149,9 @@ public static class SummaryMatrixBuilder
         return (cells.Values.Any(v => v.Rating != Rating.NotApplicable) ? c : c with { Basis = "" }, cells);
     }
 
-    /// <summary>Grades one group's medians against the underlay (or, without one, the best CNI) as a percentage.</summary>
+    /// <summary>Grades one group's repetitions against the underlay's (or, without one, the best CNI's), by <see cref="RatingVerdict"/>.</summary>
     private static (Criterion, Dictionary<string, MatrixCell>) RelativeThroughput(
-        IReadOnlyList<SummaryRow> summary, Criterion criterion, Func<SummaryRow, bool> test, string metric, double best, double acceptable, Func<string, bool> rated)
+        IReadOnlyList<SummaryRow> summary, RepetitionValues values, Criterion criterion, Func<SummaryRow, bool> test, string metric, double best, double acceptable, Func<string, bool> rated)
     {
         var cells = new Dictionary<string, MatrixCell>(StringComparer.Ordinal);
         if (PickGroup(summary, r => test(r) && r.Metric == metric) is not { } group)
@@ -155,28 +163,30 @@ public static class SummaryMatrixBuilder
         var candidates = rows.Where(r => r.Cni != Underlay.Name && rated(r.Cni)).ToList();
         var underlay = summary.FirstOrDefault(r => r.Cni == Underlay.Name && r.Test == group.Test && r.Variant == group.Variant
             && r.Metric == metric && r.Topology == Topologies.CrossNode && r.Median is > 0);
-        var reference = underlay?.Median ?? rows.Where(r => r.Cni != Underlay.Name).Select(r => r.Median!.Value).DefaultIfEmpty(0).Max();
-        if (reference <= 0 || candidates.Count == 0)
+        var bestCni = rows.Where(r => r.Cni != Underlay.Name && r.Median is > 0).MaxBy(r => r.Median!.Value);
+        var referenceRow = underlay ?? bestCni;
+        if (referenceRow is null || candidates.Count == 0)
         {
             return (criterion, cells);
         }
 
-        var referenceText = (underlay is null ? "best CNI " : "underlay ") + ReportFormat.Value(reference, underlay?.Unit ?? candidates[0].Unit);
+        var reference = values.Of(referenceRow);
+        var referenceText = (underlay is null ? "best CNI " : "underlay ") + ReportFormat.Value(referenceRow.Median, referenceRow.Unit) + $" (n={reference.Count})";
         foreach (var row in candidates)
         {
-            var percent = 100 * row.Median!.Value / reference;
-            var rating = percent >= best ? Rating.Best : percent >= acceptable ? Rating.Acceptable : Rating.Poor;
-            cells[row.Cni] = new MatrixCell(rating, $"{ReportFormat.Value(row.Median, row.Unit)} ({ReportFormat.Percent(percent)})");
+            var (rating, stats) = RatingVerdict.Rate(reference, values.Of(row), MetricDirection.HigherIsBetter, best / 100, acceptable / 100, (group.Test, group.Variant, group.Topology));
+            var noise = RatingVerdict.WithinNoise(rating, stats, MetricDirection.HigherIsBetter, best / 100, acceptable / 100) ? ", within noise" : "";
+            cells[row.Cni] = new MatrixCell(rating, $"{ReportFormat.Value(row.Median, row.Unit)} ({PercentWithInterval(stats)}, n={stats.N}{noise})") { Stats = stats };
         }
 
         return (criterion with { Basis = $"{group}; reference: {referenceText}" }, cells);
     }
 
-    private static (Criterion, Dictionary<string, MatrixCell>) Cpu(IReadOnlyList<SummaryRow> summary)
+    private static (Criterion, Dictionary<string, MatrixCell>) Cpu(IReadOnlyList<SummaryRow> summary, RepetitionValues values)
     {
         var criterion = new Criterion(MetricRegistry.Criteria.CpuPerGbit, "CPU per Gbit/s",
             string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"host cores busy per Gbit/s, as a multiple of the reference: best ≤ ×{CpuBestRatio:0.00}, acceptable ≤ ×{CpuAcceptableRatio:0.00}, poor above"));
+            $"host cores busy per Gbit/s, as a multiple of the reference: best ≤ ×{CpuBestRatio:0.00}, acceptable ≤ ×{CpuAcceptableRatio:0.00}, poor above{SignificanceRule}"));
         var cells = new Dictionary<string, MatrixCell>(StringComparer.Ordinal);
         if (PickGroup(summary, r => r.Test == "tcp" && r.Metric == MetricOf(MetricRegistry.Criteria.CpuPerGbit)) is not { } group)
         {
@@ -192,16 +202,31 @@ public static class SummaryMatrixBuilder
             return (criterion, cells);
         }
 
-        var reference = underlay?.Median ?? cniRows.Min(r => r.Median!.Value);
+        var referenceRow = underlay ?? cniRows.MinBy(r => r.Median!.Value)!;
+        var reference = values.Of(referenceRow);
         foreach (var row in cniRows)
         {
-            var ratio = row.Median!.Value / reference;
-            var rating = ratio <= CpuBestRatio ? Rating.Best : ratio <= CpuAcceptableRatio ? Rating.Acceptable : Rating.Poor;
-            cells[row.Cni] = new MatrixCell(rating, $"{ReportFormat.Number(row.Median.Value)} cores (×{ratio.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)})");
+            var (rating, stats) = RatingVerdict.Rate(reference, values.Of(row), MetricDirection.LowerIsBetter, CpuBestRatio, CpuAcceptableRatio, (group.Test, group.Variant, group.Topology));
+            var noise = RatingVerdict.WithinNoise(rating, stats, MetricDirection.LowerIsBetter, CpuBestRatio, CpuAcceptableRatio) ? ", within noise" : "";
+            cells[row.Cni] = new MatrixCell(rating, $"{ReportFormat.Number(row.Median!.Value)} cores (×{Multiple(stats.Ratio)}{MultipleInterval(stats)}, n={stats.N}{noise})") { Stats = stats };
         }
 
-        return (criterion with { Basis = $"{group}; reference: {(underlay is null ? "lowest CNI" : "underlay")} {ReportFormat.Number(reference)} cores per Gbit/s" }, cells);
+        return (criterion with { Basis = $"{group}; reference: {(underlay is null ? "lowest CNI" : "underlay")} {ReportFormat.Number(referenceRow.Median!.Value)} cores per Gbit/s (n={reference.Count})" }, cells);
     }
+
+    /// <summary>How every rated criterion turns repetitions into a class, for the report's rule line.</summary>
+    private const string SignificanceRule =
+        "; rated lower only when the whole 95% interval of the ratio (Hodges–Lehmann, Mann–Whitney ranks) lies beyond the threshold, else it shares the better class (\"within noise\" when the median alone would rate lower)";
+
+    private static string PercentWithInterval(RatingStats stats) =>
+        ReportFormat.Percent(100 * stats.Ratio) + (stats.RatioLow is { } low && stats.RatioHigh is { } high
+            ? $" [{ReportFormat.Percent(100 * low)}–{ReportFormat.Percent(100 * high)}]"
+            : " [no 95% interval]");
+
+    private static string Multiple(double ratio) => ratio.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string MultipleInterval(RatingStats stats) =>
+        stats.RatioLow is { } low && stats.RatioHigh is { } high ? $" [×{Multiple(low)}–×{Multiple(high)}]" : " [no 95% interval]";
 
     private static (Criterion, Dictionary<string, MatrixCell>) Policy(
         IReadOnlyList<SummaryRow> summary, IReadOnlyDictionary<string, PolicyDirections> directions, PolicyDirections direction, string id, string title)
@@ -322,5 +347,15 @@ public static class SummaryMatrixBuilder
     private sealed record GroupChoice(string Test, string Variant, string Topology, string Metric)
     {
         public override string ToString() => $"{Test} {Variant} {Topology}";
+    }
+
+    /// <summary>The ok values of each (cni, test, variant, topology, metric), one per repetition.</summary>
+    private sealed class RepetitionValues(IReadOnlyList<Measurement> measurements)
+    {
+        private readonly ILookup<(string, string, string, string, string), double> _values = measurements
+            .Where(m => m.Status == MeasurementStatus.Ok && m.Value is not null)
+            .ToLookup(m => (m.Cni, m.Test, m.Variant, m.Topology, m.Metric), m => m.Value!.Value);
+
+        public IReadOnlyList<double> Of(SummaryRow row) => [.. _values[(row.Cni, row.Test, row.Variant, row.Topology, row.Metric)]];
     }
 }

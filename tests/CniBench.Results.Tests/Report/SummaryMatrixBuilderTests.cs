@@ -7,23 +7,30 @@ public sealed class SummaryMatrixBuilderTests
 {
     private static readonly Dictionary<string, PolicyDirections> NoSuite = [];
 
+    /// <summary>Repetitions spread ±1% around a median: enough for a 95% interval, tight enough to separate clear gaps.</summary>
+    private static IEnumerable<Measurement> Repeated(string cni, double median, string metric = Metrics.ThroughputBps, int n = 5) =>
+        Enumerable.Range(1, n).Select(i => Samples.Row(cni, median * (1 + ((i - ((n + 1) / 2.0)) * 0.005)), repetition: i, metric: metric));
+
     [Fact]
     public void Build_ThroughputAgainstUnderlay_GradesByStatedThresholds()
     {
-        var summary = SummaryBuilder.Build(
+        List<Measurement> rows =
         [
-            Samples.Row(Underlay.Name, 10e9),
-            Samples.Row("fast", 9.5e9),
-            Samples.Row("middle", 8e9),
-            Samples.Row("slow", 5e9),
-        ]);
+            .. Repeated(Underlay.Name, 10e9),
+            .. Repeated("fast", 9.5e9),
+            .. Repeated("middle", 8e9),
+            .. Repeated("slow", 5e9),
+        ];
+        var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
 
         var tcp = matrix.Criteria.ToList().FindIndex(c => c.Id == "tcp-throughput");
         Assert.Equal(["fast", "middle", "slow"], matrix.Rows.Select(r => r.Cni));
         Assert.Equal([Rating.Best, Rating.Acceptable, Rating.Poor], matrix.Rows.Select(r => r.Cells[tcp].Rating));
-        Assert.Equal("9.50 Gbit/s (95%)", matrix.Rows[0].Cells[tcp].Text);
+        Assert.StartsWith("9.50 Gbit/s (95% [", matrix.Rows[0].Cells[tcp].Text, StringComparison.Ordinal);
+        Assert.EndsWith(", n=5)", matrix.Rows[0].Cells[tcp].Text, StringComparison.Ordinal);
+        Assert.All(matrix.Rows.Skip(1), r => Assert.True(r.Cells[tcp].Stats!.Significant));
         Assert.Contains("underlay 10.00 Gbit/s", matrix.Criteria[tcp].Basis, StringComparison.Ordinal);
         Assert.Contains("best ≥ 90%, acceptable ≥ 70%", matrix.Criteria[tcp].Rule, StringComparison.Ordinal);
     }
@@ -31,9 +38,10 @@ public sealed class SummaryMatrixBuilderTests
     [Fact]
     public void Build_NoUnderlay_ComparesWithBestCni()
     {
-        var summary = SummaryBuilder.Build([Samples.Row("a", 10e9), Samples.Row("b", 6e9)]);
+        List<Measurement> rows = [.. Repeated("a", 10e9), .. Repeated("b", 6e9)];
+        var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
 
         var tcp = matrix.Criteria.ToList().FindIndex(c => c.Id == "tcp-throughput");
         Assert.Equal([Rating.Best, Rating.Poor], matrix.Rows.Select(r => r.Cells[tcp].Rating));
@@ -41,11 +49,49 @@ public sealed class SummaryMatrixBuilderTests
     }
 
     [Fact]
+    public void Build_ThreeRepetitionsEach_NeverRatesDownAndSaysWithinNoise()
+    {
+        // Mann–Whitney with 3 a side can never reach 95%: the data cannot separate these, whatever the medians say.
+        List<Measurement> rows = [.. Repeated(Underlay.Name, 10e9, n: 3), .. Repeated("half", 5e9, n: 3)];
+
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows);
+
+        var tcp = matrix.Criteria.ToList().FindIndex(c => c.Id == "tcp-throughput");
+        var cell = matrix.Rows.Single().Cells[tcp];
+        Assert.Equal(Rating.Best, cell.Rating);
+        Assert.Contains("[no 95% interval]", cell.Text, StringComparison.Ordinal);
+        Assert.EndsWith("n=3, within noise)", cell.Text, StringComparison.Ordinal);
+        Assert.False(cell.Stats!.Significant);
+        Assert.Null(cell.Stats.RatioHigh);
+    }
+
+    [Fact]
+    public void Build_SameDatapathMeasuredTwice_NotRatedApartWhenTheGapIsNoise()
+    {
+        // An A/A pair: the same distribution (85–97% of the underlay), interleaved; one median lands under 90%.
+        double[] a = [8.6e9, 9.7e9, 8.8e9, 9.5e9, 9.1e9];
+        double[] b = [9.6e9, 8.5e9, 9.4e9, 8.7e9, 8.9e9];
+        List<Measurement> rows =
+        [
+            .. Repeated(Underlay.Name, 10e9),
+            .. a.Select((v, i) => Samples.Row("canal", v, repetition: i + 1)),
+            .. b.Select((v, i) => Samples.Row("cilium", v, repetition: i + 1)),
+        ];
+
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows);
+
+        var tcp = matrix.Criteria.ToList().FindIndex(c => c.Id == "tcp-throughput");
+        Assert.All(matrix.Rows, r => Assert.Equal(Rating.Best, r.Cells[tcp].Rating));
+        Assert.Contains("within noise", matrix.Rows.Single(r => r.Cni == "cilium").Cells[tcp].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_CriterionNotMeasured_IsNotApplicable()
     {
-        var summary = SummaryBuilder.Build([Samples.Row("a", 10e9)]);
+        List<Measurement> rows = [Samples.Row("a", 10e9)];
+        var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
 
         foreach (var id in new[] { "udp-throughput", "http", "policy-ingress", "policy-egress", "mtu" })
         {
@@ -58,13 +104,14 @@ public sealed class SummaryMatrixBuilderTests
     [Fact]
     public void Build_ClusterTheHostCouldNotBuild_SaysUnsupportedInsteadOfNotApplicable()
     {
-        var summary = SummaryBuilder.Build(
+        List<Measurement> rows =
         [
             Samples.Row("calico", 9e9),
             Samples.Row("cilium+ipsec", null, status: MeasurementStatus.Unsupported, reason: "cilium+ipsec: kernel has no ESP"),
-        ]);
+        ];
+        var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
 
         var ipsec = matrix.Rows.Single(r => r.Cni == "cilium+ipsec");
         Assert.All(ipsec.Cells, c => Assert.Equal(Rating.NotApplicable, c.Rating));
@@ -75,18 +122,19 @@ public sealed class SummaryMatrixBuilderTests
     [Fact]
     public void Build_EncryptedVariant_RatesEncryptedThroughputAndWireCheck()
     {
-        var summary = SummaryBuilder.Build(
+        List<Measurement> rows =
         [
-            Samples.Row(Underlay.Name, 10e9),
-            Samples.Row("calico", 9.5e9),
-            Samples.Row("calico+wireguard", 5e9),
-            Samples.Row("cilium+ipsec", 3e9),
+            .. Repeated(Underlay.Name, 10e9),
+            .. Repeated("calico", 9.5e9),
+            .. Repeated("calico+wireguard", 5e9),
+            .. Repeated("cilium+ipsec", 3e9),
             Samples.Row("calico+wireguard", 0, metric: "wire_plaintext_seen"),
             Samples.Row("calico+wireguard", 1800, metric: "wire_data_frames_sampled"),
             Samples.Row("cilium+ipsec", 1, metric: "wire_plaintext_seen"),
-        ]);
+        ];
+        var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
 
         var encrypted = matrix.Criteria.ToList().FindIndex(c => c.Id == "encrypted-throughput");
         var verified = matrix.Criteria.ToList().FindIndex(c => c.Id == "encryption-verified");
@@ -116,7 +164,7 @@ public sealed class SummaryMatrixBuilderTests
             rows.Add(Samples.Row("calico+wireguard", frames, metric: "wire_data_frames_sampled"));
         }
 
-        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite);
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows);
 
         var verified = matrix.Criteria.ToList().FindIndex(c => c.Id == "encryption-verified");
         var cell = matrix.Rows.Single(r => r.Cni == "calico+wireguard").Cells[verified];
@@ -154,15 +202,16 @@ public sealed class SummaryMatrixBuilderTests
     [Fact]
     public void Build_CpuPerGbit_GradesRatioToUnderlay()
     {
-        var summary = SummaryBuilder.Build(
+        List<Measurement> rows =
         [
-            Samples.Row(Underlay.Name, 0.10, metric: Metrics.HostCpuCoresPerGbps),
-            Samples.Row("lean", 0.105, metric: Metrics.HostCpuCoresPerGbps),
-            Samples.Row("heavier", 0.125, metric: Metrics.HostCpuCoresPerGbps),
-            Samples.Row("heavy", 0.2, metric: Metrics.HostCpuCoresPerGbps),
-        ]);
+            .. Repeated(Underlay.Name, 0.10, Metrics.HostCpuCoresPerGbps),
+            .. Repeated("lean", 0.105, Metrics.HostCpuCoresPerGbps),
+            .. Repeated("heavier", 0.125, Metrics.HostCpuCoresPerGbps),
+            .. Repeated("heavy", 0.2, Metrics.HostCpuCoresPerGbps),
+        ];
+        var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
 
         var cpu = matrix.Criteria.ToList().FindIndex(c => c.Id == "cpu-per-gbit");
         Assert.Equal([Rating.Best, Rating.Acceptable, Rating.Poor], matrix.Rows.Select(r => r.Cells[cpu].Rating));
@@ -171,7 +220,7 @@ public sealed class SummaryMatrixBuilderTests
     [Fact]
     public void Build_PathMtu_GradesDeficitAndMismatch()
     {
-        var summary = SummaryBuilder.Build(
+        List<Measurement> rows =
         [
             Samples.Row(Underlay.Name, 1500, test: "mtu", metric: "path_mtu_bytes"),
             Samples.Row("routed", 1500, test: "mtu", metric: "path_mtu_bytes"),
@@ -179,9 +228,10 @@ public sealed class SummaryMatrixBuilderTests
             Samples.Row("weave", 1376, test: "mtu", metric: "path_mtu_bytes"),
             Samples.Row("broken", 1500, test: "mtu", metric: "path_mtu_bytes"),
             Samples.Row("broken", 1, test: "mtu", metric: "mtu_mismatch"),
-        ]);
+        ];
+        var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
 
         var mtu = matrix.Criteria.ToList().FindIndex(c => c.Id == "mtu");
         Assert.Equal([Rating.Best, Rating.Acceptable, Rating.Poor, Rating.Poor], matrix.Rows.Select(r => r.Cells[mtu].Rating));
@@ -191,15 +241,16 @@ public sealed class SummaryMatrixBuilderTests
     [Fact]
     public void Build_PolicyCases_SplitByDirection()
     {
-        var summary = SummaryBuilder.Build(
+        List<Measurement> rows =
         [
             Samples.Row("calico", 1, test: "netpol", variant: "01-deny-all-ingress", metric: "case_pass"),
             Samples.Row("calico", 0, test: "netpol", variant: "02-deny-all-egress", metric: "case_pass"),
             Samples.Row("calico", 1, test: "netpol", variant: "07-allow-from-pod", metric: "case_pass"),
-        ]);
+        ];
+        var summary = SummaryBuilder.Build(rows);
         var suite = new Dictionary<string, PolicyDirections> { ["07-allow-from-pod"] = PolicyDirections.Ingress };
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, suite);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, suite, rows);
 
         var ingress = matrix.Criteria.ToList().FindIndex(c => c.Id == "policy-ingress");
         var egress = matrix.Criteria.ToList().FindIndex(c => c.Id == "policy-egress");
