@@ -113,6 +113,9 @@ public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry, IS
     /// <summary>Names a dead wireguard-go (the datapath of userspace WireGuard variants); null while the datapath is intact.</summary>
     public ValueTask<string?> CheckAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_wireGuard?.Check());
 
+    /// <summary>Loads the kube-proxy model's base table into every node, as a real node has it before any Service exists.</summary>
+    internal Task StartKubeProxyAsync(CancellationToken cancellationToken) => _services.InitializeAsync(cancellationToken);
+
     /// <summary>Takes ownership of the lab's WireGuard mesh, once it is up.</summary>
     internal void RecordImplementation(string implementation) => _facts["implementation"] = implementation;
 

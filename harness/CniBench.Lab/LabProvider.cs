@@ -111,6 +111,7 @@ public sealed class LabProvider(CniCatalog catalog, LabProviderOptions? options 
         try
         {
             await BatchRunner.RunPhasesAsync(_options.Runner, LabScript.Up(blueprint), cancellationToken);
+            await cluster.StartKubeProxyAsync(cancellationToken);
             if (blueprint.Model?.Encryption?.Type == EncryptionType.WireGuard)
             {
                 cluster.Attach(await LabWireGuard.StartAsync(blueprint, kernelWireGuard, _options.Runner, _options.KeyDirectory, _options.TimeProvider, cancellationToken));

@@ -27,7 +27,10 @@ public static partial class KubeProxyRuleset
     /// <summary>
     /// The whole table for <paramref name="services"/>, replacing whatever was there in the same nft transaction:
     /// <c>table</c> (create if missing), <c>delete table</c>, then the new table. Loaded with one <c>nft -f -</c>,
-    /// a node switches from the old rules to the new atomically. No services: the table is only removed.
+    /// a node switches from the old rules to the new atomically. With no Service the table stays, with its base
+    /// chains and an empty map, as on a real node: kube-proxy's chains (and so conntrack, which its nat and
+    /// <c>ct state</c> rules turn on) exist on every node whether or not a Service does, so pod-to-pod and
+    /// pod-to-Service differ only by the Service's own rules.
     /// </summary>
     /// <exception cref="ArgumentException">A Service is malformed; nothing is rendered.</exception>
     public static string Render(IReadOnlyList<LabService> services)
@@ -35,18 +38,18 @@ public static partial class KubeProxyRuleset
         ArgumentNullException.ThrowIfNull(services);
         Validate(services);
         var text = new StringBuilder(RemoveScript);
-        if (services.Count == 0)
-        {
-            return text.ToString();
-        }
-
         text.Append(CultureInfo.InvariantCulture, $"table ip {Table} {{\n");
         text.Append("\tcomment \"CniBench lab: kube-proxy model, ClusterIP DNAT\"\n");
         text.Append("\tmap service-ips {\n");
         text.Append("\t\ttype ipv4_addr . inet_proto . inet_service : verdict\n");
         var elements = services
-            .SelectMany(s => s.Ports.Select(p => $"{s.Address} . {p.Protocol} . {I(p.Port)} : goto {ServiceChain(s, p)}"));
-        text.Append(CultureInfo.InvariantCulture, $"\t\telements = {{ {string.Join(", ", elements)} }}\n");
+            .SelectMany(s => s.Ports.Select(p => $"{s.Address} . {p.Protocol} . {I(p.Port)} : goto {ServiceChain(s, p)}"))
+            .ToList();
+        if (elements.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\t\telements = {{ {string.Join(", ", elements)} }}\n");
+        }
+
         text.Append("\t}\n");
         text.Append("\tchain prerouting {\n");
         text.Append("\t\ttype nat hook prerouting priority dstnat; policy accept;\n");
@@ -54,6 +57,11 @@ public static partial class KubeProxyRuleset
         text.Append("\t}\n");
         text.Append("\tchain services {\n");
         text.Append("\t\tip daddr . meta l4proto . th dport vmap @service-ips\n");
+        text.Append("\t}\n");
+        // kube-proxy drops conntrack-invalid forwarded packets (its forward chain), so every forwarded packet is tracked.
+        text.Append("\tchain forward {\n");
+        text.Append("\t\ttype filter hook forward priority filter; policy accept;\n");
+        text.Append("\t\tct state invalid drop\n");
         text.Append("\t}\n");
         foreach (var service in services)
         {
@@ -67,7 +75,7 @@ public static partial class KubeProxyRuleset
         return text.ToString();
     }
 
-    /// <summary>Removes the table if it exists (creating it first makes the delete safe when it does not).</summary>
+    /// <summary>Removes the table if it exists (creating it first makes the delete safe when it does not); prefixes every render.</summary>
     public static string RemoveScript { get; } = $"table ip {Table}\ndelete table ip {Table}\n";
 
     public static string ServiceChain(LabService service, ServicePort port)

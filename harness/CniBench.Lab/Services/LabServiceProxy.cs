@@ -9,7 +9,7 @@ namespace CniBench.Lab.Services;
 /// <summary>
 /// The lab's kube-proxy: keeps the lab's live Services and, on every change, loads the whole
 /// <see cref="KubeProxyRuleset"/> into every node namespace (one <c>nft -f -</c> per node, all nodes in
-/// parallel), as kube-proxy programs every node. ClusterIPs are handed out in order from
+/// parallel), as kube-proxy programs every node. The base table is there from the lab's start, Service or not. ClusterIPs are handed out in order from
 /// <see cref="LabAddressing.ServiceNetwork"/> and not reused until the range wraps, so a new Service never
 /// inherits conntrack entries of one just removed. Only pods are clients: node namespaces have no route to the
 /// Service range, so no <c>output</c> chain is needed.
@@ -113,6 +113,21 @@ public sealed class LabServiceProxy : IServiceCluster
             {
                 _live.Remove(id);
             }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Loads the base table (no Service yet) into every node: a lab's nodes start as a real node does.</summary>
+    /// <exception cref="LabCommandException">nft refused the rules on a node.</exception>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            await ApplyAsync(Services, cancellationToken);
         }
         finally
         {

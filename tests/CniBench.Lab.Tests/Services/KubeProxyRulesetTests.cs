@@ -63,9 +63,16 @@ public sealed class KubeProxyRulesetTests
     }
 
     [Fact]
-    public void Render_NoServices_OnlyRemovesTheTable()
+    public void Render_NoServices_KeepsTheBaseChainsAsOnARealNode()
     {
-        Assert.Equal("table ip cnb_kubeproxy\ndelete table ip cnb_kubeproxy\n", KubeProxyRuleset.Render([]));
+        // Conntrack and kube-proxy's chains exist on every node, Service or not: pod-to-pod must pay for them too.
+        var rules = KubeProxyRuleset.Render([]);
+
+        Assert.StartsWith(KubeProxyRuleset.RemoveScript, rules, StringComparison.Ordinal);
+        Assert.Contains("type nat hook prerouting priority dstnat", rules, StringComparison.Ordinal);
+        Assert.Contains("ct state invalid drop", rules, StringComparison.Ordinal);
+        Assert.Contains("map service-ips", rules, StringComparison.Ordinal);
+        Assert.DoesNotContain("elements", rules, StringComparison.Ordinal);
     }
 
     [Fact]

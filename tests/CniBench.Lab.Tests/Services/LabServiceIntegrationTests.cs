@@ -28,6 +28,12 @@ public sealed class LabServiceIntegrationTests
             var client = cluster.Nodes[0].Pods[0];
             var onNode2 = cluster.Nodes[1].Pods[0];
             var onNode3 = cluster.Nodes[2].Pods[0];
+            foreach (var node in cluster.Nodes)
+            {
+                // Before any Service: every node already tracks connections through kube-proxy's base chains.
+                Assert.Contains("type nat hook prerouting", await NftAsync(node.HostNetwork, "list", "table", "ip", KubeProxyRuleset.Table), StringComparison.Ordinal);
+            }
+
             var service = await cluster.ExposeAsync(new ServiceRequest("cnb-tcp", [onNode2], [ServicePort.Tcp(Port), ServicePort.Udp(Port)]), Token);
             Assert.Equal(IPAddress.Parse("198.18.96.1"), service.Address);
             foreach (var node in cluster.Nodes)
@@ -51,7 +57,10 @@ public sealed class LabServiceIntegrationTests
             await service.DisposeAsync();
             foreach (var node in cluster.Nodes)
             {
-                Assert.DoesNotContain(KubeProxyRuleset.Table, await NftAsync(node.HostNetwork, "list", "tables"), StringComparison.Ordinal);
+                // The base table stays, as kube-proxy's does on a node with no Service; the Service's own rules are gone.
+                var table = await NftAsync(node.HostNetwork, "list", "table", "ip", KubeProxyRuleset.Table);
+                Assert.Contains("ct state invalid drop", table, StringComparison.Ordinal);
+                Assert.DoesNotContain(service.Address.ToString(), table, StringComparison.Ordinal);
             }
 
             var afterRemoval = await client.Runner.RunAsync(

@@ -55,7 +55,7 @@ public sealed class LabServiceProxyTests
     }
 
     [Fact]
-    public async Task DisposeAsync_LastService_RemovesTheTableEverywhereAndOnlyOnce()
+    public async Task DisposeAsync_LastService_LeavesTheBaseTableEverywhereAndOnlyOnce()
     {
         var runner = new FakeProcessRunner(_ => Ok);
         var proxy = new LabServiceProxy([Node1, Node2], runner);
@@ -64,8 +64,8 @@ public sealed class LabServiceProxyTests
         await service.DisposeAsync();
         await service.DisposeAsync();
 
-        Assert.Equal([KubeProxyRuleset.RemoveScript], NftInputs(runner, Node1).Skip(1));
-        Assert.Equal([KubeProxyRuleset.RemoveScript], NftInputs(runner, Node2).Skip(1));
+        Assert.Equal([KubeProxyRuleset.Render([])], NftInputs(runner, Node1).Skip(1));
+        Assert.Equal([KubeProxyRuleset.Render([])], NftInputs(runner, Node2).Skip(1));
         Assert.Empty(proxy.Services);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => service.SetBackendsAsync([Pod("198.19.3.2")], Token));
     }
