@@ -7,6 +7,7 @@ using CniBench.Core.Planning;
 using CniBench.Core.Processes;
 using CniBench.Core.Scenarios;
 using CniBench.Core.Clusters;
+using CniBench.Core.Yaml;
 using CniBench.Kubernetes;
 using CniBench.Kubernetes.Catalog;
 using CniBench.Kubernetes.Workloads;
@@ -343,7 +344,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
             if (modelless.Count > 0)
             {
                 // Known CNIs without a lab model can only run on real clusters; say so before anything is created.
-                throw new ScenarioException([.. modelless.Select(c => new ScenarioError(
+                throw new ScenarioException([.. modelless.Select(c => new InputError(
                     scenario.SourcePath, 0, 0, $"CNI '{c}' has no lab datapath model yet (manifests/cni/{c}.yaml has no 'lab:' section); run it with provider: kubernetes, or leave it out"))]);
             }
 
@@ -371,7 +372,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
 
         if (scenario.Provider != "kubernetes")
         {
-            throw new ScenarioException([new ScenarioError("--kubeconfig/--context", 0, 0, "apply only to provider: kubernetes")]);
+            throw new ScenarioException([new InputError("--kubeconfig/--context", 0, 0, "apply only to provider: kubernetes")]);
         }
 
         var spec = scenario.Kubernetes ?? new KubernetesSpec();
@@ -379,7 +380,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
         {
             if (scenario.Cnis.Count != 1)
             {
-                throw new ScenarioException([new ScenarioError("--context", 0, 0, $"names one cluster, but the scenario has {scenario.Cnis.Count} CNIs; choose one with --cni")]);
+                throw new ScenarioException([new InputError("--context", 0, 0, $"names one cluster, but the scenario has {scenario.Cnis.Count} CNIs; choose one with --cni")]);
             }
 
             var cni = scenario.Cnis[0];

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CniBench.Core.Yaml;
 
 namespace CniBench.Core.Catalog;
 
@@ -72,7 +73,7 @@ public sealed partial class CniCatalog
     /// <summary>Reads every <c>*.yaml</c> in <paramref name="directory"/>; throws <see cref="CatalogException"/> with all problems found.</summary>
     public static CniCatalog Load(string directory)
     {
-        var errors = new List<CatalogError>();
+        var errors = new List<InputError>();
         var manifests = CatalogDirectory.ParseAll(
             directory,
             "CNI catalog",
@@ -86,12 +87,12 @@ public sealed partial class CniCatalog
     /// <summary>Parses one manifest; <paramref name="sourcePath"/> names it in errors and its file name must match <c>name</c>.</summary>
     public static CniManifest Parse(string yaml, string sourcePath)
     {
-        var errors = new List<CatalogError>();
+        var errors = new List<InputError>();
         var manifest = Parse(yaml, sourcePath, errors);
         return errors.Count > 0 || manifest is null ? throw new CatalogException(errors) : manifest;
     }
 
-    private static CniManifest? Parse(string yaml, string file, List<CatalogError> errors)
+    private static CniManifest? Parse(string yaml, string file, List<InputError> errors)
     {
         var before = errors.Count;
         var root = YamlMap.Document(yaml, file, errors);

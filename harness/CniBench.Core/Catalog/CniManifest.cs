@@ -1,3 +1,5 @@
+using CniBench.Core.Yaml;
+
 namespace CniBench.Core.Catalog;
 
 /// <summary>One CNI as <c>manifests/cni/&lt;name&gt;.yaml</c> describes it. Immutable.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CniBench.Core.Yaml;
 
 namespace CniBench.Core.Catalog;
 

@@ -43,7 +43,7 @@ public sealed class ScenarioLoaderIngressTlsTests
         var error = Assert.Throws<ScenarioException>(() => Loader.Load(yaml, "x.yaml"));
 
         Assert.Contains("x.yaml:5:10", error.Message, StringComparison.Ordinal);
-        Assert.Contains("ingress.tls must be true or false, not 'sometimes'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ingress.tls: expected true or false, found 'sometimes'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public sealed class ScenarioLoaderMtuTests
 
         Assert.Equal(2, errors.Count);
         Assert.Contains(errors, e => e.Message.Contains("unknown topology 'pod-to-service'", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Message.Contains("mtu.repetitions", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Field == "mtu.repetitions");
     }
 
     [Fact]

@@ -77,8 +77,8 @@ public sealed class ScenarioLoaderTests
         Assert.Equal(5, errors.Count);
         Assert.Contains(errors, e => e.Line == 2 && e.Message.Contains("no manifests/cni/weavenet-typo.yaml", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Line == 3 && e.Message.Contains("whole number", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Line == 4 && e.Message.Contains("lab.nodes", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Line == 7 && e.Message.Contains("duration", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Line == 4 && e.Field == "lab.nodes");
+        Assert.Contains(errors, e => e.Line == 7 && e.Field == "tcp.duration" && e.Message.StartsWith("expected a duration", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Line == 8 && e.Message.Contains("unknown test 'sctp'", StringComparison.Ordinal));
     }
 
