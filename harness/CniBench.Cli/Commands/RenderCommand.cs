@@ -1,5 +1,5 @@
 using System.CommandLine;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
 using CniBench.Kubernetes.Catalog;

@@ -1,6 +1,6 @@
+using CniBench.Catalog;
 using CniBench.Charts;
 using CniBench.Cli.Console;
-using CniBench.Core.Catalog;
 using CniBench.Core.Measurements;
 using CniBench.Core.Orchestration;
 using CniBench.Core.Planning;

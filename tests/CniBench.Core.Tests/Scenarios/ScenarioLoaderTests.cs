@@ -122,23 +122,6 @@ public sealed class ScenarioLoaderTests
         Assert.Contains("no such scenario file", error.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("quick.yaml")]
-    [InlineData("default.yaml")]
-    [InlineData("kubernetes.yaml")]
-    [InlineData("netpol.yaml")]
-    [InlineData("nightly.yaml")]
-    [InlineData("kubernetes-ingress.yaml")]
-    public void LoadFile_ShippedScenarios_AreValid(string file)
-    {
-        // Every cni and cni+variant of the shipped catalog (default.yaml runs variants such as calico+wireguard).
-        var cnis = CniBench.Core.Catalog.CniCatalog.Load(Path.Combine(RepoPaths.Root, "manifests", "cni")).ClusterIds;
-        var ingress = CniBench.Core.Catalog.IngressCatalog.Load(Path.Combine(RepoPaths.Root, "manifests", "ingress")).Names;
-        var spec = new ScenarioLoader(cnis) { IngressControllers = ingress }.LoadFile(Path.Combine(RepoPaths.Root, "scenarios", file));
-
-        Assert.NotEmpty(spec.Tests);
-    }
-
     [Fact]
     public void Load_KubernetesSection_ReadsClustersImagesAndTimeout()
     {

@@ -1,4 +1,4 @@
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using CniBench.Core.Scenarios;
 using CniBench.Kubernetes.Workloads;
 using k8s;

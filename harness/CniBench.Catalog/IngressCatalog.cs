@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using CniBench.Core.Yaml;
 
-namespace CniBench.Core.Catalog;
+namespace CniBench.Catalog;
 
 /// <summary>
 /// The ingress controllers CniBench knows, loaded from <c>manifests/ingress/*.yaml</c> (files whose name ends in

@@ -1,6 +1,6 @@
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 
-namespace CniBench.Lab.Tests;
+namespace CniBench.Catalog.Tests;
 
 public sealed class CniCatalogTests : IDisposable
 {
@@ -27,7 +27,7 @@ public sealed class CniCatalogTests : IDisposable
     [Fact]
     public void Load_RepositoryManifests_ModelsFlannelAndCalico()
     {
-        var catalog = CniCatalog.Load(TestSupport.ManifestsDirectory);
+        var catalog = CniCatalog.Load(RepoPaths.CniManifests);
 
         Assert.Contains("flannel", catalog.Names);
         Assert.Contains("calico", catalog.Names);
@@ -147,7 +147,7 @@ public sealed class CniCatalogTests : IDisposable
     [Fact]
     public void Load_RepositoryManifests_HaveKubernetesInstallAndLabModelForAllSix()
     {
-        var catalog = CniCatalog.Load(TestSupport.ManifestsDirectory);
+        var catalog = CniCatalog.Load(RepoPaths.CniManifests);
 
         Assert.Equal(["calico", "canal", "cilium", "flannel", "kube-router", "weavenet"], catalog.Names);
         Assert.All(catalog.Manifests, m => Assert.NotNull(m.Kubernetes));
@@ -157,7 +157,7 @@ public sealed class CniCatalogTests : IDisposable
     [Fact]
     public void Load_RepositoryManifests_ModelsEachDefaultDatapath()
     {
-        var catalog = CniCatalog.Load(TestSupport.ManifestsDirectory);
+        var catalog = CniCatalog.Load(RepoPaths.CniManifests);
         var canal = catalog["canal"].Lab!;
         var cilium = catalog["cilium"].Lab!;
         var kubeRouter = catalog["kube-router"].Lab!;
@@ -170,20 +170,6 @@ public sealed class CniCatalogTests : IDisposable
         // The lab's address-keyed nftables rules enforce routed and bridged (br_netfilter) models alike; flannel has no policy.
         Assert.Equal(["calico", "canal", "cilium", "kube-router", "weavenet"], catalog.Manifests.Where(m => m.Policy.Ingress && m.Policy.Egress).Select(m => m.Name));
         Assert.Equal(new PolicySupport(false, false), catalog["flannel"].Policy);
-    }
-
-    [Fact]
-    public async Task CreateAsync_CniWithoutLabModel_ThrowsClearArgumentException()
-    {
-        var start = Valid.IndexOf("lab:", StringComparison.Ordinal);
-        var end = Valid.IndexOf("policy:", StringComparison.Ordinal);
-        var modelless = CniCatalog.Parse(Valid[..start] + Valid[end..], "/x/demo.yaml");
-        var provider = new LabProvider(new CniCatalog([modelless]));
-
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() =>
-            provider.CreateAsync(new CniBench.Core.Clusters.ClusterRequest("demo", new CniBench.Core.Clusters.ClusterShape(2, 1, 1500)), null, TestContext.Current.CancellationToken));
-
-        Assert.Contains("demo has no lab datapath model yet; run it with provider: kubernetes", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -220,7 +206,7 @@ public sealed class CniCatalogTests : IDisposable
     [Fact]
     public void Indexer_UnknownName_ListsKnownNames()
     {
-        var ex = Assert.Throws<KeyNotFoundException>(() => TestSupport.Catalog["weave"]);
+        var ex = Assert.Throws<KeyNotFoundException>(() => ShippedCatalog.Cni["weave"]);
 
         Assert.Contains("calico", ex.Message, StringComparison.Ordinal);
     }

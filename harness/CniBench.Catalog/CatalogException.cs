@@ -1,6 +1,6 @@
 using CniBench.Core.Yaml;
 
-namespace CniBench.Core.Catalog;
+namespace CniBench.Catalog;
 
 /// <summary>Every problem found while loading a catalog, not just the first.</summary>
 public sealed class CatalogException : Exception

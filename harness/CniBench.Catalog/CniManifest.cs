@@ -1,6 +1,6 @@
 using CniBench.Core.Yaml;
 
-namespace CniBench.Core.Catalog;
+namespace CniBench.Catalog;
 
 /// <summary>One CNI as <c>manifests/cni/&lt;name&gt;.yaml</c> describes it. Immutable.</summary>
 public sealed record CniManifest

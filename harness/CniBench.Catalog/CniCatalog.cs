@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
+using CniBench.Core.Clusters;
 using CniBench.Core.Yaml;
 
-namespace CniBench.Core.Catalog;
+namespace CniBench.Catalog;
 
 /// <summary>
 /// The CNIs CniBench knows, loaded from <c>manifests/cni/*.yaml</c>. Loading is strict: an unknown key,
@@ -51,7 +52,7 @@ public sealed partial class CniCatalog
         Manifests = [.. _byName.Values.OrderBy(m => m.Name, StringComparer.Ordinal)];
         Names = new SortedSet<string>(_byName.Keys, StringComparer.Ordinal);
         ClusterIds = new SortedSet<string>(
-            _byName.Values.SelectMany(m => m.Variants.Select(v => new Clusters.ClusterId(m.Name, v.Name).ToString()).Prepend(m.Name)),
+            _byName.Values.SelectMany(m => m.Variants.Select(v => new ClusterId(m.Name, v.Name).ToString()).Prepend(m.Name)),
             StringComparer.Ordinal);
     }
 

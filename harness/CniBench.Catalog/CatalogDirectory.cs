@@ -1,6 +1,6 @@
 using CniBench.Core.Yaml;
 
-namespace CniBench.Core.Catalog;
+namespace CniBench.Catalog;
 
 /// <summary>Reads a catalog folder: every entry file in name order, with all problems of all files collected.</summary>
 internal static class CatalogDirectory

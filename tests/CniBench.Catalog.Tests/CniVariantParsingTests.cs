@@ -1,6 +1,6 @@
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 
-namespace CniBench.Core.Tests.Catalog;
+namespace CniBench.Catalog.Tests;
 
 public sealed class CniVariantParsingTests
 {
