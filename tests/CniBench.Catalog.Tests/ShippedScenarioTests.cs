@@ -6,7 +6,7 @@ namespace CniBench.Catalog.Tests;
 /// <summary>The scenarios this checkout ships (scenarios/*.yaml), read from disk against the catalogs it ships.</summary>
 public sealed class ShippedScenarioTests
 {
-    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" });
+    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" }, LocalScenarioFiles.Instance);
 
     [Theory]
     [InlineData("quick.yaml")]
@@ -20,7 +20,7 @@ public sealed class ShippedScenarioTests
         // Every cni and cni+variant of the shipped catalog (default.yaml runs variants such as calico+wireguard).
         var cnis = ShippedCatalog.Cni.ClusterIds;
         var ingress = IngressCatalog.Load(RepoPaths.IngressManifests).Names;
-        var spec = new ScenarioLoader(cnis) { IngressControllers = ingress }.LoadFile(Path.Combine(RepoPaths.Root, "scenarios", file));
+        var spec = new ScenarioLoader(cnis, LocalScenarioFiles.Instance) { IngressControllers = ingress }.LoadFile(Path.Combine(RepoPaths.Root, "scenarios", file));
 
         Assert.NotEmpty(spec.Tests);
     }

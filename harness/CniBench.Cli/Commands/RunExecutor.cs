@@ -337,7 +337,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
             var catalog = CniCatalog.Load(arguments.ManifestsDirectory);
             var ingressDirectory = RepoPaths.ManifestsIngress(arguments.ManifestsDirectory);
             var ingress = Directory.Exists(ingressDirectory) ? IngressCatalog.Load(ingressDirectory) : null;
-            var loader = new ScenarioLoader(catalog.ClusterIds) { IngressControllers = ingress?.Names ?? [] };
+            var loader = new ScenarioLoader(catalog.ClusterIds, LocalScenarioFiles.Instance) { IngressControllers = ingress?.Names ?? [] };
             var scenario = arguments.Overrides.ApplyTo(loader.LoadFile(arguments.ScenarioPath), catalog.ClusterIds);
             scenario = WithKubernetesOverrides(scenario, arguments);
             var modelless = scenario.Provider == "lab" ? scenario.Cnis.Where(c => catalog[CniBench.Core.Clusters.ClusterId.Parse(c).Cni].Lab is null).ToList() : [];

@@ -5,9 +5,10 @@ namespace CniBench.Core.Scenarios;
 
 /// <summary>
 /// Turns scenario YAML into a validated <see cref="ScenarioSpec"/>. Every error is collected and
-/// reported together with file, line and column; nothing is created when any is found.
+/// reported together with file, line and column; nothing is created when any is found. The files a
+/// scenario names are looked up through <paramref name="files"/>: Core itself reads nothing from disk.
 /// </summary>
-public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
+public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis, IScenarioFiles files)
 {
     /// <summary>
     /// The controllers of the Kubernetes ingress catalog (manifests/ingress/*.yaml). On the kubernetes provider the
@@ -19,15 +20,11 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
 
     public static IReadOnlyList<string> KnownTests { get; } = ["tcp", "udp", "netpol", "mtu", "http", "ingress"];
 
-    public ScenarioSpec LoadFile(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new ScenarioException([new InputError(path, 0, 0, "no such scenario file (scenarios live in scenarios/*.yaml)")]);
-        }
-
-        return Load(File.ReadAllText(path), path);
-    }
+    /// <summary>Reads the scenario file through the loader's <see cref="IScenarioFiles"/>, then <see cref="Load"/>s it.</summary>
+    public ScenarioSpec LoadFile(string path) =>
+        files.ReadText(path) is { } yaml
+            ? Load(yaml, path)
+            : throw new ScenarioException([new InputError(path, 0, 0, "no such scenario file (scenarios live in scenarios/*.yaml)")]);
 
     public ScenarioSpec Load(string yaml, string file)
     {
@@ -587,24 +584,22 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
     /// A relative folder as the scenario names it: from the folder cnibench runs in when it is there, else from the
     /// checkout that holds the scenario (the parent of its scenarios/ folder), so a shipped scenario works from anywhere.
     /// </summary>
-    private static string ResolveFolder(string folder, string scenarioFile)
+    private string ResolveFolder(string folder, string scenarioFile)
     {
-        if (Path.IsPathRooted(folder) || Directory.Exists(folder) || !System.IO.File.Exists(scenarioFile))
+        if (Path.IsPathRooted(folder) || files.DirectoryExists(folder) || !files.FileExists(scenarioFile))
         {
             return folder;
         }
 
         var checkout = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(scenarioFile)));
-        return checkout is not null && Directory.Exists(Path.Combine(checkout, folder)) ? Path.Combine(checkout, folder) : folder;
+        return checkout is not null && files.DirectoryExists(Path.Combine(checkout, folder)) ? Path.Combine(checkout, folder) : folder;
     }
 
-    private static TestSpec ReadNetpolTest(YamlMap map, string file)
+    private TestSpec ReadNetpolTest(YamlMap map, string file)
     {
         var netpol = new NetpolTestSpec();
         var suite = ResolveFolder(map.String("suite", required: false) ?? netpol.Suite, file);
-        var available = Directory.Exists(suite)
-            ? Directory.GetFiles(suite, "*.yaml").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal).ToList()
-            : [];
+        var available = files.YamlFileStems(suite);
         if (available.Count == 0)
         {
             map.Error(map.NodeOf("suite"), $"netpol.suite '{suite}' has no case files (*.yaml); paths are relative to the folder cnibench runs in, or to the checkout holding the scenario");
@@ -631,7 +626,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis)
         string? model = null;
         if (map.Value("model") is { } modelValue && modelValue.String() is { } path)
         {
-            if (!File.Exists(path))
+            if (!files.FileExists(path))
             {
                 modelValue.Error($"netpol.model '{path}' does not exist; paths are relative to the folder cnibench runs in");
             }

@@ -5,7 +5,7 @@ namespace CniBench.Core.Tests.Scenarios;
 
 public sealed class ScenarioLoaderIngressTests
 {
-    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" });
+    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" }, InMemoryScenarioFiles.None);
 
     [Fact]
     public void Load_IngressWithBadValues_ReportsEveryError()
@@ -44,7 +44,7 @@ public sealed class ScenarioLoaderIngressTests
         Assert.Equal(["nginx"], RunPlanner.Variants(test).Select(v => v.Name));
     }
 
-    private static readonly ScenarioLoader CatalogLoader = new(new HashSet<string> { "calico" })
+    private static readonly ScenarioLoader CatalogLoader = new(new HashSet<string> { "calico" }, InMemoryScenarioFiles.None)
     {
         IngressControllers = ["contour", "ingress-nginx", "yarp"],
     };

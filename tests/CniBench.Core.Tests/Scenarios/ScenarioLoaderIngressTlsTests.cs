@@ -5,7 +5,7 @@ namespace CniBench.Core.Tests.Scenarios;
 
 public sealed class ScenarioLoaderIngressTlsTests
 {
-    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" });
+    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" }, InMemoryScenarioFiles.None);
 
     [Fact]
     public void Load_IngressWithTls_PlansTheTlsVariantsAfterThePlainOnesAndDirectStaysPlain()

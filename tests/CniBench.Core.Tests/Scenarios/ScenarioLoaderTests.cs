@@ -4,7 +4,7 @@ namespace CniBench.Core.Tests.Scenarios;
 
 public sealed class ScenarioLoaderTests
 {
-    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" });
+    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" }, InMemoryScenarioFiles.None);
 
     [Fact]
     public void Load_CompleteScenario_ReadsEveryField()
