@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
 

@@ -1,4 +1,4 @@
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
 using CniBench.Core.Processes;

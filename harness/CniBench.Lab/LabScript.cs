@@ -1,5 +1,5 @@
 using System.Globalization;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using CniBench.Core.Processes;
 
 namespace CniBench.Lab;

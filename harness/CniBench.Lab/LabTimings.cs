@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using CniBench.Core.Clusters;
 using Perfolizer.Mathematics.QuantileEstimators;
 

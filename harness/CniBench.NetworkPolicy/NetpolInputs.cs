@@ -1,3 +1,4 @@
+using CniBench.Core.Yaml;
 using CniBench.NetworkPolicy.Model;
 using CniBench.NetworkPolicy.Oracle;
 using CniBench.NetworkPolicy.Policies;
@@ -24,4 +25,4 @@ public sealed record NetpolInputs(ClusterModel Model, IReadOnlyList<LoadedPolicy
     }
 }
 
-public sealed record NetpolInputsResult(NetpolInputs? Inputs, IReadOnlyList<NetpolInputError> Errors);
+public sealed record NetpolInputsResult(NetpolInputs? Inputs, IReadOnlyList<InputError> Errors);

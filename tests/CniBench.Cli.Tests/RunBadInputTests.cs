@@ -32,8 +32,8 @@ public sealed class RunBadInputTests : IDisposable
         var result = await RunAsync(file);
 
         AssertBadInput(result);
-        Assert.Contains($"{file}:4:1: unknown key 'repetitons' in the scenario (did you mean 'repetitions'?)", OutputText.Flat(result.Output), StringComparison.Ordinal);
-        Assert.Contains($"{file}:7:5: unknown key 'duraton' in test 'tcp' (did you mean 'duration'?)", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains($"{file}:4:1: repetitons: unknown key 'repetitons' (did you mean 'repetitions'?)", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains($"{file}:7:5: tcp.duraton: unknown key 'duraton' (did you mean 'duration'?)", OutputText.Flat(result.Output), StringComparison.Ordinal);
         Assert.Contains("has 2 problems", OutputText.Flat(result.Output), StringComparison.Ordinal);
     }
 
@@ -41,7 +41,7 @@ public sealed class RunBadInputTests : IDisposable
     [InlineData("name: bad\n  cnis: [flannel]\ntests: []\n", 2, "not valid YAML")]
     [InlineData("name: bad\ncnis: [flannel\ntests:\n  - test: tcp\n", 0, "not valid YAML")]
     [InlineData("name: \"bad\ncnis: [flannel]\n", 0, "not valid YAML")]
-    [InlineData("- just\n- a list\n", 1, "the scenario must be a mapping")]
+    [InlineData("- just\n- a list\n", 1, "expected a mapping, found a list")]
     public async Task Run_ScenarioThatIsNotAScenarioMapping_ReportsLineAndColumn(string yaml, int line, string expected)
     {
         var file = _temp.WriteFile("bad.yaml", yaml);
@@ -75,11 +75,11 @@ public sealed class RunBadInputTests : IDisposable
         var result = await RunAsync(file);
 
         AssertBadInput(result);
-        Assert.Contains($"{file}:4:14: repetitions must be a whole number from 1 to 1000, not 'many'", OutputText.Flat(result.Output), StringComparison.Ordinal);
-        Assert.Contains($"{file}:5:11: underlay must be true or false, not 'perhaps'", OutputText.Flat(result.Output), StringComparison.Ordinal);
-        Assert.Contains($"{file}:7:10: lab.nodes must be a whole number from 2 to 50, not 'two'", OutputText.Flat(result.Output), StringComparison.Ordinal);
-        Assert.Contains($"{file}:10:15: tcp.duration must be a duration", OutputText.Flat(result.Output), StringComparison.Ordinal);
-        Assert.Contains($"{file}:11:18: tcp.streams must be a whole number from 1 to 128, not 'lots'", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains($"{file}:4:14: repetitions: expected a whole number from 1 to 1000, found 'many'", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains($"{file}:5:11: underlay: expected true or false, found 'perhaps'", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains($"{file}:7:10: lab.nodes: expected a whole number from 2 to 50, found 'two'", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains($"{file}:10:15: tcp.duration: expected a duration", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        Assert.Contains($"{file}:11:18: tcp.streams[1]: expected a whole number from 1 to 128, found 'lots'", OutputText.Flat(result.Output), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public sealed class RunBadInputTests : IDisposable
 
         AssertBadInput(result);
         Assert.Contains("CNI catalog", OutputText.Flat(result.Output), StringComparison.Ordinal);
-        Assert.Matches($@"{Escape(broken)}:\d+:\d+: invalid YAML", OutputText.Flat(result.Output));
+        Assert.Matches($@"{Escape(broken)}:\d+:\d+: not valid YAML", OutputText.Flat(result.Output));
     }
 
     [Fact]

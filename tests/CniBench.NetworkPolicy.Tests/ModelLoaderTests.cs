@@ -47,6 +47,20 @@ public sealed class ModelLoaderTests
     }
 
     [Fact]
+    public void LoadText_MisspeltKeyInsideAPod_IsAnErrorWithAHint()
+    {
+        var result = ModelLoader.LoadText("""
+            namespaces: {x: {}}
+            pods:
+              x/a: {lables: {pod: a}, ports: [{port: 80, protocl: UDP}]}
+            """, "typo.yaml");
+
+        Assert.Null(result.Model);
+        Assert.Equal(["pods.x/a.ports[0].protocl", "pods.x/a.lables"], result.Errors.Select(e => e.Field));
+        Assert.Contains("(did you mean 'labels'?)", result.Errors[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Create_DefaultModel_IsTheUpstreamNinePodModel()
     {
         var model = DefaultModel.Create();

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
 using CniBench.Core.Planning;

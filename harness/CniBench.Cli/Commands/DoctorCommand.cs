@@ -1,5 +1,5 @@
 using System.CommandLine;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using CniBench.Lab;
 using Spectre.Console;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using CniBench.Core.Clusters;
 using CniBench.Core.Scenarios;
 using CniBench.Kubernetes.Ingress;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
 using CniBench.Kubernetes.Catalog;
@@ -43,7 +43,7 @@ internal static class RenderCommand
                 catalog = CniCatalog.Load(manifestsDirectory);
                 var ingressDirectory = RepoPaths.ManifestsIngress(manifestsDirectory);
                 ingressCatalog = Directory.Exists(ingressDirectory) ? IngressCatalog.Load(ingressDirectory) : null;
-                spec = new ScenarioLoader(catalog.ClusterIds) { IngressControllers = ingressCatalog?.Names ?? [] }.LoadFile(parse.GetValue(scenario)!);
+                spec = new ScenarioLoader(catalog.ClusterIds, LocalScenarioFiles.Instance) { IngressControllers = ingressCatalog?.Names ?? [] }.LoadFile(parse.GetValue(scenario)!);
             }
             catch (ScenarioException ex)
             {

@@ -1,11 +1,12 @@
+using CniBench.Catalog;
 using CniBench.Cli.Console;
-using CniBench.Core.Catalog;
 using CniBench.Core.Measurements;
 using CniBench.Core.Orchestration;
 using CniBench.Core.Planning;
 using CniBench.Core.Processes;
 using CniBench.Core.Scenarios;
 using CniBench.Core.Clusters;
+using CniBench.Core.Yaml;
 using CniBench.Kubernetes;
 using CniBench.Kubernetes.Catalog;
 using CniBench.Kubernetes.Workloads;
@@ -338,14 +339,14 @@ internal sealed class RunExecutor(IAnsiConsole console)
             var catalog = CniCatalog.Load(arguments.ManifestsDirectory);
             var ingressDirectory = RepoPaths.ManifestsIngress(arguments.ManifestsDirectory);
             var ingress = Directory.Exists(ingressDirectory) ? IngressCatalog.Load(ingressDirectory) : null;
-            var loader = new ScenarioLoader(catalog.ClusterIds) { IngressControllers = ingress?.Names ?? [] };
+            var loader = new ScenarioLoader(catalog.ClusterIds, LocalScenarioFiles.Instance) { IngressControllers = ingress?.Names ?? [] };
             var scenario = arguments.Overrides.ApplyTo(loader.LoadFile(arguments.ScenarioPath), catalog.ClusterIds);
             scenario = WithKubernetesOverrides(scenario, arguments);
             var modelless = scenario.Provider == "lab" ? scenario.Cnis.Where(c => catalog[CniBench.Core.Clusters.ClusterId.Parse(c).Cni].Lab is null).ToList() : [];
             if (modelless.Count > 0)
             {
                 // Known CNIs without a lab model can only run on real clusters; say so before anything is created.
-                throw new ScenarioException([.. modelless.Select(c => new ScenarioError(
+                throw new ScenarioException([.. modelless.Select(c => new InputError(
                     scenario.SourcePath, 0, 0, $"CNI '{c}' has no lab datapath model yet (manifests/cni/{c}.yaml has no 'lab:' section); run it with provider: kubernetes, or leave it out"))]);
             }
 
@@ -373,7 +374,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
 
         if (scenario.Provider != "kubernetes")
         {
-            throw new ScenarioException([new ScenarioError("--kubeconfig/--context", 0, 0, "apply only to provider: kubernetes")]);
+            throw new ScenarioException([new InputError("--kubeconfig/--context", 0, 0, "apply only to provider: kubernetes")]);
         }
 
         var spec = scenario.Kubernetes ?? new KubernetesSpec();
@@ -381,7 +382,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
         {
             if (scenario.Cnis.Count != 1)
             {
-                throw new ScenarioException([new ScenarioError("--context", 0, 0, $"names one cluster, but the scenario has {scenario.Cnis.Count} CNIs; choose one with --cni")]);
+                throw new ScenarioException([new InputError("--context", 0, 0, $"names one cluster, but the scenario has {scenario.Cnis.Count} CNIs; choose one with --cni")]);
             }
 
             var cni = scenario.Cnis[0];

@@ -1,3 +1,5 @@
+using CniBench.Core.Yaml;
+
 namespace CniBench.Core.Scenarios;
 
 /// <summary>Command-line settings that take precedence over the scenario file.</summary>
@@ -21,7 +23,7 @@ public sealed record ScenarioOverrides
         if (Cnis is { } cnis && cnis.FirstOrDefault(c => !knownCnis.Contains(c)) is { } unknown)
         {
             throw new ScenarioException(
-                [new ScenarioError("--cni", 0, 0, $"unknown CNI '{unknown}'; known CNIs: {string.Join(", ", knownCnis.Where(c => !c.Contains(Clusters.ClusterId.Separator, StringComparison.Ordinal)).Order(StringComparer.Ordinal))}"
+                [new InputError("--cni", 0, 0, $"unknown CNI '{unknown}'; known CNIs: {string.Join(", ", knownCnis.Where(c => !c.Contains(Clusters.ClusterId.Separator, StringComparison.Ordinal)).Order(StringComparer.Ordinal))}"
                     + $" (variants: {string.Join(", ", knownCnis.Where(c => c.Contains(Clusters.ClusterId.Separator, StringComparison.Ordinal)).Order(StringComparer.Ordinal).DefaultIfEmpty("none"))})")]);
         }
 

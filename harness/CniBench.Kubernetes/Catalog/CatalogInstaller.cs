@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using CniBench.Core.Clusters;
 using CniBench.Core.Scenarios;
 using k8s;

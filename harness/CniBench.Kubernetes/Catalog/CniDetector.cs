@@ -1,4 +1,4 @@
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 
 namespace CniBench.Kubernetes.Catalog;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using YamlDotNet.Serialization;
 
 namespace CniBench.Kubernetes.Catalog;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using k8s;
 using k8s.Models;
 

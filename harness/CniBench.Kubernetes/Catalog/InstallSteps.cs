@@ -1,5 +1,5 @@
 using System.Globalization;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using k8s;
 
 namespace CniBench.Kubernetes.Catalog;

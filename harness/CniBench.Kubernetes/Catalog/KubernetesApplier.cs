@@ -1,4 +1,4 @@
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using k8s;
 using k8s.Models;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 
 namespace CniBench.Kubernetes.Catalog;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using k8s;
 
 namespace CniBench.Kubernetes.Catalog;

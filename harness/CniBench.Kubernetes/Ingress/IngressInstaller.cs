@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using CniBench.Core.Clusters;
 using CniBench.Core.Scenarios;
 using CniBench.Kubernetes.Catalog;

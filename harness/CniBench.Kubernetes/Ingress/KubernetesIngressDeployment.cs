@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using CniBench.Core.Clusters;
 using CniBench.Kubernetes.Catalog;
 using k8s;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using CniBench.NetworkPolicy.Model;
 using CniBench.NetworkPolicy.Policies;
 using k8s.Models;

@@ -1,3 +1,4 @@
+using CniBench.Core.Yaml;
 using CniBench.NetworkPolicy.Policies;
 
 namespace CniBench.NetworkPolicy.Conformance;
@@ -6,12 +7,12 @@ namespace CniBench.NetworkPolicy.Conformance;
 public sealed record NetpolCase(string Name, string File, string Covers, string Expect, IReadOnlyList<LoadedPolicy> Policies)
 {
     /// <summary>Reads <c>&lt;suite&gt;/&lt;name&gt;.yaml</c>; policy errors come back in the result, never half-loaded.</summary>
-    public static (NetpolCase? Case, IReadOnlyList<NetpolInputError> Errors) Load(string suite, string name)
+    public static (NetpolCase? Case, IReadOnlyList<InputError> Errors) Load(string suite, string name)
     {
         var file = Path.Combine(suite, name + ".yaml");
         if (!System.IO.File.Exists(file))
         {
-            return (null, [new NetpolInputError(file, 0, 0, "", "no such case file")]);
+            return (null, [new InputError(file, 0, 0, "no such case file")]);
         }
 
         var loaded = PolicyLoader.LoadPath(file);

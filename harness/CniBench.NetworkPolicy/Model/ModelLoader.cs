@@ -1,13 +1,11 @@
-using System.Globalization;
 using System.Net;
+using CniBench.Core.Yaml;
 using CniBench.NetworkPolicy.Policies;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace CniBench.NetworkPolicy.Model;
 
 /// <summary>Either a model, or every error found in its file.</summary>
-public sealed record ModelLoadResult(ClusterModel? Model, IReadOnlyList<NetpolInputError> Errors)
+public sealed record ModelLoadResult(ClusterModel? Model, IReadOnlyList<InputError> Errors)
 {
     public bool Succeeded => Model is not null && Errors.Count == 0;
 }
@@ -25,47 +23,30 @@ public static class ModelLoader
         ArgumentNullException.ThrowIfNull(path);
         return File.Exists(path)
             ? LoadText(File.ReadAllText(path), path)
-            : new ModelLoadResult(null, [new NetpolInputError(path, 0, 0, string.Empty, "no such file")]);
+            : new ModelLoadResult(null, [new InputError(path, 0, 0, "no such file")]);
     }
 
     public static ModelLoadResult LoadText(string text, string fileName)
     {
-        var errors = new List<NetpolInputError>();
-        void Error(YamlNode node, string field, string message) =>
-            errors.Add(new NetpolInputError(fileName, (int)node.Start.Line, (int)node.Start.Column, field, message));
-
-        var stream = new YamlStream();
-        try
+        var errors = new List<InputError>();
+        var root = YamlMap.Document(text, fileName, errors);
+        if (root is null)
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            return new ModelLoadResult(null, [new NetpolInputError(fileName, (int)e.Start.Line, (int)e.Start.Column, string.Empty, "not valid YAML")]);
+            return new ModelLoadResult(null, errors);
         }
 
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            return new ModelLoadResult(null, [new NetpolInputError(fileName, 1, 1, string.Empty, "a model is one YAML mapping with namespaces and pods")]);
-        }
-
-        foreach (var key in root.Children.Keys.OfType<YamlScalarNode>().Where(k => k.Value is not ("namespaces" or "pods")))
-        {
-            Error(key, key.Value ?? string.Empty, "unknown field: a model has only namespaces and pods");
-        }
+        var namespaceEntries = root.Entries("namespaces", required: true);
+        var podEntries = root.Entries("pods", required: true);
+        // A misspelt section explains the errors that follow from its absence, so it is reported first.
+        root.Finish();
 
         var namespaces = new List<NamespaceModel>();
-        if (Child(root, "namespaces") is not YamlMappingNode namespaceNodes)
+        foreach (var (name, _, value) in namespaceEntries ?? [])
         {
-            Error(root, "namespaces", "required: a mapping from namespace name to {labels: {…}}");
-        }
-        else
-        {
-            foreach (var (keyNode, value) in namespaceNodes.Children)
+            if (value.Map() is { } map)
             {
-                var name = ((YamlScalarNode)keyNode).Value ?? string.Empty;
-                var field = "namespaces." + name;
-                var labels = Labels(value, field, Error);
+                var labels = Labels(map);
+                map.Finish();
                 labels.TryAdd(DefaultModel.MetadataNameLabel, name);
                 namespaces.Add(new NamespaceModel(name, labels));
             }
@@ -73,126 +54,70 @@ public static class ModelLoader
 
         var declared = namespaces.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
         var pods = new List<PodModel>();
-        if (Child(root, "pods") is not YamlMappingNode podNodes)
+        foreach (var (id, key, value) in podEntries ?? [])
         {
-            Error(root, "pods", "required: a mapping from ns/pod to {labels, ip, ports}");
-        }
-        else
-        {
-            foreach (var (keyNode, value) in podNodes.Children)
+            var parts = id.Split('/');
+            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
             {
-                var id = ((YamlScalarNode)keyNode).Value ?? string.Empty;
-                var field = "pods." + id;
-                var parts = id.Split('/');
-                if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
-                {
-                    Error(keyNode, field, "a pod key is <namespace>/<pod>");
-                    continue;
-                }
+                key.ErrorHere("a pod key is <namespace>/<pod>");
+                continue;
+            }
 
-                if (!declared.Contains(parts[0]))
-                {
-                    Error(keyNode, field, $"namespace '{parts[0]}' is not declared under namespaces");
-                }
+            if (!declared.Contains(parts[0]))
+            {
+                key.ErrorHere($"namespace '{parts[0]}' is not declared under namespaces");
+            }
 
-                pods.Add(new PodModel(parts[0], parts[1], Labels(value, field, Error), Ip(value, field, Error), Ports(value, field, Error)));
+            if (value.Map() is { } map)
+            {
+                pods.Add(new PodModel(parts[0], parts[1], Labels(map), Ip(map), Ports(map)));
+                map.Finish();
             }
         }
 
         return errors.Count > 0 ? new ModelLoadResult(null, errors) : new ModelLoadResult(new ClusterModel(namespaces, pods), []);
     }
 
-    private static YamlNode? Child(YamlNode node, string key) =>
-        node is YamlMappingNode mapping && mapping.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
+    private static Dictionary<string, string> Labels(YamlMap owner) =>
+        new(owner.ScalarMap("labels", required: false) ?? new Dictionary<string, string>(), StringComparer.Ordinal);
 
-    private static Dictionary<string, string> Labels(YamlNode owner, string field, Action<YamlNode, string, string> error)
+    private static IPAddress? Ip(YamlMap pod)
     {
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        switch (Child(owner, "labels"))
-        {
-            case null:
-                break;
-            case YamlMappingNode mapping:
-                foreach (var (key, value) in mapping.Children)
-                {
-                    if (value is YamlScalarNode scalar)
-                    {
-                        labels[((YamlScalarNode)key).Value ?? string.Empty] = scalar.Value ?? string.Empty;
-                    }
-                    else
-                    {
-                        error(value, $"{field}.labels.{key}", "a label value is a string");
-                    }
-                }
-
-                break;
-            case var other:
-                error(other, field + ".labels", "labels is a mapping of key: value");
-                break;
-        }
-
-        return labels;
-    }
-
-    private static IPAddress? Ip(YamlNode pod, string field, Action<YamlNode, string, string> error)
-    {
-        var node = Child(pod, "ip");
-        if (node is null)
+        var value = pod.Value("ip");
+        if (value is null)
         {
             return null;
         }
 
-        if (node is YamlScalarNode { Value: { } text } && IPAddress.TryParse(text, out var ip))
+        if (IPAddress.TryParse(value.Text, out var ip))
         {
             return ip;
         }
 
-        error(node, field + ".ip", "not an IP address");
+        value.Expected("an IP address");
         return null;
     }
 
-    private static List<ContainerPortModel> Ports(YamlNode pod, string field, Action<YamlNode, string, string> error)
+    private static List<ContainerPortModel> Ports(YamlMap pod)
     {
         var ports = new List<ContainerPortModel>();
-        var node = Child(pod, "ports");
-        if (node is null)
+        foreach (var item in pod.MapList("ports", required: false) ?? [])
         {
-            return ports;
-        }
-
-        if (node is not YamlSequenceNode sequence)
-        {
-            error(node, field + ".ports", "ports is a list of {name, port, protocol}");
-            return ports;
-        }
-
-        for (var i = 0; i < sequence.Children.Count; i++)
-        {
-            var item = sequence.Children[i];
-            var itemField = string.Create(CultureInfo.InvariantCulture, $"{field}.ports[{i}]");
-            var name = (Child(item, "name") as YamlScalarNode)?.Value;
-            var portNode = Child(item, "port");
-            var protocolText = (Child(item, "protocol") as YamlScalarNode)?.Value ?? "TCP";
-            if (portNode is not YamlScalarNode { Value: { } portText }
-                || !int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-                || port is < 1 or > 65535)
-            {
-                error(portNode ?? item, itemField + ".port", "required: a port number between 1 and 65535");
-                continue;
-            }
-
-            if (!NetpolProtocols.TryParse(protocolText, out var protocol))
-            {
-                error(Child(item, "protocol")!, itemField + ".protocol", $"'{protocolText}' must be TCP, UDP or SCTP");
-                continue;
-            }
-
+            var name = item.String("name", required: false);
+            var port = item.Int("port", required: true, min: 1, max: 65535);
+            var protocol = item.Value("protocol") is { } protocolValue
+                ? protocolValue.Scalar("TCP, UDP or SCTP", text => NetpolProtocols.TryParse(text, out var parsed) ? parsed : (NetpolProtocol?)null)
+                : NetpolProtocol.Tcp;
             if (name is not null && !PolicyValidator.IsPortName(name))
             {
-                error(Child(item, "name")!, itemField + ".name", $"'{name}' is not a valid port name");
+                item.ErrorOn("name", $"'{name}' is not a valid port name");
             }
 
-            ports.Add(new ContainerPortModel(name, port, protocol));
+            item.Finish();
+            if (port is not null && protocol is not null)
+            {
+                ports.Add(new ContainerPortModel(name, port.Value, protocol.Value));
+            }
         }
 
         return ports;

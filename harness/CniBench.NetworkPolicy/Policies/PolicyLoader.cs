@@ -1,7 +1,7 @@
+using CniBench.Core.Yaml;
 using k8s;
 using k8s.Models;
 using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace CniBench.NetworkPolicy.Policies;
@@ -16,7 +16,7 @@ public sealed record LoadedPolicy(V1NetworkPolicy Policy, string File, int Line)
 /// Either every policy from the input, or the errors; never a partial set, so that a bad file never
 /// leaves some of its rules applied.
 /// </summary>
-public sealed record PolicyLoadResult(IReadOnlyList<LoadedPolicy> Policies, IReadOnlyList<NetpolInputError> Errors)
+public sealed record PolicyLoadResult(IReadOnlyList<LoadedPolicy> Policies, IReadOnlyList<InputError> Errors)
 {
     public bool Succeeded => Errors.Count == 0;
 }
@@ -47,11 +47,11 @@ public static class PolicyLoader
         }
         else
         {
-            return new PolicyLoadResult([], [new NetpolInputError(path, 0, 0, string.Empty, "no such file or directory")]);
+            return new PolicyLoadResult([], [new InputError(path, 0, 0, "no such file or directory")]);
         }
 
         var policies = new List<LoadedPolicy>();
-        var errors = new List<NetpolInputError>();
+        var errors = new List<InputError>();
         foreach (var file in files)
         {
             var result = LoadText(File.ReadAllText(file), file);
@@ -66,31 +66,23 @@ public static class PolicyLoader
     public static PolicyLoadResult LoadText(string text, string fileName)
     {
         ArgumentNullException.ThrowIfNull(text);
-        // A first pass with the bare parser finds where documents end and, for broken input, the last
-        // position that still parsed (the scanner can fail with exceptions that carry no position).
-        if (!TryScanDocuments(text, out var documentEnds, out var syntaxError))
+        var errors = new List<InputError>();
+        if (YamlText.Parse(text, fileName, errors) is not { } documents)
         {
-            return Failed(new NetpolInputError(fileName, syntaxError.Line, syntaxError.Column, string.Empty, "not valid YAML: " + syntaxError.Message));
+            return new PolicyLoadResult([], errors);
         }
 
-        var stream = new YamlStream();
-        stream.Load(new StringReader(text));
         var policies = new List<LoadedPolicy>();
-        var errors = new List<NetpolInputError>();
-        for (var d = 0; d < stream.Documents.Count; d++)
+        for (var d = 0; d < documents.Roots.Count; d++)
         {
-            var root = stream.Documents[d].RootNode;
+            var root = documents.Roots[d];
             if (root is YamlScalarNode { Value: null or "" })
             {
                 continue;
             }
 
             var index = new YamlPathIndex(root);
-            NetpolInputError At(string field, string message)
-            {
-                var mark = index.Find(field);
-                return new NetpolInputError(fileName, (int)mark.Line, (int)mark.Column, field, message);
-            }
+            InputError At(string field, string message) => InputError.At(fileName, index.Find(field), message, field);
 
             if (root is not YamlMappingNode mapping)
             {
@@ -111,12 +103,11 @@ public static class PolicyLoader
             V1NetworkPolicy policy;
             try
             {
-                policy = KubernetesYaml.Deserialize<V1NetworkPolicy>(DocumentText(text, root, documentEnds[d]), strict: true);
+                policy = KubernetesYaml.Deserialize<V1NetworkPolicy>(DocumentText(text, root, documents.Ends[d]), strict: true);
             }
             catch (YamlException e)
             {
-                var field = index.PathAt(e.Start) ?? string.Empty;
-                errors.Add(new NetpolInputError(fileName, (int)e.Start.Line, (int)e.Start.Column, field, Innermost(e)));
+                errors.Add(InputError.At(fileName, e.Start, YamlText.Innermost(e), index.PathAt(e.Start) ?? string.Empty));
                 continue;
             }
 
@@ -132,17 +123,17 @@ public static class PolicyLoader
         return errors.Count > 0 ? new PolicyLoadResult([], errors) : new PolicyLoadResult(policies, []);
     }
 
-    private static PolicyLoadResult Failed(NetpolInputError error) => new([], [error]);
-
-    private static void AddDuplicateErrors(List<LoadedPolicy> policies, List<NetpolInputError> errors)
+    private static void AddDuplicateErrors(List<LoadedPolicy> policies, List<InputError> errors)
     {
         foreach (var group in policies.GroupBy(p => p.Id, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
             var first = group.First();
             foreach (var duplicate in group.Skip(1))
             {
-                errors.Add(new NetpolInputError(duplicate.File, duplicate.Line, 1, "metadata.name",
-                    $"policy {duplicate.Id} is already defined at {first.File}:{first.Line}"));
+                errors.Add(new InputError(duplicate.File, duplicate.Line, 1, $"policy {duplicate.Id} is already defined at {first.File}:{first.Line}")
+                {
+                    Field = "metadata.name",
+                });
             }
         }
     }
@@ -157,51 +148,5 @@ public static class PolicyLoader
     {
         var start = (int)root.Start.Index;
         return new string('\n', (int)root.Start.Line - 1) + new string(' ', (int)root.Start.Column - 1) + text[start..end];
-    }
-
-    /// <summary>Where each document's content ends (the representation model does not keep end marks).</summary>
-    private static bool TryScanDocuments(string text, out List<int> documentEnds, out (int Line, int Column, string Message) error)
-    {
-        documentEnds = [];
-        error = default;
-        var parser = new Parser(new StringReader(text));
-        Mark last = Mark.Empty;
-        try
-        {
-            while (parser.MoveNext())
-            {
-                last = parser.Current!.End;
-                if (parser.Current is DocumentEnd end)
-                {
-                    documentEnds.Add((int)end.Start.Index);
-                }
-            }
-
-            return true;
-        }
-        catch (YamlException e)
-        {
-            error = ((int)e.Start.Line, (int)e.Start.Column, Innermost(e));
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner reports some malformed flow collections this way, without a position.
-            error = ((int)last.Line, (int)last.Column, "the text after this point does not parse");
-        }
-
-        return false;
-    }
-
-    private static string Innermost(Exception e)
-    {
-        var message = e.Message;
-        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
-        {
-            message = inner.Message;
-        }
-
-        // YamlDotNet prefixes the span, which the error already carries as line and column.
-        var span = message.IndexOf("): ", StringComparison.Ordinal);
-        return message.StartsWith("(Line:", StringComparison.Ordinal) && span > 0 ? message[(span + 3)..] : message;
     }
 }

@@ -4,7 +4,7 @@ namespace CniBench.Core.Tests.Scenarios;
 
 public sealed class ScenarioLoaderHttpTests
 {
-    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" });
+    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" }, InMemoryScenarioFiles.None);
 
     private static ScenarioException Errors(string testYaml) =>
         Assert.Throws<ScenarioException>(() => Loader.Load("name: x\ncnis: [calico]\ntests:\n" + testYaml, "x.yaml"));

@@ -5,24 +5,7 @@ namespace CniBench.Core.Tests.Scenarios;
 
 public sealed class ScenarioLoaderIngressTests
 {
-    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" });
-
-    [Fact]
-    public void LoadFile_IngressScenario_PlansDirectAndThreeControllersOnTheIngressTopology()
-    {
-        var scenario = Loader.LoadFile(Path.Combine(RepoRoot(), "scenarios", "ingress.yaml"));
-
-        var test = Assert.Single(scenario.Tests);
-        var ingress = Assert.IsType<IngressTestSpec>(test.Ingress);
-        Assert.Equal(["yarp", "nginx", "haproxy"], ingress.Controllers);
-        Assert.Equal((1024L, "keepalive", TimeSpan.FromSeconds(8)), (ingress.PayloadBytes, ingress.ConnectionMode, ingress.Churn));
-        Assert.Equal(TimeSpan.FromSeconds(3), test.Duration);
-        var plan = RunPlanner.Create(scenario, "r");
-        Assert.Equal(["flannel", "calico"], plan.Clusters);
-        Assert.Equal(2 * 4 * 2, plan.Measurements.Count);
-        Assert.All(plan.Measurements, m => Assert.Equal("ingress", m.Key.Topology));
-        Assert.Equal(["direct", "yarp", "nginx", "haproxy"], plan.Measurements.Select(m => m.Key.Variant).Distinct());
-    }
+    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" }, InMemoryScenarioFiles.None);
 
     [Fact]
     public void Load_IngressWithBadValues_ReportsEveryError()
@@ -61,7 +44,7 @@ public sealed class ScenarioLoaderIngressTests
         Assert.Equal(["nginx"], RunPlanner.Variants(test).Select(v => v.Name));
     }
 
-    private static readonly ScenarioLoader CatalogLoader = new(new HashSet<string> { "calico" })
+    private static readonly ScenarioLoader CatalogLoader = new(new HashSet<string> { "calico" }, InMemoryScenarioFiles.None)
     {
         IngressControllers = ["contour", "ingress-nginx", "yarp"],
     };
@@ -113,16 +96,4 @@ public sealed class ScenarioLoaderIngressTests
         Assert.Contains("('contour' is a Kubernetes catalog controller: it runs with provider: kubernetes)", error.Message, StringComparison.Ordinal);
     }
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CniBench.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("no CniBench.sln above the test assembly");
-    }
 }

@@ -4,7 +4,7 @@ namespace CniBench.Core.Tests.Scenarios;
 
 public sealed class ScenarioLoaderMtuTests
 {
-    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" });
+    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" }, InMemoryScenarioFiles.None);
 
     [Fact]
     public void Load_MtuWithOnlyItsName_DefaultsToCrossNodeAndScenarioRepetitions()
@@ -75,7 +75,7 @@ public sealed class ScenarioLoaderMtuTests
 
         Assert.Equal(2, errors.Count);
         Assert.Contains(errors, e => e.Message.Contains("unknown topology 'pod-to-service'", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Message.Contains("mtu.repetitions", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Field == "mtu.repetitions");
     }
 
     [Fact]

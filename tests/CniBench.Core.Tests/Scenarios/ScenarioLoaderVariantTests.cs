@@ -4,7 +4,7 @@ namespace CniBench.Core.Tests.Scenarios;
 
 public sealed class ScenarioLoaderVariantTests
 {
-    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "calico", "calico+wireguard", "calico+vxlan", "kube-router" });
+    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "calico", "calico+wireguard", "calico+vxlan", "kube-router" }, InMemoryScenarioFiles.None);
 
     [Fact]
     public void Load_OfferedVariant_IsAClusterOfItsOwn()

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using CniBench.Core.Processes;
 using CniBench.Kubernetes.Catalog;
 using Microsoft.AspNetCore.Http;

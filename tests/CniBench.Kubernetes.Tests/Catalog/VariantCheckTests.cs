@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using CniBench.Kubernetes.Catalog;
 
 namespace CniBench.Kubernetes.Tests.Catalog;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using CniBench.Core.Clusters;
 using CniBench.Kubernetes.Catalog;
 using CniBench.Kubernetes.Ingress;

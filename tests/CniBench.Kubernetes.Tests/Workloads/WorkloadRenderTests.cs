@@ -1,4 +1,4 @@
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 using CniBench.Core.Scenarios;
 using CniBench.Kubernetes.Workloads;
 using k8s;
@@ -76,7 +76,7 @@ public sealed class WorkloadRenderTests
             Assert.Skip($"manifests/cni has only {string.Join(", ", catalog.Names.Order(StringComparer.Ordinal))}; scenarios/kubernetes.yaml names all six");
         }
 
-        var scenario = new ScenarioLoader(catalog.Names).LoadFile(Path.Combine(WorkloadTestPaths.Scenarios, "kubernetes.yaml"));
+        var scenario = new ScenarioLoader(catalog.Names, LocalScenarioFiles.Instance).LoadFile(Path.Combine(WorkloadTestPaths.Scenarios, "kubernetes.yaml"));
 
         Assert.Equal("kubernetes", scenario.Provider);
         Assert.Equal(six, scenario.Cnis);
@@ -126,7 +126,7 @@ public sealed class WorkloadRenderTests
         File.WriteAllText(path, text);
         try
         {
-            return new ScenarioLoader(catalog.Names).LoadFile(path);
+            return new ScenarioLoader(catalog.Names, LocalScenarioFiles.Instance).LoadFile(path);
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
+using CniBench.Core.Yaml;
 
-namespace CniBench.Core.Catalog;
+namespace CniBench.Catalog;
 
 /// <summary>
 /// The ingress controllers CniBench knows, loaded from <c>manifests/ingress/*.yaml</c> (files whose name ends in
@@ -34,7 +35,7 @@ public sealed partial class IngressCatalog
     /// <summary>Reads every entry in <paramref name="directory"/>; throws <see cref="CatalogException"/> with all problems found.</summary>
     public static IngressCatalog Load(string directory)
     {
-        var errors = new List<CatalogError>();
+        var errors = new List<InputError>();
         var controllers = CatalogDirectory.ParseAll(
             directory,
             CatalogName,
@@ -46,7 +47,7 @@ public sealed partial class IngressCatalog
         // Two entries with one class name would each pick up the other's Ingresses on a shared cluster.
         foreach (var clash in controllers.GroupBy(c => c.IngressClass.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            errors.Add(new CatalogError(
+            errors.Add(new InputError(
                 clash.Last().SourcePath, 0, 0, $"ingressClass.name '{clash.Key}' is used by {string.Join(" and ", clash.Select(c => c.Name))}: class names must be unique in the catalog"));
         }
 
@@ -56,14 +57,14 @@ public sealed partial class IngressCatalog
     /// <summary>Parses one entry; <paramref name="sourcePath"/> names it in errors, its file name must match <c>name</c>, and <c>files</c> are resolved next to it.</summary>
     public static IngressControllerSpec Parse(string yaml, string sourcePath)
     {
-        var errors = new List<CatalogError>();
+        var errors = new List<InputError>();
         var controller = Parse(yaml, sourcePath, errors);
         return errors.Count > 0 || controller is null ? throw new CatalogException(errors, CatalogName) : controller;
     }
 
     private const string CatalogName = "ingress catalog";
 
-    private static IngressControllerSpec? Parse(string yaml, string file, List<CatalogError> errors)
+    private static IngressControllerSpec? Parse(string yaml, string file, List<InputError> errors)
     {
         var before = errors.Count;
         var root = YamlMap.Document(yaml, file, errors);

@@ -1,9 +1,13 @@
-namespace CniBench.Core.Tests;
+namespace CniBench.Catalog.Tests;
 
 internal static class RepoPaths
 {
     /// <summary>The checkout root: the first folder above the test binary that holds CniBench.sln.</summary>
     public static string Root { get; } = FindRoot();
+
+    public static string CniManifests => Path.Combine(Root, "manifests", "cni");
+
+    public static string IngressManifests => Path.Combine(Root, "manifests", "ingress");
 
     private static string FindRoot()
     {
@@ -17,4 +21,12 @@ internal static class RepoPaths
 
         throw new InvalidOperationException("CniBench.sln not found above " + AppContext.BaseDirectory);
     }
+}
+
+/// <summary>The catalogs this checkout ships, loaded once.</summary>
+internal static class ShippedCatalog
+{
+    private static readonly Lazy<CniCatalog> LazyCni = new(() => CniCatalog.Load(RepoPaths.CniManifests));
+
+    public static CniCatalog Cni => LazyCni.Value;
 }

@@ -1,4 +1,6 @@
-namespace CniBench.Core.Catalog;
+using CniBench.Core.Yaml;
+
+namespace CniBench.Catalog;
 
 /// <summary>One CNI as <c>manifests/cni/&lt;name&gt;.yaml</c> describes it. Immutable.</summary>
 public sealed record CniManifest

@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
+using CniBench.Core.Clusters;
+using CniBench.Core.Yaml;
 
-namespace CniBench.Core.Catalog;
+namespace CniBench.Catalog;
 
 /// <summary>
 /// The CNIs CniBench knows, loaded from <c>manifests/cni/*.yaml</c>. Loading is strict: an unknown key,
@@ -50,7 +52,7 @@ public sealed partial class CniCatalog
         Manifests = [.. _byName.Values.OrderBy(m => m.Name, StringComparer.Ordinal)];
         Names = new SortedSet<string>(_byName.Keys, StringComparer.Ordinal);
         ClusterIds = new SortedSet<string>(
-            _byName.Values.SelectMany(m => m.Variants.Select(v => new Clusters.ClusterId(m.Name, v.Name).ToString()).Prepend(m.Name)),
+            _byName.Values.SelectMany(m => m.Variants.Select(v => new ClusterId(m.Name, v.Name).ToString()).Prepend(m.Name)),
             StringComparer.Ordinal);
     }
 
@@ -72,7 +74,7 @@ public sealed partial class CniCatalog
     /// <summary>Reads every <c>*.yaml</c> in <paramref name="directory"/>; throws <see cref="CatalogException"/> with all problems found.</summary>
     public static CniCatalog Load(string directory)
     {
-        var errors = new List<CatalogError>();
+        var errors = new List<InputError>();
         var manifests = CatalogDirectory.ParseAll(
             directory,
             "CNI catalog",
@@ -86,12 +88,12 @@ public sealed partial class CniCatalog
     /// <summary>Parses one manifest; <paramref name="sourcePath"/> names it in errors and its file name must match <c>name</c>.</summary>
     public static CniManifest Parse(string yaml, string sourcePath)
     {
-        var errors = new List<CatalogError>();
+        var errors = new List<InputError>();
         var manifest = Parse(yaml, sourcePath, errors);
         return errors.Count > 0 || manifest is null ? throw new CatalogException(errors) : manifest;
     }
 
-    private static CniManifest? Parse(string yaml, string file, List<CatalogError> errors)
+    private static CniManifest? Parse(string yaml, string file, List<InputError> errors)
     {
         var before = errors.Count;
         var root = YamlMap.Document(yaml, file, errors);

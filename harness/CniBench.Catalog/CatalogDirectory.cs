@@ -1,4 +1,6 @@
-namespace CniBench.Core.Catalog;
+using CniBench.Core.Yaml;
+
+namespace CniBench.Catalog;
 
 /// <summary>Reads a catalog folder: every entry file in name order, with all problems of all files collected.</summary>
 internal static class CatalogDirectory
@@ -8,12 +10,12 @@ internal static class CatalogDirectory
     /// go to <paramref name="errors"/>, and a folder without any entry is one. A missing folder throws at once.
     /// </summary>
     public static List<T> ParseAll<T>(
-        string directory, string catalogName, string entriesDescription, Func<string, bool> isEntry, Func<string, string, List<CatalogError>, T?> parse, List<CatalogError> errors)
+        string directory, string catalogName, string entriesDescription, Func<string, bool> isEntry, Func<string, string, List<InputError>, T?> parse, List<InputError> errors)
         where T : class
     {
         if (!Directory.Exists(directory))
         {
-            throw new CatalogException([new CatalogError(directory, 0, 0, $"{catalogName} directory does not exist")], catalogName);
+            throw new CatalogException([new InputError(directory, 0, 0, $"{catalogName} directory does not exist")], catalogName);
         }
 
         var entries = new List<T>();
@@ -27,7 +29,7 @@ internal static class CatalogDirectory
 
         if (entries.Count == 0 && errors.Count == 0)
         {
-            errors.Add(new CatalogError(directory, 0, 0, $"no {entriesDescription} found"));
+            errors.Add(new InputError(directory, 0, 0, $"no {entriesDescription} found"));
         }
 
         return entries;

@@ -1,10 +1,10 @@
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 
-namespace CniBench.Core.Tests.Catalog;
+namespace CniBench.Catalog.Tests;
 
 public sealed class IngressCatalogTests
 {
-    private static string IngressDirectory => Path.Combine(RepoPaths.Root, "manifests", "ingress");
+    private static string IngressDirectory => RepoPaths.IngressManifests;
 
     [Fact]
     public void Load_ShippedCatalog_HasTheSixControllersOfIssue6()

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CniBench.Core.Yaml;
 
-namespace CniBench.Core.Catalog;
+namespace CniBench.Catalog;
 
 /// <summary>Strict reading of a manifest's <c>kubernetes:</c> section; problems go to the map's error list.</summary>
 internal static partial class KubernetesSectionReader

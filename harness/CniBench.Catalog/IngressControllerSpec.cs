@@ -1,4 +1,4 @@
-namespace CniBench.Core.Catalog;
+namespace CniBench.Catalog;
 
 /// <summary>One ingress controller of <c>manifests/ingress/&lt;name&gt;.yaml</c>: what it is, how to install it on a cluster and how to reach it.</summary>
 public sealed record IngressControllerSpec

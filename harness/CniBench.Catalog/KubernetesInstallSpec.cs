@@ -1,4 +1,4 @@
-namespace CniBench.Core.Catalog;
+namespace CniBench.Catalog;
 
 /// <summary>The <c>kubernetes:</c> section of a CNI manifest: how to install the real CNI on a cluster and know it runs.</summary>
 public sealed record KubernetesInstallSpec

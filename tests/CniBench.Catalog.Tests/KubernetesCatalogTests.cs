@@ -1,6 +1,6 @@
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 
-namespace CniBench.Kubernetes.Tests.Catalog;
+namespace CniBench.Catalog.Tests;
 
 public sealed class KubernetesCatalogTests
 {
@@ -9,27 +9,27 @@ public sealed class KubernetesCatalogTests
     [Fact]
     public void Load_RepositoryCatalog_HasTheSixCnis()
     {
-        Assert.Equal(["calico", "canal", "cilium", "flannel", "kube-router", "weavenet"], CatalogTestSupport.Catalog.Names.Order(StringComparer.Ordinal));
+        Assert.Equal(["calico", "canal", "cilium", "flannel", "kube-router", "weavenet"], ShippedCatalog.Cni.Names.Order(StringComparer.Ordinal));
     }
 
     [Theory]
     [MemberData(nameof(AllCnis))]
     public void Load_EachCni_HasPinnedInstallAndDaemonSetReadiness(string cni)
     {
-        var install = CatalogTestSupport.Catalog[cni].Kubernetes;
+        var install = ShippedCatalog.Cni[cni].Kubernetes;
 
         Assert.NotNull(install);
         Assert.NotEmpty(install.DaemonSets);
         Assert.True(install.Helm is not null ^ install.Manifests.Count > 0);
         Assert.All(install.Manifests, m => Assert.DoesNotContain("/latest/", m.Url.AbsoluteUri, StringComparison.Ordinal));
-        Assert.All(install.Manifests, m => Assert.Contains(CatalogTestSupport.Catalog[cni].Upstream.Version, m.Url.AbsoluteUri, StringComparison.Ordinal));
+        Assert.All(install.Manifests, m => Assert.Contains(ShippedCatalog.Cni[cni].Upstream.Version, m.Url.AbsoluteUri, StringComparison.Ordinal));
         Assert.False(string.IsNullOrWhiteSpace(install.PodCidr.Setting));
     }
 
     [Fact]
     public void Load_Flannel_PinsManifestHashAndWireguardVariant()
     {
-        var install = CatalogTestSupport.Catalog["flannel"].Kubernetes!;
+        var install = ShippedCatalog.Cni["flannel"].Kubernetes!;
 
         var manifest = Assert.Single(install.Manifests);
         Assert.Equal("https://raw.githubusercontent.com/flannel-io/flannel/v0.28.9/Documentation/kube-flannel.yml", manifest.Url.AbsoluteUri);
@@ -47,7 +47,7 @@ public sealed class KubernetesCatalogTests
     [Fact]
     public void Load_Cilium_InstallsByHelmWithWireguardAndIpsecVariants()
     {
-        var install = CatalogTestSupport.Catalog["cilium"].Kubernetes!;
+        var install = ShippedCatalog.Cni["cilium"].Kubernetes!;
 
         Assert.Empty(install.Manifests);
         var helm = install.Helm!;
@@ -62,7 +62,7 @@ public sealed class KubernetesCatalogTests
     [Fact]
     public void Load_WeaveNet_IsArchivedAndItsManifestUnverified()
     {
-        var install = CatalogTestSupport.Catalog["weavenet"].Kubernetes!;
+        var install = ShippedCatalog.Cni["weavenet"].Kubernetes!;
 
         Assert.Equal(ProjectStatus.Archived, install.Status);
         Assert.Contains("archived", install.StatusNote, StringComparison.Ordinal);
@@ -74,12 +74,12 @@ public sealed class KubernetesCatalogTests
     [Fact]
     public void Load_CniWithoutLabModel_HasNullLab()
     {
-        var path = Path.Combine(CatalogTestSupport.ManifestsDirectory, "cilium.yaml");
+        var path = Path.Combine(RepoPaths.CniManifests, "cilium.yaml");
         // Variants change the top-level lab model, so they go with it.
         var withoutLab = string.Join('\n', WithoutTopLevelSection(WithoutTopLevelSection(File.ReadAllLines(path), "lab"), "variants"));
 
         Assert.Null(CniCatalog.Parse(withoutLab, path).Lab);
-        Assert.NotNull(CatalogTestSupport.Catalog["cilium"].Lab);
+        Assert.NotNull(ShippedCatalog.Cni["cilium"].Lab);
     }
 
     /// <summary>The lines of a YAML file without one top-level key and everything nested under it.</summary>

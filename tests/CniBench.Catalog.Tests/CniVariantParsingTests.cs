@@ -1,6 +1,6 @@
-using CniBench.Core.Catalog;
+using CniBench.Catalog;
 
-namespace CniBench.Core.Tests.Catalog;
+namespace CniBench.Catalog.Tests;
 
 public sealed class CniVariantParsingTests
 {
@@ -92,7 +92,7 @@ public sealed class CniVariantParsingTests
                   encapsulation: { type: ipip, device: tunl0, port: 4789, overheadBytes: 20 }
             """));
 
-        Assert.Contains(ex.Errors, e => e.Message.Contains("port", StringComparison.Ordinal) && e.Message.Contains("ipip", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.ToString().EndsWith("encapsulation.port: not allowed when type is ipip", StringComparison.Ordinal));
     }
 
     [Fact]
