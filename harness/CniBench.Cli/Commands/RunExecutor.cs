@@ -7,8 +7,6 @@ using CniBench.Core.Processes;
 using CniBench.Core.Scenarios;
 using CniBench.Core.Clusters;
 using CniBench.Kubernetes;
-using CniBench.Kubernetes.Catalog;
-using CniBench.Kubernetes.Workloads;
 using CniBench.Lab;
 using CniBench.NetworkPolicy.Conformance;
 using CniBench.Processes;
@@ -115,13 +113,23 @@ internal sealed class RunExecutor(IAnsiConsole console)
         };
         await RunInfoStore.WriteAsync(runDirectory, info, CancellationToken.None);
 
+        IClusterProvider provider = onLab
+            ? LabProvider.ForRun(catalog, runId, _time)
+            : KubernetesProviderFactory.ForRun(new KubernetesRunOptions
+            {
+                Catalog = catalog,
+                IngressCatalog = ingressCatalog,
+                Spec = scenario.Kubernetes!,
+                RunId = runId,
+                AllowInstall = arguments.AllowInstall,
+                AllowUnverified = arguments.AllowUnverified,
+                WorkloadsDirectory = Path.Combine(RepoPaths.Root(), "manifests", "workloads"),
+                TimeProvider = _time,
+                Progress = new Progress<string>(line => console.MarkupLine($"[dim]{Markup.Escape(line)}[/]")),
+            });
         RunOutcome outcome;
-        var labPrefix = LabNames.Root + RunIds.Tag(runId);
         await using (var sink = CsvMeasurementSink.Open(runDirectory))
         {
-            IClusterProvider provider = onLab
-                ? new LabProvider(catalog, new LabProviderOptions { RunPrefix = labPrefix, TimeProvider = _time })
-                : KubernetesProviderFor(catalog, ingressCatalog, scenario, runId, arguments);
             var observer = new ConsoleRunObserver(console);
             var tests = new Dictionary<string, IBenchmarkTest>(BenchmarkTests.Create()) { ["netpol"] = new NetpolTest(_time) };
             var orchestrator = new Orchestrator(provider, tests, sink, onLab ? new CniBench.Workloads.Cpu.ProcStatCpuSampler(_time) : null, _time, observer);
@@ -164,7 +172,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
         console.MarkupLine($"results: [bold]{Markup.Escape(runDirectory)}[/]");
 
         // Said only after looking: a teardown that failed on the way must not read as a clean host.
-        var leftBehind = onLab && await LabsLeftBehindAsync(labPrefix);
+        var leftBehind = provider is ILeftBehindCheck check && await LeftBehindAsync(check);
         if (interrupted)
         {
             console.MarkupLine($"[yellow]interrupted[/]: {(onLab ? leftBehind ? "the lab was NOT fully torn down (see above)" : "the lab was torn down" : "the run's namespaces were deleted")}; measurements so far are in measurements.csv");
@@ -182,15 +190,10 @@ internal sealed class RunExecutor(IAnsiConsole console)
     /// <summary>A lab the start-up sweep cannot remove is a warning, never the end of the run: this run's labs have their own names.</summary>
     private async Task SweepStaleLabsAsync()
     {
-        LabRemoval swept;
-        try
+        var swept = await new LabJanitor().SweepBeforeRunAsync(CancellationToken.None);
+        if (swept.Problem is { } problem)
         {
-            swept = await new LabJanitor().SweepStaleAsync(CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ProcessTimeoutException or ToolMissingException)
-        {
-            console.MarkupLine($"[yellow]warning:[/] could not look for stale labs: {Markup.Escape(ex.Message)}; going on");
-            return;
+            console.MarkupLine($"[yellow]warning:[/] could not look for stale labs: {Markup.Escape(problem)}; going on");
         }
 
         foreach (var lab in swept.Removed)
@@ -204,59 +207,21 @@ internal sealed class RunExecutor(IAnsiConsole console)
         }
     }
 
-    /// <summary>Whether anything of this run's labs is still on the host; if so, prints what and how to remove it.</summary>
-    private async Task<bool> LabsLeftBehindAsync(string labPrefix)
+    /// <summary>Whether anything of this run is still on the host; if so, prints what and how to remove it.</summary>
+    private async Task<bool> LeftBehindAsync(ILeftBehindCheck check)
     {
-        var remains = await new LabJanitor().RemainsAsync(labPrefix, CancellationToken.None);
-        foreach (var remain in remains)
+        var leftBehind = await check.LeftBehindAsync(CancellationToken.None);
+        foreach (var item in leftBehind.Items)
         {
-            console.MarkupLine($"[red]left behind[/] by lab {Markup.Escape(remain.Lab)}: {Markup.Escape(remain.Describe())}");
+            console.MarkupLine($"[red]left behind[/] by {Markup.Escape(item.Owner)}: {Markup.Escape(item.Description)}");
         }
 
-        if (remains.Count > 0)
+        if (!leftBehind.IsEmpty)
         {
-            console.MarkupLine($"[red]the run did not leave the host clean[/]: remove what is left with [bold]cnibench lab down {Markup.Escape(labPrefix)}[/] (exit code {ExitCodes.LeftBehind})");
+            console.MarkupLine($"[red]the run did not leave the host clean[/]: remove what is left with [bold]{Markup.Escape(leftBehind.CleanUpCommand)}[/] (exit code {ExitCodes.LeftBehind})");
         }
 
-        return remains.Count > 0;
-    }
-
-    private KubernetesProvider KubernetesProviderFor(CniCatalog catalog, IngressCatalog? ingressCatalog, ScenarioSpec scenario, string runId, RunArguments arguments)
-    {
-        var spec = scenario.Kubernetes!;
-        var downloader = new ManifestDownloader(new HttpClient(), ManifestDownloader.DefaultCacheDirectory);
-        var helm = new HelmTool(LocalProcessRunner.Instance);
-        var installer = new CatalogInstaller(
-            catalog,
-            downloader,
-            helm,
-            new CatalogInstallerOptions { AllowUnverified = arguments.AllowUnverified, Kubeconfig = spec.Kubeconfig, ReadyTimeout = spec.ReadyTimeout, TimeProvider = _time });
-        var ingressInstaller = ingressCatalog is null
-            ? null
-            : new CniBench.Kubernetes.Ingress.IngressInstaller(
-                ingressCatalog,
-                downloader,
-                helm,
-                new CniBench.Kubernetes.Ingress.IngressInstallerOptions
-                {
-                    AllowUnverified = arguments.AllowUnverified,
-                    Kubeconfig = spec.Kubeconfig,
-                    ReadyTimeout = spec.ReadyTimeout,
-                    TimeProvider = _time,
-                    Images = new Dictionary<string, string>(StringComparer.Ordinal) { ["yarp"] = spec.Images.YarpIngress },
-                    Progress = new Progress<string>(line => console.MarkupLine($"[dim]{Markup.Escape(line)}[/]")),
-                });
-        return new KubernetesProvider(new KubernetesProviderOptions
-        {
-            Spec = spec,
-            Catalog = catalog,
-            RunId = runId,
-            AllowInstall = arguments.AllowInstall,
-            TimeProvider = _time,
-            Installer = installer,
-            IngressInstaller = ingressInstaller,
-            Workloads = TemplateWorkloadSet.Load(Path.Combine(RepoPaths.Root(), "manifests", "workloads")),
-        });
+        return !leftBehind.IsEmpty;
     }
 
     /// <summary>The interrupted run's run.json, or null (with the reason shown) when the folder cannot be resumed with these arguments.</summary>
