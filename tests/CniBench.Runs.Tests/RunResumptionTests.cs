@@ -1,8 +1,5 @@
-using CniBench.Core.Measurements;
-using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
 using CniBench.Core.Tests.Orchestration;
-using CniBench.Results.Export;
 
 namespace CniBench.Runs.Tests;
 
@@ -18,24 +15,7 @@ public sealed class RunResumptionTests : IDisposable
     private async Task InterruptedRunAsync()
     {
         using var cts = new CancellationTokenSource();
-        var test = new ScriptedTest("tcp", async (_, call, ct) =>
-        {
-            if (call == 3)
-            {
-                await cts.CancelAsync();
-                ct.ThrowIfCancellationRequested();
-            }
-
-            return TestOutcome.Ok([new Observation(Metrics.ThroughputBps, 1e9, Metrics.BitsPerSecond)], "raw/x.json");
-        });
-        var request = new RunRequest
-        {
-            Plan = _folder.Plan(),
-            RunDirectory = _folder.Path,
-            Provider = new FakeProvider(),
-            Exporters = _ => new RunExporters([]),
-        };
-        await new RunSession(new Dictionary<string, IBenchmarkTest> { ["tcp"] = test }, TimeProvider.System).RunAsync(request, new RecordingObserver(), cts.Token);
+        await Tcp.Session(Tcp.CancelsAt(3, cts)).RunAsync(_folder.Request(new FakeProvider()), new RecordingObserver(), cts.Token);
     }
 
     [Fact]

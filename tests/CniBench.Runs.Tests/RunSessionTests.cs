@@ -1,6 +1,5 @@
 using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
-using CniBench.Core.Planning;
 using CniBench.Core.Tests.Orchestration;
 using CniBench.Results;
 using CniBench.Results.Export;
@@ -16,21 +15,6 @@ public sealed class RunSessionTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static Task<TestOutcome> Value(double bps) =>
-        Task.FromResult(TestOutcome.Ok([new Observation(Metrics.ThroughputBps, bps, Metrics.BitsPerSecond)], "raw/x.json"));
-
-    private static RunSession Session(ScriptedTest test) => new(new Dictionary<string, IBenchmarkTest> { [test.Name] = test }, TimeProvider.System);
-
-    private static ScriptedTest Measures() => new("tcp", (_, _, _) => Value(1e9));
-
-    private RunRequest Request(IClusterProvider provider, params IRunExporter[] exporters) => new()
-    {
-        Plan = _folder.Plan(),
-        RunDirectory = _folder.Path,
-        Provider = provider,
-        Exporters = _ => new RunExporters([new SummaryCsvExporter(), .. exporters]),
-    };
-
     [Fact]
     public async Task RunAsync_NewRun_WritesRunJsonBeforeMeasuringAndAgainAtTheEnd()
     {
@@ -38,10 +22,10 @@ public sealed class RunSessionTests : IDisposable
         var test = new ScriptedTest("tcp", async (_, _, _) =>
         {
             during ??= await RunInfoStore.ReadAsync(_folder.Path, Token);
-            return await Value(1e9);
+            return await Tcp.Value(1e9);
         });
 
-        var result = await Session(test).RunAsync(Request(new FakeProvider()), _observer, Token);
+        var result = await Tcp.Session(test).RunAsync(_folder.Request(new FakeProvider()), _observer, Token);
 
         Assert.Equal((3, 3, false), (result.Outcome.Measurements, result.Outcome.Ok, result.Interrupted));
         Assert.Equal([3], _observer.Phases);
@@ -61,7 +45,7 @@ public sealed class RunSessionTests : IDisposable
         var left = new LeftBehind([new LeftBehindItem("lab cnb-3fa2-flannel", "1 namespace (cnb-3fa2-flannel-n1)")], "cnibench lab down cnb-3fa2");
         var provider = new LeavingProvider(left);
 
-        var result = await Session(Measures()).RunAsync(Request(provider), _observer, Token);
+        var result = await Tcp.Session(Tcp.Measures()).RunAsync(_folder.Request(provider), _observer, Token);
 
         Assert.Same(left, result.LeftBehind);
         Assert.True(provider.AllDisposedWhenAsked);
@@ -79,7 +63,7 @@ public sealed class RunSessionTests : IDisposable
             return Task.CompletedTask;
         });
 
-        var result = await Session(Measures()).RunAsync(Request(new FakeProvider(), broken, report), _observer, Token);
+        var result = await Tcp.Session(Tcp.Measures()).RunAsync(_folder.Request(new FakeProvider(), broken, report), _observer, Token);
 
         Assert.Equal([new ExportFailure("charts", "disk full")], result.ExportFailures);
         Assert.Equal(result.ExportFailures, _observer.ExportFailures);
@@ -94,18 +78,8 @@ public sealed class RunSessionTests : IDisposable
     public async Task RunAsync_Interrupted_KeepsRowsSoFarAndTellsTheExporters()
     {
         using var cts = new CancellationTokenSource();
-        var test = new ScriptedTest("tcp", async (_, call, ct) =>
-        {
-            if (call == 2)
-            {
-                await cts.CancelAsync();
-                ct.ThrowIfCancellationRequested();
-            }
-
-            return await Value(1e9);
-        });
         bool? interrupted = null;
-        var request = Request(new FakeProvider()) with
+        var request = _folder.Request(new FakeProvider()) with
         {
             Exporters = i =>
             {
@@ -114,7 +88,7 @@ public sealed class RunSessionTests : IDisposable
             },
         };
 
-        var result = await Session(test).RunAsync(request, _observer, cts.Token);
+        var result = await Tcp.Session(Tcp.CancelsAt(2, cts)).RunAsync(request, _observer, cts.Token);
 
         Assert.True(result.Interrupted);
         Assert.True(interrupted);
@@ -137,7 +111,7 @@ public sealed class RunSessionTests : IDisposable
             Clusters = new Dictionary<string, ClusterInfo> { ["weavenet"] = weave },
         };
 
-        await Session(Measures()).RunAsync(Request(new FakeProvider()) with { Resumed = resumed }, _observer, Token);
+        await Tcp.Session(Tcp.Measures()).RunAsync(_folder.Request(new FakeProvider()) with { Resumed = resumed }, _observer, Token);
 
         var info = await RunInfoStore.ReadAsync(_folder.Path, Token);
         Assert.Equal(startedAt, info.StartedAt);

@@ -39,7 +39,39 @@ internal sealed class SessionFolder : IDisposable
         },
         RunId);
 
+    /// <summary>A run of <see cref="Plan"/> into this folder, exporting summary.csv and then <paramref name="exporters"/>.</summary>
+    public RunRequest Request(IClusterProvider provider, params IRunExporter[] exporters) => new()
+    {
+        Plan = Plan(),
+        RunDirectory = Path,
+        Provider = provider,
+        Exporters = _ => new RunExporters([new SummaryCsvExporter(), .. exporters]),
+    };
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
+}
+
+/// <summary>A scripted tcp test and a session that runs only it.</summary>
+internal static class Tcp
+{
+    public static Task<TestOutcome> Value(double bps) =>
+        Task.FromResult(TestOutcome.Ok([new Observation(Metrics.ThroughputBps, bps, Metrics.BitsPerSecond)], "raw/x.json"));
+
+    public static ScriptedTest Measures() => new("tcp", (_, _, _) => Value(1e9));
+
+    /// <summary>Measures until its <paramref name="call"/>th call, which cancels the run as Ctrl-C does.</summary>
+    public static ScriptedTest CancelsAt(int call, CancellationTokenSource cts) => new("tcp", async (_, n, ct) =>
+    {
+        if (n == call)
+        {
+            await cts.CancelAsync();
+            ct.ThrowIfCancellationRequested();
+        }
+
+        return await Value(1e9);
+    });
+
+    public static RunSession Session(ScriptedTest test) => new(new Dictionary<string, IBenchmarkTest> { [test.Name] = test }, TimeProvider.System);
 }
 
 /// <summary>Records what the session reports; runs the measuring phase as it is.</summary>
@@ -56,34 +88,6 @@ internal sealed class RecordingObserver : IRunSessionObserver
     }
 
     public void ExportFailed(ExportFailure failure) => ExportFailures.Add(failure);
-
-    public void ClusterStarting(string cni)
-    {
-    }
-
-    public void ClusterReady(string cni, string description, TimeSpan elapsed)
-    {
-    }
-
-    public void ClusterFailed(string cni, string reason)
-    {
-    }
-
-    public void MeasurementStarting(PlannedMeasurement planned, int index, int total)
-    {
-    }
-
-    public void MeasurementFinished(PlannedMeasurement planned, IReadOnlyList<Measurement> rows)
-    {
-    }
-
-    public void ClusterStopping(string cni)
-    {
-    }
-
-    public void Message(string text)
-    {
-    }
 }
 
 /// <summary>A provider whose clusters leave something on the host; it notes whether they were all torn down when asked.</summary>
