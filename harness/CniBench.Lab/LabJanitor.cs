@@ -42,7 +42,11 @@ public sealed record LabStatus(
 }
 
 /// <summary>What a sweep or <c>lab down</c> removed, and each lab it could not remove completely (with what is left).</summary>
-public sealed record LabRemoval(IReadOnlyList<string> Removed, IReadOnlyList<LabTeardownException> Failed);
+public sealed record LabRemoval(IReadOnlyList<string> Removed, IReadOnlyList<LabTeardownException> Failed)
+{
+    /// <summary>Why the labs could not even be looked for (the sweep before a run reports it instead of throwing).</summary>
+    public string? Problem { get; init; }
+}
 
 /// <summary>Finds and removes labs: stale ones after a crash (sweep), or on request (<c>lab down</c>).</summary>
 public sealed class LabJanitor(LabJanitorOptions? options = null)
@@ -60,6 +64,22 @@ public sealed class LabJanitor(LabJanitorOptions? options = null)
     {
         var labs = await ListAsync(cancellationToken);
         return await RemoveAllAsync(labs.Where(lab => lab.Orphan ? IsOldOrphan(lab) && !IsLiveProbe(lab.Lab) : !lab.Persistent && !lab.OwnerAlive), cancellationToken);
+    }
+
+    /// <summary>
+    /// The sweep before a run: <see cref="SweepStaleAsync"/>, with a host where labs cannot be looked for reported in
+    /// <see cref="LabRemoval.Problem"/> instead of thrown. Never the end of the run: its labs have names of their own.
+    /// </summary>
+    public async Task<LabRemoval> SweepBeforeRunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SweepStaleAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ProcessTimeoutException or ToolMissingException)
+        {
+            return new LabRemoval([], []) { Problem = ex.Message };
+        }
     }
 
     /// <summary>Removes every lab (and orphan namespace) that is <paramref name="labOrPrefix"/> or starts with it and '-'; all in scope when null.</summary>

@@ -1,6 +1,7 @@
 using CniBench.Catalog;
 using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
+using CniBench.Core.Planning;
 using CniBench.Core.Processes;
 using CniBench.Lab.Probes;
 using CniBench.Processes;
@@ -30,7 +31,7 @@ public sealed record LabProviderOptions
 /// The embedded provider: a multi-node cluster of network namespaces on this host, one datapath model per CNI
 /// (from the manifest's <c>lab</c> section). Needs root; touches nothing outside its own namespaces.
 /// </summary>
-public sealed class LabProvider(CniCatalog catalog, LabProviderOptions? options = null) : IClusterProvider
+public sealed class LabProvider(CniCatalog catalog, LabProviderOptions? options = null) : IClusterProvider, ILeftBehindCheck
 {
     private static readonly TimeSpan LinkReadyTimeout = TimeSpan.FromSeconds(10);
 
@@ -44,6 +45,18 @@ public sealed class LabProvider(CniCatalog catalog, LabProviderOptions? options 
     internal static string NoVariantModel(string cluster) => $"no lab model of {cluster}; run it with provider: kubernetes";
 
     public string RunPrefix => _options.RunPrefix;
+
+    /// <summary>The provider of one <c>cnibench run</c>: its labs are named from the run id's tag (<c>cnb-3fa2-…</c>).</summary>
+    public static LabProvider ForRun(CniCatalog catalog, string runId, TimeProvider time) =>
+        new(catalog, new LabProviderOptions { RunPrefix = LabNames.Root + RunIds.Tag(runId), TimeProvider = time });
+
+    /// <summary>Everything of this provider's labs still on the host, removed by <c>cnibench lab down &lt;prefix&gt;</c>.</summary>
+    public async Task<LeftBehind> LeftBehindAsync(CancellationToken cancellationToken)
+    {
+        var janitor = new LabJanitor(new LabJanitorOptions { StateDirectory = _options.StateDirectory, KeyDirectory = _options.KeyDirectory, TimeProvider = _options.TimeProvider, Runner = _options.Runner });
+        var remains = await janitor.RemainsAsync(_options.RunPrefix, cancellationToken);
+        return new LeftBehind([.. remains.Select(r => new LeftBehindItem($"lab {r.Lab}", r.Describe()))], $"cnibench lab down {_options.RunPrefix}");
+    }
 
     async Task<ICluster> IClusterProvider.CreateAsync(ClusterRequest request, IProgress<string>? progress, CancellationToken cancellationToken) =>
         await CreateAsync(request, progress, cancellationToken);

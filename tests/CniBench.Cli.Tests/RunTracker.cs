@@ -23,7 +23,7 @@ internal sealed class RunTracker : IAsyncDisposable
 
     public string? RunId => Volatile.Read(ref _runId);
 
-    /// <summary>The run's lab prefix, <c>cnb-</c> and the last 4 hex digits of the run id, as RunExecutor names it.</summary>
+    /// <summary>The run's lab prefix, <c>cnb-</c> and the last 4 hex digits of the run id, as LabProvider.ForRun names it.</summary>
     public string? Prefix => RunId is { } id ? "cnb-" + id[(id.LastIndexOf('-') + 1)..] : null;
 
     public string? RunDirectory => RunId is { } id ? Path.Combine(_outRoot, id) : null;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CniBench.Catalog;
 using CniBench.Lab;
+using CniBench.Runs;
 using Spectre.Console;
 
 namespace CniBench.Cli.Commands;

@@ -1,29 +1,24 @@
 using CniBench.Catalog;
 using CniBench.Cli.Console;
-using CniBench.Core.Measurements;
-using CniBench.Core.Orchestration;
-using CniBench.Core.Planning;
-using CniBench.Core.Processes;
-using CniBench.Core.Scenarios;
 using CniBench.Core.Clusters;
+using CniBench.Core.Measurements;
+using CniBench.Core.Planning;
 using CniBench.Core.Yaml;
-using CniBench.Kubernetes;
-using CniBench.Kubernetes.Catalog;
-using CniBench.Kubernetes.Workloads;
-using CniBench.Lab;
-using CniBench.NetworkPolicy.Conformance;
 using CniBench.Processes;
+using CniBench.Core.Scenarios;
+using CniBench.Kubernetes;
+using CniBench.Lab;
 using CniBench.Results;
-using CniBench.Results.Export;
-using CniBench.Workloads;
+using CniBench.Runs;
+using CniBench.Workloads.Cpu;
 using Spectre.Console;
 
 namespace CniBench.Cli.Commands;
 
 /// <summary>
-/// The whole of <c>cnibench run</c>: validate everything before creating anything, then measure with results
-/// written as they arrive, then summarise and chart. Each exporter after the run is isolated, so one that
-/// fails never loses the measurements.
+/// <c>cnibench run</c> on the console: validates everything before creating anything (arguments, scenario, host),
+/// makes the provider, hands the plan to a <see cref="RunSession"/>, then prints the tables and maps what happened
+/// to the exit code.
 /// </summary>
 internal sealed class RunExecutor(IAnsiConsole console)
 {
@@ -36,8 +31,10 @@ internal sealed class RunExecutor(IAnsiConsole console)
         RunInfo? resumed = null;
         if (arguments.ResumeDirectory is { } resumeDirectory)
         {
-            if (await ReadResumableAsync(resumeDirectory, arguments) is not { } previous)
+            var read = await RunResumption.ReadAsync(resumeDirectory, arguments.ScenarioGiven ? arguments.ScenarioPath : null, arguments.Overrides, CancellationToken.None);
+            if (read.Value is not { } previous)
             {
+                Error(read.Error);
                 return ExitCodes.BadInput;
             }
 
@@ -60,7 +57,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
         {
             foreach (var problem in problems)
             {
-                console.MarkupLine($"[red]error:[/] {Markup.Escape(problem)}");
+                Error(problem);
             }
 
             return ExitCodes.Environment;
@@ -74,124 +71,101 @@ internal sealed class RunExecutor(IAnsiConsole console)
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            console.MarkupLine($"[red]error:[/] cannot create the results folder {Markup.Escape(runDirectory)} under --out {Markup.Escape(arguments.OutputRoot)}: {Markup.Escape(ex.Message)}");
+            Error($"cannot create the results folder {runDirectory} under --out {arguments.OutputRoot}: {ex.Message}");
             return ExitCodes.BadInput;
         }
 
         var plan = RunPlanner.Create(scenario, runId);
         if (resumed is not null)
         {
-            if (await ResumePlanAsync(plan, runDirectory) is not { } remaining)
+            var replanned = await RunResumption.ReplanAsync(plan, runDirectory, CancellationToken.None);
+            if (replanned.Value is not { } remaining)
             {
+                Error(replanned.Error);
                 return ExitCodes.BadInput;
             }
 
-            plan = remaining;
+            console.MarkupLine($"[bold]resuming[/]: {Markup.Escape(remaining.Note)}");
+            plan = remaining.Plan;
         }
+
         console.MarkupLine($"[bold]run {runId}[/]: scenario [bold]{Markup.Escape(scenario.Name)}[/], {plan.Measurements.Count} measurements on " +
             $"{string.Join(", ", plan.Clusters)}; results in {Markup.Escape(runDirectory)}");
 
         using var interruption = new Interruption(text => console.MarkupLine($"[yellow]{Markup.Escape(text)}[/]"));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interruption.Token);
-
         if (onLab)
         {
             await SweepStaleLabsAsync();
         }
 
-        var startedAt = _time.GetUtcNow();
-        var info = resumed is not null ? resumed with { ResumedAt = [.. resumed.ResumedAt, startedAt], EndedAt = null } : new RunInfo
+        var request = new RunRequest
         {
-            RunId = runId,
-            ScenarioName = scenario.Name,
-            ScenarioPath = Path.GetFullPath(scenario.SourcePath),
-            ScenarioSha256 = await RunInfo.Sha256OfFileAsync(scenario.SourcePath, CancellationToken.None),
-            Provider = scenario.Provider,
+            Plan = plan,
+            RunDirectory = runDirectory,
+            Provider = onLab ? LabProvider.ForRun(catalog, runId, _time) : KubernetesProviderFor(catalog, ingressCatalog, scenario, runId, arguments),
+            HostCpu = onLab ? new ProcStatCpuSampler(_time) : null,
+            Exporters = interrupted => ReportExport.Exporters(console, suite: null, browser: !interrupted),
+            Resumed = resumed,
             CommandLine = arguments.CommandLine,
-            CniBenchVersion = RunInfo.CurrentVersion(),
-            Host = HostFacts.Collect(),
-            ToolVersions = await ToolVersions.CollectAsync(CancellationToken.None),
-            StartedAt = startedAt,
             Overrides = arguments.Overrides,
         };
-        await RunInfoStore.WriteAsync(runDirectory, info, CancellationToken.None);
-
-        RunOutcome outcome;
-        var labPrefix = LabNames.Root + RunIds.Tag(runId);
-        await using (var sink = CsvMeasurementSink.Open(runDirectory))
+        var result = await new RunSession(_time).RunAsync(request, new ConsoleRunObserver(console), linked.Token);
+        Report(result, runDirectory, onLab);
+        return result switch
         {
-            IClusterProvider provider = onLab
-                ? new LabProvider(catalog, new LabProviderOptions { RunPrefix = labPrefix, TimeProvider = _time })
-                : KubernetesProviderFor(catalog, ingressCatalog, scenario, runId, arguments);
-            var observer = new ConsoleRunObserver(console);
-            var tests = new Dictionary<string, IBenchmarkTest>(BenchmarkTests.Create()) { ["netpol"] = new NetpolTest(_time) };
-            var orchestrator = new Orchestrator(provider, tests, sink, onLab ? new CniBench.Workloads.Cpu.ProcStatCpuSampler(_time) : null, _time, observer);
-            outcome = await RunWithProgressAsync(orchestrator, observer, plan, linked.Token);
-        }
-
-        info = info with
-        {
-            EndedAt = _time.GetUtcNow(),
-            // A resumed run keeps what the first attempt learned about clusters it did not need again.
-            Clusters = new Dictionary<string, ClusterInfo>(info.Clusters.Concat(outcome.ClusterDescriptions
-                    .Select(c => KeyValuePair.Create(c.Key, new ClusterInfo(c.Value, outcome.ClusterFacts[c.Key]))))
-                .GroupBy(c => c.Key)
-                .Select(g => g.Last())),
+            { LeftBehind.IsEmpty: false } => ExitCodes.LeftBehind,
+            { Interrupted: true } => ExitCodes.Interrupted,
+            { Outcome.Failed: > 0 } => ExitCodes.MeasurementsFailed,
+            _ => ExitCodes.Ok,
         };
-        await Export("run.json", () => RunInfoStore.WriteAsync(runDirectory, info, CancellationToken.None));
+    }
 
-        // summary.csv, charts and the report, each isolated: a failure is a warning and loses nothing.
-        // After Ctrl-C the report is still written, but nobody waits for the browser.
-        var interrupted = outcome.Cancelled || interruption.Requested;
-        var exported = new ExportContext(runDirectory);
-        ReportExport.Warn(console, await ReportExport.Exporters(console, suite: null, browser: !interrupted).ExportAsync(exported, CancellationToken.None));
-        var summary = exported.Summary ?? [];
-        if (summary.Any(r => r.Metric == Metrics.CasePass))
+    /// <summary>The tables, the counts, what was left behind and, after Ctrl-C, what became of the clusters.</summary>
+    private void Report(RunResult result, string runDirectory, bool onLab)
+    {
+        if (result.Summary.Any(r => r.Metric == Metrics.CasePass))
         {
-            console.Write(ConformanceTable.Build(summary));
+            console.Write(ConformanceTable.Build(result.Summary));
         }
 
-        if (summary.Any(r => r.Metric == Metrics.ThroughputBps))
+        if (result.Summary.Any(r => r.Metric == Metrics.ThroughputBps))
         {
-            console.Write(ResultsTable.Build(summary));
+            console.Write(ResultsTable.Build(result.Summary));
             if (onLab)
             {
                 console.MarkupLine("[dim]lab figures measure the kernel datapath each CNI builds in its default mode, not its agents, eBPF programs or control plane[/]");
             }
         }
 
+        var outcome = result.Outcome;
         console.MarkupLine($"{outcome.Measurements} measurements: [green]{outcome.Ok} ok[/], " +
             $"{(outcome.Failed > 0 ? "[red]" : "")}{outcome.Failed} failed{(outcome.Failed > 0 ? "[/]" : "")}, {outcome.Unsupported} unsupported");
         console.MarkupLine($"results: [bold]{Markup.Escape(runDirectory)}[/]");
-
-        // Said only after looking: a teardown that failed on the way must not read as a clean host.
-        var leftBehind = onLab && await LabsLeftBehindAsync(labPrefix);
-        if (interrupted)
+        foreach (var item in result.LeftBehind.Items)
         {
-            console.MarkupLine($"[yellow]interrupted[/]: {(onLab ? leftBehind ? "the lab was NOT fully torn down (see above)" : "the lab was torn down" : "the run's namespaces were deleted")}; measurements so far are in measurements.csv");
-            return leftBehind ? ExitCodes.LeftBehind : ExitCodes.Interrupted;
+            console.MarkupLine($"[red]left behind[/] by {Markup.Escape(item.Owner)}: {Markup.Escape(item.Description)}");
         }
 
+        var leftBehind = !result.LeftBehind.IsEmpty;
         if (leftBehind)
         {
-            return ExitCodes.LeftBehind;
+            console.MarkupLine($"[red]the run did not leave the host clean[/]: remove what is left with [bold]{Markup.Escape(result.LeftBehind.CleanUpCommand)}[/] (exit code {ExitCodes.LeftBehind})");
         }
 
-        return outcome.Failed > 0 ? ExitCodes.MeasurementsFailed : ExitCodes.Ok;
+        if (result.Interrupted)
+        {
+            console.MarkupLine($"[yellow]interrupted[/]: {(onLab ? leftBehind ? "the lab was NOT fully torn down (see above)" : "the lab was torn down" : "the run's namespaces were deleted")}; measurements so far are in measurements.csv");
+        }
     }
 
     /// <summary>A lab the start-up sweep cannot remove is a warning, never the end of the run: this run's labs have their own names.</summary>
     private async Task SweepStaleLabsAsync()
     {
-        LabRemoval swept;
-        try
+        var swept = await new LabJanitor().SweepBeforeRunAsync(CancellationToken.None);
+        if (swept.Problem is { } problem)
         {
-            swept = await new LabJanitor().SweepStaleAsync(CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ProcessTimeoutException or ToolMissingException)
-        {
-            console.MarkupLine($"[yellow]warning:[/] could not look for stale labs: {Markup.Escape(ex.Message)}; going on");
-            return;
+            console.MarkupLine($"[yellow]warning:[/] could not look for stale labs: {Markup.Escape(problem)}; going on");
         }
 
         foreach (var lab in swept.Removed)
@@ -205,132 +179,21 @@ internal sealed class RunExecutor(IAnsiConsole console)
         }
     }
 
-    /// <summary>Whether anything of this run's labs is still on the host; if so, prints what and how to remove it.</summary>
-    private async Task<bool> LabsLeftBehindAsync(string labPrefix)
-    {
-        var remains = await new LabJanitor().RemainsAsync(labPrefix, CancellationToken.None);
-        foreach (var remain in remains)
+    private KubernetesProvider KubernetesProviderFor(CniCatalog catalog, IngressCatalog? ingressCatalog, ScenarioSpec scenario, string runId, RunArguments arguments) =>
+        KubernetesProviderFactory.ForRun(new KubernetesRunOptions
         {
-            console.MarkupLine($"[red]left behind[/] by lab {Markup.Escape(remain.Lab)}: {Markup.Escape(remain.Describe())}");
-        }
-
-        if (remains.Count > 0)
-        {
-            console.MarkupLine($"[red]the run did not leave the host clean[/]: remove what is left with [bold]cnibench lab down {Markup.Escape(labPrefix)}[/] (exit code {ExitCodes.LeftBehind})");
-        }
-
-        return remains.Count > 0;
-    }
-
-    private KubernetesProvider KubernetesProviderFor(CniCatalog catalog, IngressCatalog? ingressCatalog, ScenarioSpec scenario, string runId, RunArguments arguments)
-    {
-        var spec = scenario.Kubernetes!;
-        var downloader = new ManifestDownloader(new HttpClient(), ManifestDownloader.DefaultCacheDirectory);
-        var helm = new HelmTool(LocalProcessRunner.Instance);
-        var installer = new CatalogInstaller(
-            catalog,
-            downloader,
-            helm,
-            new CatalogInstallerOptions { AllowUnverified = arguments.AllowUnverified, Kubeconfig = spec.Kubeconfig, ReadyTimeout = spec.ReadyTimeout, TimeProvider = _time });
-        var ingressInstaller = ingressCatalog is null
-            ? null
-            : new CniBench.Kubernetes.Ingress.IngressInstaller(
-                ingressCatalog,
-                downloader,
-                helm,
-                new CniBench.Kubernetes.Ingress.IngressInstallerOptions
-                {
-                    AllowUnverified = arguments.AllowUnverified,
-                    Kubeconfig = spec.Kubeconfig,
-                    ReadyTimeout = spec.ReadyTimeout,
-                    TimeProvider = _time,
-                    Images = new Dictionary<string, string>(StringComparer.Ordinal) { ["yarp"] = spec.Images.YarpIngress },
-                    Progress = new Progress<string>(line => console.MarkupLine($"[dim]{Markup.Escape(line)}[/]")),
-                });
-        return new KubernetesProvider(new KubernetesProviderOptions
-        {
-            Spec = spec,
             Catalog = catalog,
+            IngressCatalog = ingressCatalog,
+            Spec = scenario.Kubernetes!,
             RunId = runId,
             AllowInstall = arguments.AllowInstall,
+            AllowUnverified = arguments.AllowUnverified,
+            WorkloadsDirectory = Path.Combine(RepoPaths.Root(), "manifests", "workloads"),
             TimeProvider = _time,
-            Installer = installer,
-            IngressInstaller = ingressInstaller,
-            Workloads = TemplateWorkloadSet.Load(Path.Combine(RepoPaths.Root(), "manifests", "workloads")),
+            Progress = new Progress<string>(line => console.MarkupLine($"[dim]{Markup.Escape(line)}[/]")),
         });
-    }
 
-    /// <summary>The interrupted run's run.json, or null (with the reason shown) when the folder cannot be resumed with these arguments.</summary>
-    private async Task<RunInfo?> ReadResumableAsync(string directory, RunArguments arguments)
-    {
-        if (!File.Exists(Path.Combine(directory, RunFolder.RunJson)))
-        {
-            console.MarkupLine($"[red]error:[/] --resume {Markup.Escape(directory)}: no {RunFolder.RunJson} there; give the folder of an interrupted run (results/<run-id>)");
-            return null;
-        }
-
-        if (arguments.Overrides != new ScenarioOverrides())
-        {
-            console.MarkupLine("[red]error:[/] --resume replays the interrupted run's own options (--cni, --quick, --repetitions, --duration); leave them out");
-            return null;
-        }
-
-        try
-        {
-            var info = await RunInfoStore.ReadAsync(directory, CancellationToken.None);
-            var scenarioPath = arguments.ScenarioGiven ? arguments.ScenarioPath : info.ScenarioPath;
-            if (!File.Exists(scenarioPath))
-            {
-                console.MarkupLine($"[red]error:[/] --resume: the run's scenario {Markup.Escape(scenarioPath)} no longer exists; pass the scenario file as the argument");
-                return null;
-            }
-
-            if (!string.IsNullOrEmpty(info.ScenarioSha256) && await RunInfo.Sha256OfFileAsync(scenarioPath, CancellationToken.None) != info.ScenarioSha256)
-            {
-                console.MarkupLine($"[red]error:[/] --resume: {Markup.Escape(scenarioPath)} changed since the run started (sha256 differs); a resumed run must measure the same plan");
-                return null;
-            }
-
-            return info;
-        }
-        catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
-        {
-            console.MarkupLine($"[red]error:[/] --resume {Markup.Escape(directory)}: cannot read {RunFolder.RunJson}: {Markup.Escape(ex.Message)}");
-            return null;
-        }
-    }
-
-    /// <summary>The plan without what measurements.csv already holds; null (with the reason shown) when the file and plan disagree.</summary>
-    private async Task<RunPlan?> ResumePlanAsync(RunPlan plan, string runDirectory)
-    {
-        ResumePoint point;
-        try
-        {
-            point = await RunResume.PrepareAsync(runDirectory, CancellationToken.None);
-        }
-        catch (MeasurementCsvException ex)
-        {
-            console.MarkupLine($"[red]error:[/] cannot resume: {Markup.Escape(ex.Message)}");
-            return null;
-        }
-
-        var planned = plan.Measurements.Select(m => m.Key).ToHashSet();
-        if (point.Done.FirstOrDefault(k => !planned.Contains(k)) is { } stranger)
-        {
-            console.MarkupLine($"[red]error:[/] cannot resume: measurements.csv has {Markup.Escape(stranger.ToString())}, which this scenario does not plan; was it run with other options or manifests?");
-            return null;
-        }
-
-        var remaining = plan.Measurements.Where(m => !point.Done.Contains(m.Key)).ToList();
-        console.MarkupLine($"[bold]resuming[/]: {point.Done.Count} of {plan.Measurements.Count} measurements are done; " +
-            $"{(point.Remeasured.Count > 0 ? $"measuring again {point.Remeasured.Count} that may be incomplete ({Markup.Escape(string.Join(", ", point.Remeasured.Take(3)))}{(point.Remeasured.Count > 3 ? ", …" : "")})" : "nothing to repair")}" +
-            $"{(point.DroppedTornLine ? "; dropped a torn last line" : "")}");
-        return plan with
-        {
-            Measurements = remaining,
-            Clusters = [.. plan.Clusters.Where(c => remaining.Exists(m => m.Key.Cni == c))],
-        };
-    }
+    private void Error(string? message) => console.MarkupLine($"[red]error:[/] {Markup.Escape(message ?? "")}");
 
     private (CniCatalog Catalog, IngressCatalog? Ingress, ScenarioSpec Scenario)? Load(RunArguments arguments)
     {
@@ -342,7 +205,7 @@ internal sealed class RunExecutor(IAnsiConsole console)
             var loader = new ScenarioLoader(catalog.ClusterIds, LocalScenarioFiles.Instance) { IngressControllers = ingress?.Names ?? [] };
             var scenario = arguments.Overrides.ApplyTo(loader.LoadFile(arguments.ScenarioPath), catalog.ClusterIds);
             scenario = WithKubernetesOverrides(scenario, arguments);
-            var modelless = scenario.Provider == "lab" ? scenario.Cnis.Where(c => catalog[CniBench.Core.Clusters.ClusterId.Parse(c).Cni].Lab is null).ToList() : [];
+            var modelless = scenario.Provider == "lab" ? scenario.Cnis.Where(c => catalog[ClusterId.Parse(c).Cni].Lab is null).ToList() : [];
             if (modelless.Count > 0)
             {
                 // Known CNIs without a lab model can only run on real clusters; say so before anything is created.
@@ -417,74 +280,5 @@ internal sealed class RunExecutor(IAnsiConsole console)
         }
 
         return problems;
-    }
-
-    private async Task<RunOutcome> RunWithProgressAsync(Orchestrator orchestrator, ConsoleRunObserver observer, RunPlan plan, CancellationToken cancellationToken)
-    {
-        if (!console.Profile.Capabilities.Interactive)
-        {
-            return await orchestrator.RunAsync(plan, cancellationToken);
-        }
-
-        RunOutcome? outcome = null;
-        await console.Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .StartAsync(async context =>
-            {
-                observer.Attach(context.AddTask("starting", maxValue: plan.Measurements.Count));
-                outcome = await orchestrator.RunAsync(plan, cancellationToken);
-            });
-        observer.Detach();
-        return outcome!;
-    }
-
-    private async Task Export(string what, Func<Task> export)
-    {
-        try
-        {
-            await export();
-        }
-        catch (Exception ex)
-        {
-            console.MarkupLine($"[red]could not write {Markup.Escape(what)}[/]: {Markup.Escape(ex.Message)} (the measurements are safe in measurements.csv)");
-        }
-    }
-}
-
-/// <summary>Versions of the external tools, for run.json.</summary>
-internal static class ToolVersions
-{
-    private static readonly (string Name, string[] Argv)[] Probes =
-    [
-        ("iperf3", ["iperf3", "--version"]),
-        ("iproute2", ["ip", "-V"]),
-        ("nftables", ["nft", "--version"]),
-    ];
-
-    public static async Task<IReadOnlyDictionary<string, string>> CollectAsync(CancellationToken cancellationToken)
-    {
-        var versions = new Dictionary<string, string>(StringComparer.Ordinal) { ["dotnet"] = Environment.Version.ToString() };
-        foreach (var (name, argv) in Probes)
-        {
-            versions[name] = await FirstLineAsync(argv, cancellationToken) ?? "not installed";
-        }
-
-        return versions;
-    }
-
-    public static async Task<string?> FirstLineAsync(string[] argv, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var result = await LocalProcessRunner.Instance.RunAsync(
-                new ProcessSpec(argv[0], argv[1..]) { Timeout = TimeSpan.FromSeconds(5) }, cancellationToken);
-            var text = string.IsNullOrWhiteSpace(result.StandardOutput) ? result.StandardError : result.StandardOutput;
-            return text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-        }
-        catch (Exception ex) when (ex is ToolMissingException or InvalidOperationException or ProcessTimeoutException)
-        {
-            return null;
-        }
     }
 }

@@ -1,8 +1,11 @@
 using System.Globalization;
+using CniBench.Cli.Commands;
 using CniBench.Core.Measurements;
 using CniBench.Core.Orchestration;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
+using CniBench.Results.Export;
+using CniBench.Runs;
 using Spectre.Console;
 
 namespace CniBench.Cli.Console;
@@ -11,16 +14,35 @@ namespace CniBench.Cli.Console;
 /// Shows a run as it happens: a progress bar on a terminal, one line per event otherwise (CI logs).
 /// Problems seen during the live display are kept and printed once it ends, so none scrolls away.
 /// </summary>
-internal sealed class ConsoleRunObserver(IAnsiConsole console) : IRunObserver
+internal sealed class ConsoleRunObserver(IAnsiConsole console) : IRunSessionObserver
 {
     private readonly List<string> _deferred = [];
     private ProgressTask? _task;
 
-    public IReadOnlyList<string> Deferred => _deferred;
+    public async Task<RunOutcome> MeasureAsync(int measurements, Func<Task<RunOutcome>> measure)
+    {
+        ArgumentNullException.ThrowIfNull(measure);
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            return await measure();
+        }
 
-    public void Attach(ProgressTask task) => _task = task;
+        RunOutcome? outcome = null;
+        await console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                _task = context.AddTask("starting", maxValue: measurements);
+                outcome = await measure();
+            });
+        Detach();
+        return outcome!;
+    }
 
-    public void Detach()
+    public void ExportFailed(ExportFailure failure) => ReportExport.Warn(console, [failure]);
+
+    private void Detach()
     {
         _task = null;
         foreach (var line in _deferred)

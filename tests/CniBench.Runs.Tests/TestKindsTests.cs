@@ -1,0 +1,13 @@
+namespace CniBench.Runs.Tests;
+
+public sealed class TestKindsTests
+{
+    [Fact]
+    public void Create_EveryKindAScenarioCanName_IsRegisteredUnderItsName()
+    {
+        var kinds = TestKinds.Create(TimeProvider.System);
+
+        Assert.Equal(["http", "ingress", "mtu", "netpol", "tcp", "udp"], kinds.Keys.Order(StringComparer.Ordinal));
+        Assert.All(kinds, k => Assert.Equal(k.Key, k.Value.Name));
+    }
+}
