@@ -15,7 +15,7 @@ public sealed record ResumePoint(IReadOnlySet<MeasurementKey> Done, IReadOnlyLis
 /// </summary>
 public static class RunResume
 {
-    public const string NetpolTest = "netpol";
+    public const string NetpolKind = "netpol";
     public const string NetpolScoreVariant = "score";
 
     /// <exception cref="MeasurementCsvException">A row before the last line is corrupt: that is not an interruption, and nothing is changed.</exception>
@@ -42,10 +42,10 @@ public static class RunResume
         }
 
         var scored = rows
-            .Where(r => r.Test == NetpolTest && r.Variant == NetpolScoreVariant)
+            .Where(r => r.Test == NetpolKind && r.Variant == NetpolScoreVariant)
             .Select(r => (r.Cni, r.Repetition))
             .ToHashSet();
-        foreach (var row in rows.Where(r => r.Test == NetpolTest && !scored.Contains((r.Cni, r.Repetition))))
+        foreach (var row in rows.Where(r => r.Test == NetpolKind && !scored.Contains((r.Cni, r.Repetition))))
         {
             drop.Add(row.Key);
         }

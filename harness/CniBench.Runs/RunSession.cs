@@ -12,7 +12,7 @@ namespace CniBench.Runs;
 /// measurements can lose them: a failing exporter (or final run.json) is reported and the rest still run. It talks
 /// to no console: progress goes to the observer, and what happened comes back as a <see cref="RunResult"/>.
 /// </summary>
-public sealed class RunSession(IReadOnlyDictionary<string, IBenchmarkTest> tests, TimeProvider time)
+public sealed class RunSession(IReadOnlyDictionary<string, ITestKind> tests, TimeProvider time)
 {
     /// <summary>A session that can measure every registered test kind (<see cref="TestKinds"/>).</summary>
     public RunSession(TimeProvider time)

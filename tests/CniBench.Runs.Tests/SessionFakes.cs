@@ -71,7 +71,7 @@ internal static class Tcp
         return await Value(1e9);
     });
 
-    public static RunSession Session(ScriptedTest test) => new(new Dictionary<string, IBenchmarkTest> { [test.Name] = test }, TimeProvider.System);
+    public static RunSession Session(ScriptedTest test) => new(new Dictionary<string, ITestKind> { [test.Name] = test }, TimeProvider.System);
 }
 
 /// <summary>Records what the session reports; runs the measuring phase as it is.</summary>

@@ -36,7 +36,7 @@ public sealed class ServiceTargetTests
     {
         var client = FakeProcessRunner.Printing(TestAssets.Iperf3("tcp-4-streams.json"));
 
-        var outcome = await new TcpTest(new Iperf3Driver()).RunAsync(Invocation(client, "tcp", new TestVariant("1-stream", 1)), TestContext.Current.CancellationToken);
+        var outcome = await new TcpKind(new Iperf3Driver()).RunAsync(Invocation(client, "tcp", new TestVariant("1-stream", 1)), TestContext.Current.CancellationToken);
 
         Assert.Equal(MeasurementStatus.Ok, outcome.Status);
         Assert.Equal(["-c", "198.18.96.7", "-p", "5201"], Assert.Single(client.Runs).Arguments.Take(4));
@@ -48,7 +48,7 @@ public sealed class ServiceTargetTests
     {
         var client = FakeProcessRunner.Printing(TestAssets.Iperf3("udp-200m.json"));
 
-        var outcome = await new UdpTest(new Iperf3Driver()).RunAsync(Invocation(client, "udp", new TestVariant("200M", 1, 200_000_000)), TestContext.Current.CancellationToken);
+        var outcome = await new UdpKind(new Iperf3Driver()).RunAsync(Invocation(client, "udp", new TestVariant("200M", 1, 200_000_000)), TestContext.Current.CancellationToken);
 
         Assert.Equal(MeasurementStatus.Ok, outcome.Status);
         var args = Assert.Single(client.Runs).Arguments;
@@ -59,7 +59,7 @@ public sealed class ServiceTargetTests
     [Fact]
     public void ServicePorts_Tcp_ForwardsTheServerPortOverTcpOnly()
     {
-        var test = new TcpTest(new Iperf3Driver(new Iperf3DriverOptions { Port = 5301 }));
+        var test = new TcpKind(new Iperf3Driver(new Iperf3DriverOptions { Port = 5301 }));
 
         Assert.Equal([ServicePort.Tcp(5301)], test.ServicePorts);
     }
@@ -67,7 +67,7 @@ public sealed class ServiceTargetTests
     [Fact]
     public void ServicePorts_Udp_ForwardsControlOverTcpAndDataOverUdpOnTheSamePort()
     {
-        var test = new UdpTest(new Iperf3Driver());
+        var test = new UdpKind(new Iperf3Driver());
 
         Assert.Equal([ServicePort.Tcp(Iperf3Tool.DefaultPort), ServicePort.Udp(Iperf3Tool.DefaultPort)], test.ServicePorts);
     }
@@ -75,6 +75,6 @@ public sealed class ServiceTargetTests
     [Fact]
     public void ServicePorts_Mtu_IsEmptyBecausePingCannotCrossAPortDnat()
     {
-        Assert.Empty(BenchmarkTests.Create()["mtu"].ServicePorts);
+        Assert.Empty(WorkloadKinds.Create()["mtu"].ServicePorts);
     }
 }

@@ -146,7 +146,7 @@ internal static class BenchCommand
             await using var cluster = await new LabProvider(new CniCatalog([])).CreateAsync(new ClusterRequest(Underlay.Name, new ClusterShape(2, 0, 1500)), null, cancellationToken);
             var client = cluster.Nodes[0].HostNetwork;
             var server = cluster.Nodes[1].HostNetwork;
-            var test = BenchmarkTests.Create()["tcp"];
+            var test = WorkloadKinds.Create()["tcp"];
             var spec = new TestSpec { Test = "tcp", Duration = duration, Warmup = TimeSpan.FromSeconds(1) };
             var planned = new PlannedMeasurement(new MeasurementKey(Underlay.Name, "tcp", "1-stream", Topologies.CrossNode, 1), spec, new TestVariant("1-stream", 1));
             var harness = new List<double>();

@@ -39,7 +39,7 @@ internal static class IngressRender
             ServiceName = IngressModel.Service,
             OtherServiceName = IngressModel.OtherService,
             PortName = IngressModel.PortName,
-            BackendPort = HttpTestOptions.DefaultPort,
+            BackendPort = HttpKindOptions.DefaultPort,
             Backends = [],
         };
         var ns = Kubernetes.KubeLabels.RunNamespace(runId);

@@ -13,7 +13,7 @@ public sealed record RunOutcome(int Measurements, int Ok, int Failed, int Unsupp
 /// </summary>
 public sealed class Orchestrator(
     IClusterProvider provider,
-    IReadOnlyDictionary<string, IBenchmarkTest> tests,
+    IReadOnlyDictionary<string, ITestKind> tests,
     IMeasurementSink sink,
     ICpuSampler? cpu,
     TimeProvider time,
@@ -175,7 +175,7 @@ public sealed class Orchestrator(
     private async Task<IReadOnlyList<Measurement>> MeasureAsync(
         RunPlan plan,
         PlannedMeasurement planned,
-        IBenchmarkTest test,
+        ITestKind test,
         ICluster cluster,
         IWorkloadHost client,
         IWorkloadHost server,

@@ -9,7 +9,7 @@ namespace CniBench.Results.Compare;
 public static class RunComparer
 {
     /// <summary>The netpol test's case rows; its other figures are per-case diagnostics, compared through the cases.</summary>
-    public const string NetpolTest = "netpol";
+    public const string NetpolKind = "netpol";
 
 
     /// <exception cref="MeasurementCsvException">A measurements.csv is corrupt or truncated.</exception>
@@ -72,7 +72,7 @@ public static class RunComparer
         var series = new Dictionary<SeriesKey, Group>();
         foreach (var m in rows)
         {
-            if (m.Test == NetpolTest)
+            if (m.Test == NetpolKind)
             {
                 continue;
             }
@@ -94,7 +94,7 @@ public static class RunComparer
     }
 
     private static Dictionary<(string Cni, string Case), CaseOutcome> Cases(IEnumerable<Measurement> rows) =>
-        rows.Where(m => m.Test == NetpolTest && m.Metric == Metrics.CasePass)
+        rows.Where(m => m.Test == NetpolKind && m.Metric == Metrics.CasePass)
             .GroupBy(m => (m.Cni, Case: m.Variant))
             .ToDictionary(g => g.Key, g =>
             {
@@ -109,7 +109,7 @@ public static class RunComparer
         Dictionary<(string Cni, string Case), CaseOutcome> sideCases, Dictionary<(string Cni, string Case), CaseOutcome> otherCases) =>
         [
             .. side.Keys.Where(k => !other.ContainsKey(k)).Select(k => k.ToString()),
-            .. sideCases.Keys.Where(k => !otherCases.ContainsKey(k)).Select(k => $"{k.Cni}/{NetpolTest}/{k.Case} (case)"),
+            .. sideCases.Keys.Where(k => !otherCases.ContainsKey(k)).Select(k => $"{k.Cni}/{NetpolKind}/{k.Case} (case)"),
         ];
 
     private static List<string> Mismatches(LoadedRun baseline, LoadedRun candidate)

@@ -81,7 +81,7 @@ internal sealed class CatalogIngressRun(ControllerRun run, IIngressCluster clust
 
     /// <summary>
     /// Controllers pick up a new Ingress on their own schedule: probe with short wrk runs until one gets answers and
-    /// nothing but 2xx, or fail with what the last probe saw. Bounded by <see cref="IngressTestOptions.RouteReadyTimeout"/>.
+    /// nothing but 2xx, or fail with what the last probe saw. Bounded by <see cref="IngressKindOptions.RouteReadyTimeout"/>.
     /// </summary>
     private async Task<string?> WaitRoutedAsync(Uri url, IIngressDeployment deployment, CancellationToken cancellationToken)
     {

@@ -15,12 +15,12 @@ internal sealed record IngressStates(IngressModel Model, IReadOnlyList<IPEndPoin
     /// <summary>The inputs once <paramref name="step"/> is made (scale-up, remove one, route change); backend stops change no configuration.</summary>
     public IngressInputs After(ChurnAction step)
     {
-        var initial = Endpoints.Take(IngressTest.InitialBackends).ToList();
+        var initial = Endpoints.Take(IngressKind.InitialBackends).ToList();
         return step switch
         {
             ChurnAction.ScaleUp => Model.Inputs(Endpoints, initial, routeChanged: false),
-            ChurnAction.ChangeRoute => Model.Inputs(Endpoints.Take(IngressTest.ScaledBackends - 1).ToList(), initial, routeChanged: true),
-            _ => Model.Inputs(Endpoints.Take(IngressTest.ScaledBackends - 1).ToList(), initial, routeChanged: false),
+            ChurnAction.ChangeRoute => Model.Inputs(Endpoints.Take(IngressKind.ScaledBackends - 1).ToList(), initial, routeChanged: true),
+            _ => Model.Inputs(Endpoints.Take(IngressKind.ScaledBackends - 1).ToList(), initial, routeChanged: false),
         };
     }
 }
@@ -30,9 +30,9 @@ internal sealed record IngressStates(IngressModel Model, IReadOnlyList<IPEndPoin
 /// a cluster: the steady phase, then the churn phase with the backend removed in it stopped, then the verdict.
 /// </summary>
 internal sealed class ControllerRun(
-    IngressTestOptions options, TestInvocation invocation, IngressTestSpec spec, IngressLoad load, IReadOnlyList<IWorkloadHost> backends, IngressStates states)
+    IngressKindOptions options, TestInvocation invocation, IngressTestSpec spec, IngressLoad load, IReadOnlyList<IWorkloadHost> backends, IngressStates states)
 {
-    public IngressTestOptions Options => options;
+    public IngressKindOptions Options => options;
 
     public IngressLoad Load => load;
 
@@ -41,10 +41,10 @@ internal sealed class ControllerRun(
     /// <summary>The backend pods in play: the first two serve from the start, the rest join when the churn phase scales up.</summary>
     public IReadOnlyList<IWorkloadHost> Backends => backends;
 
-    public IReadOnlyList<IWorkloadHost> InitialBackends => [.. backends.Take(IngressTest.InitialBackends)];
+    public IReadOnlyList<IWorkloadHost> InitialBackends => [.. backends.Take(IngressKind.InitialBackends)];
 
     /// <summary>The backend the churn phase removes (and then stops).</summary>
-    public IWorkloadHost Removed => backends[IngressTest.ScaledBackends - 1];
+    public IWorkloadHost Removed => backends[IngressKind.ScaledBackends - 1];
 
     public bool Churns => spec.Churn > TimeSpan.Zero;
 

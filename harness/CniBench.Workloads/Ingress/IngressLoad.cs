@@ -20,7 +20,7 @@ internal sealed record SteadyLoad(WrkResult? Result, string? Reason, IReadOnlyLi
 /// The load side of one ingress measurement, the same in the lab and on a real cluster: the nginx backends, wrk in
 /// the client pod (warm-up, measured run, 1-second churn slices), and the raw record of every command and output.
 /// </summary>
-internal sealed class IngressLoad(IngressTestOptions options, TestInvocation invocation, IngressTestSpec spec, IWorkloadHost client)
+internal sealed class IngressLoad(IngressKindOptions options, TestInvocation invocation, IngressTestSpec spec, IWorkloadHost client)
 {
     private const int MaxDetailLength = 400;
 
@@ -170,7 +170,7 @@ internal sealed class IngressLoad(IngressTestOptions options, TestInvocation inv
         };
     }
 
-    /// <summary>One wrk slice of <see cref="IngressTestOptions.SliceLength"/>, as a churn timeline entry.</summary>
+    /// <summary>One wrk slice of <see cref="IngressKindOptions.SliceLength"/>, as a churn timeline entry.</summary>
     public async Task<ChurnSlice> SliceAsync(Uri url, int index, CancellationToken cancellationToken) =>
         await WrkAsync($"churn slice {index.ToString(CultureInfo.InvariantCulture)}", url, options.SliceLength, cancellationToken) switch
         {

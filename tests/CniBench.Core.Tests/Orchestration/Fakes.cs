@@ -62,7 +62,7 @@ internal sealed class FakeProvider(params string[] failing) : IClusterProvider
 }
 
 /// <summary>A test whose behaviour per call is scripted: a value, a failure, an exception or a cancellation.</summary>
-internal sealed class ScriptedTest(string name, Func<TestInvocation, int, CancellationToken, Task<TestOutcome>> behaviour) : IBenchmarkTest
+internal sealed class ScriptedTest(string name, Func<TestInvocation, int, CancellationToken, Task<TestOutcome>> behaviour) : ITestKind
 {
     private int _calls;
 

@@ -20,8 +20,8 @@ public sealed class OrchestratorServiceTests
         Tests = [new TestSpec { Test = "tcp", Topologies = topologies }],
     }, "run-1");
 
-    private static Orchestrator Create(IClusterProvider provider, IBenchmarkTest test, MemorySink sink) =>
-        new(provider, new Dictionary<string, IBenchmarkTest> { [test.Name] = test }, sink, null, TimeProvider.System, NullRunObserver.Instance);
+    private static Orchestrator Create(IClusterProvider provider, ITestKind test, MemorySink sink) =>
+        new(provider, new Dictionary<string, ITestKind> { [test.Name] = test }, sink, null, TimeProvider.System, NullRunObserver.Instance);
 
     private static IEnumerable<Measurement> Calico(MemorySink sink) => sink.Writes.SelectMany(w => w).Where(r => r.Cni == "calico");
 
@@ -112,7 +112,7 @@ public sealed class OrchestratorServiceTests
         Assert.True(Assert.Single(Assert.Single(provider.Created).Exposures).Disposed);
     }
 
-    private sealed class ServiceTest(IReadOnlyList<ServicePort> ports) : IBenchmarkTest
+    private sealed class ServiceTest(IReadOnlyList<ServicePort> ports) : ITestKind
     {
         public string Name => "tcp";
 

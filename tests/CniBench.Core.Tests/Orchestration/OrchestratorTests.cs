@@ -16,7 +16,7 @@ public sealed class OrchestratorTests
     }, "run-1");
 
     private static Orchestrator Create(CniBench.Core.Clusters.IClusterProvider provider, ScriptedTest test, MemorySink sink) =>
-        new(provider, new Dictionary<string, IBenchmarkTest> { [test.Name] = test }, sink, new FixedCpu(), TimeProvider.System, NullRunObserver.Instance);
+        new(provider, new Dictionary<string, ITestKind> { [test.Name] = test }, sink, new FixedCpu(), TimeProvider.System, NullRunObserver.Instance);
 
     private static Task<TestOutcome> Value(double bps) =>
         Task.FromResult(TestOutcome.Ok([new Observation(Metrics.ThroughputBps, bps, Metrics.BitsPerSecond)], "raw/x.json"));
@@ -117,7 +117,7 @@ public sealed class OrchestratorTests
         var sink = new MemorySink();
         var orchestrator = new Orchestrator(
             new FakeProvider(),
-            new Dictionary<string, IBenchmarkTest> { ["tcp"] = new ScriptedTest("tcp", (_, _, _) => Value(1)) },
+            new Dictionary<string, ITestKind> { ["tcp"] = new ScriptedTest("tcp", (_, _, _) => Value(1)) },
             sink,
             null,
             TimeProvider.System,

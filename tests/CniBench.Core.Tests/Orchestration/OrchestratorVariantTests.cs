@@ -56,7 +56,7 @@ public sealed class OrchestratorVariantTests
         Assert.Equal("wireguard-go on n2 exited (code 1); iperf3 timed out", row.Reason);
     }
 
-    private static Dictionary<string, IBenchmarkTest> Tests(ScriptedTest test) => new() { [test.Name] = test };
+    private static Dictionary<string, ITestKind> Tests(ScriptedTest test) => new() { [test.Name] = test };
 
     private static Task<TestOutcome> Ok() =>
         Task.FromResult(TestOutcome.Ok([new Observation(Metrics.ThroughputBps, 1e9, Metrics.BitsPerSecond)], null));

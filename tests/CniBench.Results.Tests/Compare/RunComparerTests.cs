@@ -56,7 +56,7 @@ public sealed class RunComparerTests : IDisposable
         var policy = Assert.Single(report.NetpolCases);
         Assert.True(policy.IsRegression);
         Assert.Equal(1, report.Regressions);
-        Assert.DoesNotContain(report.Metrics, m => m.Key.Test == RunComparer.NetpolTest);
+        Assert.DoesNotContain(report.Metrics, m => m.Key.Test == RunComparer.NetpolKind);
     }
 
     [Fact]

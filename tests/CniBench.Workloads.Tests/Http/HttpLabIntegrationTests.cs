@@ -33,19 +33,19 @@ public sealed partial class HttpLabIntegrationTests
             .CreateAsync(new ClusterRequest("calico", ClusterShape.Default with { Nodes = 2, PodsPerNode = 2 }), null, token);
         var spec = new TestSpec
         {
-            Test = HttpTest.TestName,
+            Test = HttpKind.TestName,
             Duration = TimeSpan.FromSeconds(1),
             Warmup = TimeSpan.Zero,
             Http = new HttpTestSpec { PayloadsBytes = [1024], ConnectionModes = [HttpTestSpec.KeepAlive], LoadModes = [HttpTestSpec.Saturation], Connections = 8, Threads = 1 },
         };
         var variant = Assert.Single(RunPlanner.Variants(spec));
-        var test = new HttpTest();
+        var test = new HttpKind();
         var sink = new RecordingSink();
 
         foreach (var topology in new[] { Topologies.SameNode, Topologies.CrossNode })
         {
             var (client, server) = EndpointSelector.Select(cluster, topology) ?? throw new InvalidOperationException($"no {topology} pair");
-            var key = new MeasurementKey("calico", HttpTest.TestName, variant.Name, topology, 1);
+            var key = new MeasurementKey("calico", HttpKind.TestName, variant.Name, topology, 1);
             var outcome = await test.RunAsync(new TestInvocation(new PlannedMeasurement(key, spec, variant), client, server, sink, $"raw/{topology}.json"), token);
 
             var observations = outcome.Observations.ToDictionary(o => o.Metric, o => o.Value);
@@ -61,7 +61,7 @@ public sealed partial class HttpLabIntegrationTests
             Assert.True(observations[Metrics.GeneratorCpuPercent] > 0);
         }
 
-        // The script directories the raw files name are gone (other tests may run HttpTest at the same time, so no glob).
+        // The script directories the raw files name are gone (other tests may run HttpKind at the same time, so no glob).
         var scriptDirectories = sink.RawFiles.Values.SelectMany(raw => ScriptDirectory().Matches(raw)).Select(m => m.Groups[1].Value).Distinct().ToList();
         Assert.Equal(2, scriptDirectories.Count);
         Assert.All(scriptDirectories, d => Assert.False(Directory.Exists(d), d));

@@ -55,7 +55,7 @@ public sealed class CatalogIngressTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private IngressTest Test => new(new IngressTestOptions
+    private IngressKind Test => new(new IngressKindOptions
     {
         IngressTemplate = IngressTemplates.Repository(),
         RouteProbeInterval = TimeSpan.Zero,
@@ -66,10 +66,10 @@ public sealed class CatalogIngressTests
     {
         var spec = new TestSpec
         {
-            Test = IngressTest.TestName, Duration = TimeSpan.FromSeconds(1), Warmup = TimeSpan.Zero,
+            Test = IngressKind.TestName, Duration = TimeSpan.FromSeconds(1), Warmup = TimeSpan.Zero,
             Ingress = new IngressTestSpec { Churn = churn, Tls = variant.EndsWith(IngressTestSpec.TlsSuffix, StringComparison.Ordinal) },
         };
-        var key = new MeasurementKey("calico", IngressTest.TestName, variant, Topologies.Ingress, 1);
+        var key = new MeasurementKey("calico", IngressKind.TestName, variant, Topologies.Ingress, 1);
         return new TestInvocation(new PlannedMeasurement(key, spec, new TestVariant(variant, 32)), cluster.Nodes[0].Pods[1], cluster.Nodes[0].Pods[0], _sink, "raw/calico/ingress-x.json")
         {
             Cluster = cluster,
@@ -177,7 +177,7 @@ public sealed class CatalogIngressTests
         }
 
         var cluster = new FakeIngressCluster(_runner);
-        var test = new IngressTest(Test.Options with { RouteReadyTimeout = TimeSpan.FromMilliseconds(1) });
+        var test = new IngressKind(Test.Options with { RouteReadyTimeout = TimeSpan.FromMilliseconds(1) });
 
         var outcome = await test.RunAsync(Invocation(cluster, "kong", TimeSpan.Zero), Ct);
 

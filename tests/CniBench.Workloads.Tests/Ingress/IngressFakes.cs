@@ -27,5 +27,5 @@ internal sealed class FakeCluster(int nodes, int podsPerNode, FakeProcessRunner 
 internal static class IngressTemplates
 {
     public static string Repository() =>
-        File.ReadAllText(Path.Combine(CniBench.Workloads.Ingress.IngressTestOptions.RepositoryRoot()!, "manifests", "workloads", "ingress.yaml"));
+        File.ReadAllText(Path.Combine(CniBench.Workloads.Ingress.IngressKindOptions.RepositoryRoot()!, "manifests", "workloads", "ingress.yaml"));
 }

@@ -27,21 +27,21 @@ internal sealed class IngressLabSession : IAsyncDisposable
     private static readonly string[] Tools = ["ip", "bridge", "sysctl", "nginx", "haproxy", "wrk", "time", "pgrep", "install", "dotnet"];
 
     private readonly ICluster _cluster;
-    private readonly IngressTest _test;
+    private readonly IngressKind _test;
     private readonly IWorkloadHost _client;
 
-    private IngressLabSession(string cni, ICluster cluster, IngressTestOptions options)
+    private IngressLabSession(string cni, ICluster cluster, IngressKindOptions options)
     {
         Cni = cni;
         _cluster = cluster;
         Options = options;
-        _test = new IngressTest(options);
+        _test = new IngressKind(options);
         (_client, Server) = EndpointSelector.Select(cluster, Topologies.Ingress) ?? throw new InvalidOperationException("no ingress pair");
     }
 
     public string Cni { get; }
 
-    public IngressTestOptions Options { get; }
+    public IngressKindOptions Options { get; }
 
     /// <summary>The pod the controller runs in (the ingress node's first pod).</summary>
     public IWorkloadHost Server { get; }
@@ -56,7 +56,7 @@ internal sealed class IngressLabSession : IAsyncDisposable
             return "the ingress lab tests build a lab and need root on Linux";
         }
 
-        var options = IngressTestOptions.FromRepository();
+        var options = IngressKindOptions.FromRepository();
         if (options.Controllers.YarpDll is null || options.IngressTemplate is null)
         {
             return "cnibench-ingress is not built or manifests/workloads/ingress.yaml is missing";
@@ -72,10 +72,10 @@ internal sealed class IngressLabSession : IAsyncDisposable
         {
             StateDirectory = Path.Combine(Path.GetTempPath(), "cnibench-ingress-tests", Guid.NewGuid().ToString("N")),
         };
-        var catalog = CniCatalog.Load(Path.Combine(IngressTestOptions.RepositoryRoot()!, "manifests", "cni"));
+        var catalog = CniCatalog.Load(Path.Combine(IngressKindOptions.RepositoryRoot()!, "manifests", "cni"));
         var cluster = await new LabProvider(catalog, labOptions)
             .CreateAsync(new ClusterRequest(cni, ClusterShape.Default with { Nodes = 3, PodsPerNode = 2 }), null, cancellationToken);
-        return new IngressLabSession(cni, cluster, IngressTestOptions.FromRepository());
+        return new IngressLabSession(cni, cluster, IngressKindOptions.FromRepository());
     }
 
     /// <summary>raw/&lt;cni&gt;/ingress-&lt;variant&gt;-ingress-r1 plus <paramref name="suffix"/>.</summary>
@@ -86,13 +86,13 @@ internal sealed class IngressLabSession : IAsyncDisposable
     {
         var spec = new TestSpec
         {
-            Test = IngressTest.TestName,
+            Test = IngressKind.TestName,
             Duration = TimeSpan.FromSeconds(1),
             Warmup = TimeSpan.FromSeconds(1),
             Topologies = [Topologies.Ingress],
             Ingress = new IngressTestSpec { Connections = 8, Threads = 1, Churn = churn, Tls = tls },
         };
-        var key = new MeasurementKey(Cni, IngressTest.TestName, variant, Topologies.Ingress, 1);
+        var key = new MeasurementKey(Cni, IngressKind.TestName, variant, Topologies.Ingress, 1);
         var outcome = await _test.RunAsync(
             new TestInvocation(new PlannedMeasurement(key, spec, new TestVariant(variant, 8)), _client, Server, Sink, RawPath(variant, ".json")) { Cluster = _cluster },
             cancellationToken);

@@ -22,15 +22,15 @@ public sealed class MtuIntegrationTests
 
         var token = TestContext.Current.CancellationToken;
         await using var pair = await VethPair.CreateAsync(clientMtu, serverMtu, token);
-        var key = new MeasurementKey("veth", MtuTest.TestName, RunPlanner.MtuVariant, Topologies.CrossNode, 1);
+        var key = new MeasurementKey("veth", MtuKind.TestName, RunPlanner.MtuVariant, Topologies.CrossNode, 1);
         var invocation = new TestInvocation(
-            new PlannedMeasurement(key, new TestSpec { Test = MtuTest.TestName }, new TestVariant(RunPlanner.MtuVariant, 1)),
+            new PlannedMeasurement(key, new TestSpec { Test = MtuKind.TestName }, new TestVariant(RunPlanner.MtuVariant, 1)),
             pair.Client,
             pair.Server,
             _sink,
             "raw/mtu.json");
 
-        var outcome = await new MtuTest().RunAsync(invocation, token);
+        var outcome = await new MtuKind().RunAsync(invocation, token);
 
         var output = TestContext.Current.TestOutputHelper;
         output?.WriteLine($"{pair.Prefix} {clientMtu}/{serverMtu}: {outcome.Status} {outcome.Reason} "

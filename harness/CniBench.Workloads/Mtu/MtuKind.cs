@@ -15,7 +15,7 @@ namespace CniBench.Workloads.Mtu;
 /// MTU the client's interface claims. A path that carries less than the interface claims drops every
 /// full-size packet the pod sends (a black hole unless "Frag needed" gets back), so it is flagged.
 /// </summary>
-public sealed class MtuTest : IBenchmarkTest
+public sealed class MtuKind : ITestKind
 {
     public const string TestName = "mtu";
 

@@ -9,16 +9,16 @@ using CniBench.Workloads.Tests.Fakes;
 
 namespace CniBench.Workloads.Tests.Mtu;
 
-public sealed class MtuTestTests
+public sealed class MtuKindTests
 {
     private readonly RecordingSink _sink = new();
     private readonly FakeProcessRunner _server = new();
 
     private TestInvocation Invocation(FakeProcessRunner client, int podMtu = 1500, string serverAddress = "198.19.2.2")
     {
-        var key = new MeasurementKey("flannel", MtuTest.TestName, RunPlanner.MtuVariant, Topologies.CrossNode, 1);
+        var key = new MeasurementKey("flannel", MtuKind.TestName, RunPlanner.MtuVariant, Topologies.CrossNode, 1);
         return new TestInvocation(
-            new PlannedMeasurement(key, new TestSpec { Test = MtuTest.TestName }, new TestVariant(RunPlanner.MtuVariant, 1)),
+            new PlannedMeasurement(key, new TestSpec { Test = MtuKind.TestName }, new TestVariant(RunPlanner.MtuVariant, 1)),
             new FakeWorkloadHost("n1-p1", IPAddress.Parse("198.19.1.2"), client) { Mtu = podMtu },
             new FakeWorkloadHost("n2-p1", IPAddress.Parse(serverAddress), _server) { NodeName = "n2" },
             _sink,
@@ -34,7 +34,7 @@ public sealed class MtuTestTests
     {
         var client = PathMtuFakes.PathOf(1450);
 
-        var outcome = await new MtuTest().RunAsync(Invocation(client, podMtu: 1500), TestContext.Current.CancellationToken);
+        var outcome = await new MtuKind().RunAsync(Invocation(client, podMtu: 1500), TestContext.Current.CancellationToken);
 
         Assert.True(outcome.Status == MeasurementStatus.Ok, outcome.Reason);
         var observations = ByMetric(outcome);
@@ -50,7 +50,7 @@ public sealed class MtuTestTests
     {
         var client = PathMtuFakes.PathOf(1450);
 
-        var outcome = await new MtuTest().RunAsync(Invocation(client, podMtu: 1450), TestContext.Current.CancellationToken);
+        var outcome = await new MtuKind().RunAsync(Invocation(client, podMtu: 1450), TestContext.Current.CancellationToken);
 
         Assert.True(outcome.Status == MeasurementStatus.Ok, outcome.Reason);
         Assert.Equal(0, ByMetric(outcome)[Metrics.MtuMismatch].Value);
@@ -62,7 +62,7 @@ public sealed class MtuTestTests
     {
         var client = PathMtuFakes.PathOf(1450);
 
-        await new MtuTest().RunAsync(Invocation(client, podMtu: 1500), TestContext.Current.CancellationToken);
+        await new MtuKind().RunAsync(Invocation(client, podMtu: 1500), TestContext.Current.CancellationToken);
 
         var first = client.Runs[0];
         Assert.Equal("ping", first.Program);
@@ -75,7 +75,7 @@ public sealed class MtuTestTests
     {
         var client = PathMtuFakes.PathOf(600);
 
-        var outcome = await new MtuTest().RunAsync(Invocation(client, podMtu: 576), TestContext.Current.CancellationToken);
+        var outcome = await new MtuKind().RunAsync(Invocation(client, podMtu: 576), TestContext.Current.CancellationToken);
 
         Assert.Equal(600, ByMetric(outcome)[Metrics.PathMtuBytes].Value);
         Assert.InRange(client.Runs.Count, 1, PathMtuSearch.MaxProbes);
@@ -86,7 +86,7 @@ public sealed class MtuTestTests
     {
         var client = PathMtuFakes.PathOf(1400);
 
-        var outcome = await new MtuTest().RunAsync(Invocation(client, podMtu: 1500), TestContext.Current.CancellationToken);
+        var outcome = await new MtuKind().RunAsync(Invocation(client, podMtu: 1500), TestContext.Current.CancellationToken);
 
         Assert.Equal("raw/flannel/mtu.json", outcome.RawFile);
         using var raw = JsonDocument.Parse(_sink.RawFiles["raw/flannel/mtu.json"]);
@@ -102,7 +102,7 @@ public sealed class MtuTestTests
     {
         var client = new FakeProcessRunner { OnRun = (_, _) => throw new ToolMissingException("ping", "iputils-ping") };
 
-        var outcome = await new MtuTest().RunAsync(Invocation(client), TestContext.Current.CancellationToken);
+        var outcome = await new MtuKind().RunAsync(Invocation(client), TestContext.Current.CancellationToken);
 
         Assert.Equal(MeasurementStatus.Failed, outcome.Status);
         Assert.Contains("iputils-ping", outcome.Reason, StringComparison.Ordinal);
@@ -114,7 +114,7 @@ public sealed class MtuTestTests
     {
         var client = Answering(new ProcessResult(127, "", "exec: \"ping\": executable file not found in $PATH", TimeSpan.Zero));
 
-        var outcome = await new MtuTest().RunAsync(Invocation(client), TestContext.Current.CancellationToken);
+        var outcome = await new MtuKind().RunAsync(Invocation(client), TestContext.Current.CancellationToken);
 
         Assert.Equal(MeasurementStatus.Failed, outcome.Status);
         Assert.Contains("iputils-ping", outcome.Reason, StringComparison.Ordinal);
@@ -126,7 +126,7 @@ public sealed class MtuTestTests
     {
         var client = Answering(new ProcessResult(2, "", "ping: connect: Network is unreachable\n", TimeSpan.Zero));
 
-        var outcome = await new MtuTest().RunAsync(Invocation(client), TestContext.Current.CancellationToken);
+        var outcome = await new MtuKind().RunAsync(Invocation(client), TestContext.Current.CancellationToken);
 
         Assert.Equal(MeasurementStatus.Failed, outcome.Status);
         Assert.Equal(
@@ -147,7 +147,7 @@ public sealed class MtuTestTests
                 : new ProcessResult(1, "0 received, +1 errors", "ping: local error: message too long, mtu=1450", TimeSpan.Zero)),
         };
 
-        var outcome = await new MtuTest().RunAsync(Invocation(client, podMtu: 1500), TestContext.Current.CancellationToken);
+        var outcome = await new MtuKind().RunAsync(Invocation(client, podMtu: 1500), TestContext.Current.CancellationToken);
 
         Assert.True(outcome.Status == MeasurementStatus.Ok, outcome.Reason);
         Assert.Equal(1450, ByMetric(outcome)[Metrics.PathMtuBytes].Value);
@@ -158,7 +158,7 @@ public sealed class MtuTestTests
     {
         var client = new FakeProcessRunner { OnRun = (spec, _) => throw new ProcessTimeoutException(spec, spec.Timeout) };
 
-        var outcome = await new MtuTest().RunAsync(Invocation(client), TestContext.Current.CancellationToken);
+        var outcome = await new MtuKind().RunAsync(Invocation(client), TestContext.Current.CancellationToken);
 
         Assert.Equal(MeasurementStatus.Failed, outcome.Status);
         Assert.Contains("did not finish within 10 s", outcome.Reason, StringComparison.Ordinal);
@@ -169,7 +169,7 @@ public sealed class MtuTestTests
     {
         var client = PathMtuFakes.PathOf(0);
 
-        var outcome = await new MtuTest().RunAsync(Invocation(client), TestContext.Current.CancellationToken);
+        var outcome = await new MtuKind().RunAsync(Invocation(client), TestContext.Current.CancellationToken);
 
         Assert.Equal(MeasurementStatus.Failed, outcome.Status);
         Assert.StartsWith("no reply from n2-p1 (198.19.2.2) even to a 576-byte packet", outcome.Reason, StringComparison.Ordinal);
@@ -181,7 +181,7 @@ public sealed class MtuTestTests
     {
         var client = PathMtuFakes.PathOf(1500);
 
-        var outcome = await new MtuTest().RunAsync(Invocation(client, serverAddress: "fd00::2"), TestContext.Current.CancellationToken);
+        var outcome = await new MtuKind().RunAsync(Invocation(client, serverAddress: "fd00::2"), TestContext.Current.CancellationToken);
 
         Assert.Equal(MeasurementStatus.Unsupported, outcome.Status);
         Assert.Contains("IPv4 only", outcome.Reason, StringComparison.Ordinal);
@@ -194,12 +194,12 @@ public sealed class MtuTestTests
     [InlineData(9216, 65536, false)]
     [InlineData(1500, 65536, true)]
     public void IsMismatch_PathAgainstInterface_FlagsOnlyAShortfall(int path, int iface, bool expected) =>
-        Assert.Equal(expected, MtuTest.IsMismatch(path, iface));
+        Assert.Equal(expected, MtuKind.IsMismatch(path, iface));
 
     [Fact]
     public void Name_AndPrimaryMetric_AreMtuAndPathMtu()
     {
-        IBenchmarkTest test = new MtuTest();
+        ITestKind test = new MtuKind();
 
         Assert.Equal(("mtu", "path_mtu_bytes"), (test.Name, test.PrimaryMetric));
     }

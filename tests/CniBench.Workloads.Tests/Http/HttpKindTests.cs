@@ -10,17 +10,17 @@ using CniBench.Workloads.Tests.Fakes;
 namespace CniBench.Workloads.Tests.Http;
 
 /// <summary>The http test's flow on scripted runners: server set-up, wrk runs, remembered saturation, failures.</summary>
-public sealed class HttpTestTests
+public sealed class HttpKindTests
 {
     private static readonly IPAddress ServerAddress = IPAddress.Parse("198.19.2.2");
 
     private readonly FakeProcessRunner _server = new();
     private readonly FakeProcessRunner _client = new();
     private readonly RecordingSink _sink = new();
-    private readonly HttpTest _test = new();
+    private readonly HttpKind _test = new();
     private readonly Queue<string> _wrkFixtures = new();
 
-    public HttpTestTests()
+    public HttpKindTests()
     {
         _client.OnRun = (spec, _) =>
         {
@@ -198,7 +198,7 @@ public sealed class HttpTestTests
     [Fact]
     public void Create_Registry_HasHttpWithRequestsPerSecondAsPrimaryMetric()
     {
-        var test = BenchmarkTests.Create()["http"];
+        var test = WorkloadKinds.Create()["http"];
 
         Assert.Equal(Metrics.RequestsPerSecond, test.PrimaryMetric);
     }

@@ -11,7 +11,7 @@ using k8s.Models;
 
 namespace CniBench.NetworkPolicy.Tests.Conformance;
 
-public sealed class NetpolTestTests
+public sealed class NetpolKindTests
 {
     private static readonly string Suite = Path.Combine(RepoPaths.Root, "manifests", "netpol");
 
@@ -36,7 +36,7 @@ public sealed class NetpolTestTests
     {
         var cluster = new FakeNetpolCluster(enforce: true);
 
-        var outcome = await new NetpolTest(TimeProvider.System).RunAsync(Invocation(cluster, "01-deny-all-ingress"), CancellationToken.None);
+        var outcome = await new NetpolKind(TimeProvider.System).RunAsync(Invocation(cluster, "01-deny-all-ingress"), CancellationToken.None);
 
         var values = Values(outcome);
         Assert.Equal(MeasurementStatus.Ok, outcome.Status);
@@ -51,7 +51,7 @@ public sealed class NetpolTestTests
     [Fact]
     public async Task RunAsync_DatapathEnforcesNothing_DenyCaseFailsWithTheBlockedCellsWrong()
     {
-        var outcome = await new NetpolTest(TimeProvider.System).RunAsync(Invocation(new FakeNetpolCluster(enforce: false), "01-deny-all-ingress"), CancellationToken.None);
+        var outcome = await new NetpolKind(TimeProvider.System).RunAsync(Invocation(new FakeNetpolCluster(enforce: false), "01-deny-all-ingress"), CancellationToken.None);
 
         var values = Values(outcome);
         Assert.Equal(0, values[Metrics.CasePass]);
@@ -65,7 +65,7 @@ public sealed class NetpolTestTests
     {
         var cluster = new FakeNetpolCluster(enforce: true) { FlapOnRound = 2 };
 
-        var values = Values(await new NetpolTest(TimeProvider.System).RunAsync(Invocation(cluster, "04-allow-all-ingress"), CancellationToken.None));
+        var values = Values(await new NetpolKind(TimeProvider.System).RunAsync(Invocation(cluster, "04-allow-all-ingress"), CancellationToken.None));
 
         Assert.Equal(0, values[Metrics.CasePass]);
         Assert.Equal(1, values["cells_wrong"]);
@@ -76,7 +76,7 @@ public sealed class NetpolTestTests
     {
         var cluster = new FakeNetpolCluster(enforce: true) { ErrorTo = "y/b" };
 
-        var values = Values(await new NetpolTest(TimeProvider.System).RunAsync(Invocation(cluster, "04-allow-all-ingress"), CancellationToken.None));
+        var values = Values(await new NetpolKind(TimeProvider.System).RunAsync(Invocation(cluster, "04-allow-all-ingress"), CancellationToken.None));
 
         Assert.Equal(0, values[Metrics.CasePass]);
         Assert.Equal(0, values["cells_wrong"]);
@@ -87,7 +87,7 @@ public sealed class NetpolTestTests
     public async Task RunAsync_ScoreVariant_IsThePercentageOfCasesPassedInTheRepetition()
     {
         var cluster = new FakeNetpolCluster(enforce: false);
-        var test = new NetpolTest(TimeProvider.System);
+        var test = new NetpolKind(TimeProvider.System);
         await test.RunAsync(Invocation(cluster, "01-deny-all-ingress"), CancellationToken.None);
         await test.RunAsync(Invocation(cluster, "04-allow-all-ingress"), CancellationToken.None);
 
@@ -101,7 +101,7 @@ public sealed class NetpolTestTests
     public async Task ReleaseAsync_AfterCases_DisposesTheDeployment()
     {
         var cluster = new FakeNetpolCluster(enforce: true);
-        var test = new NetpolTest(TimeProvider.System);
+        var test = new NetpolKind(TimeProvider.System);
         await test.RunAsync(Invocation(cluster, "01-deny-all-ingress"), CancellationToken.None);
 
         await test.ReleaseAsync(cluster);
@@ -113,7 +113,7 @@ public sealed class NetpolTestTests
     public async Task RunAsync_ClusterWithoutPolicySupport_IsUnsupported()
     {
         var invocation = Invocation(new FakeNetpolCluster(true), "01-deny-all-ingress") with { };
-        var outcome = await new NetpolTest(TimeProvider.System).RunAsync(invocation with { Cluster = null }, CancellationToken.None);
+        var outcome = await new NetpolKind(TimeProvider.System).RunAsync(invocation with { Cluster = null }, CancellationToken.None);
 
         Assert.Equal(MeasurementStatus.Unsupported, outcome.Status);
     }

@@ -5,7 +5,7 @@ using CniBench.Workloads.Iperf3;
 namespace CniBench.Workloads;
 
 /// <summary>TCP throughput: one iperf3 run with the variant's stream count.</summary>
-public sealed class TcpTest(Iperf3Driver driver) : IBenchmarkTest
+public sealed class TcpKind(Iperf3Driver driver) : ITestKind
 {
     public const string TestName = "tcp";
 

@@ -11,7 +11,7 @@ using CniBench.Core.Scenarios;
 namespace CniBench.Workloads.Http;
 
 /// <summary>Knobs of the http test that do not change between measurements.</summary>
-public sealed record HttpTestOptions
+public sealed record HttpKindOptions
 {
     public const int DefaultPort = 8080;
 
@@ -32,7 +32,7 @@ public sealed record HttpTestOptions
     /// <summary>Fixed-rate variants offer this share of the saturation rate.</summary>
     public double FixedRateShare { get; init; } = 0.5;
 
-    public static HttpTestOptions Default { get; } = new();
+    public static HttpKindOptions Default { get; } = new();
 }
 
 /// <summary>
@@ -40,7 +40,7 @@ public sealed record HttpTestOptions
 /// client pod loads it, either flat out (saturation) or paced at half of the last saturation rate (fixed rate).
 /// Every failure becomes a failed outcome with a short reason; only the caller's cancellation escapes.
 /// </summary>
-public sealed class HttpTest(HttpTestOptions options) : IBenchmarkTest
+public sealed class HttpKind(HttpKindOptions options) : ITestKind
 {
     public const string TestName = "http";
 
@@ -49,12 +49,12 @@ public sealed class HttpTest(HttpTestOptions options) : IBenchmarkTest
     /// <summary>Last saturation rate per (cluster, topology, payload, connection mode).</summary>
     private readonly ConcurrentDictionary<string, double> _saturation = new(StringComparer.Ordinal);
 
-    public HttpTest()
-        : this(HttpTestOptions.Default)
+    public HttpKind()
+        : this(HttpKindOptions.Default)
     {
     }
 
-    public HttpTestOptions Options { get; } = options;
+    public HttpKindOptions Options { get; } = options;
 
     public string Name => TestName;
 
@@ -127,7 +127,7 @@ public sealed class HttpTest(HttpTestOptions options) : IBenchmarkTest
     }
 
     /// <summary>The client's part of one measurement: its script directory, the wrk runs, and the raw record of them.</summary>
-    private sealed class HttpClientSide(IWorkloadHost host, HttpTest test, Uri url, HttpTestSpec http, HttpVariant variant)
+    private sealed class HttpClientSide(IWorkloadHost host, HttpKind test, Uri url, HttpTestSpec http, HttpVariant variant)
     {
         private readonly HostFiles _files = new(host.Runner, host.Name);
         private readonly StringBuilder _raw = new();

@@ -7,7 +7,7 @@ using CniBench.Workloads.Tests.Fakes;
 
 namespace CniBench.Workloads.Tests;
 
-public sealed class BenchmarkTestsTests
+public sealed class WorkloadKindsTests
 {
     private readonly FakeProcessRunner _server = new();
     private readonly RecordingSink _sink = new();
@@ -27,14 +27,14 @@ public sealed class BenchmarkTestsTests
     [Fact]
     public void Create_Default_RegistersTcpUdpMtuAndHttpByName()
     {
-        var tests = BenchmarkTests.Create();
+        var tests = WorkloadKinds.Create();
 
         // Other test kinds (ingress) register here too; these four must be among them.
         Assert.Subset(tests.Keys.ToHashSet(StringComparer.Ordinal), new HashSet<string>(["http", "mtu", "tcp", "udp"], StringComparer.Ordinal));
-        Assert.IsType<Workloads.Http.HttpTest>(tests["http"]);
-        Assert.IsType<TcpTest>(tests["tcp"]);
-        Assert.IsType<UdpTest>(tests["udp"]);
-        Assert.IsType<Workloads.Mtu.MtuTest>(tests["mtu"]);
+        Assert.IsType<Workloads.Http.HttpKind>(tests["http"]);
+        Assert.IsType<TcpKind>(tests["tcp"]);
+        Assert.IsType<UdpKind>(tests["udp"]);
+        Assert.IsType<Workloads.Mtu.MtuKind>(tests["mtu"]);
         Assert.All(tests, pair => Assert.Equal(pair.Key, pair.Value.Name));
     }
 
@@ -42,7 +42,7 @@ public sealed class BenchmarkTestsTests
     public void Create_Default_OnlyTheIperf3TestsAnnounceThePlaintextMarker()
     {
         // Without this the wire check never runs: the lab samples only traffic known to carry the marker.
-        var tests = BenchmarkTests.Create();
+        var tests = WorkloadKinds.Create();
 
         Assert.True(tests["tcp"].SendsPlaintextMarker);
         Assert.True(tests["udp"].SendsPlaintextMarker);
@@ -54,7 +54,7 @@ public sealed class BenchmarkTestsTests
     {
         var client = FakeProcessRunner.Printing(TestAssets.Iperf3("tcp-4-streams.json"));
 
-        var outcome = await new TcpTest(new Iperf3Driver()).RunAsync(Invocation(client, "tcp", new TestVariant("4-streams", 4)), TestContext.Current.CancellationToken);
+        var outcome = await new TcpKind(new Iperf3Driver()).RunAsync(Invocation(client, "tcp", new TestVariant("4-streams", 4)), TestContext.Current.CancellationToken);
 
         Assert.Equal(MeasurementStatus.Ok, outcome.Status);
         Assert.Equal(
@@ -68,7 +68,7 @@ public sealed class BenchmarkTestsTests
     {
         var client = FakeProcessRunner.Printing(TestAssets.Iperf3("udp-200m.json"));
 
-        var outcome = await new UdpTest(new Iperf3Driver()).RunAsync(Invocation(client, "udp", new TestVariant("200M", 1, 200_000_000)), TestContext.Current.CancellationToken);
+        var outcome = await new UdpKind(new Iperf3Driver()).RunAsync(Invocation(client, "udp", new TestVariant("200M", 1, 200_000_000)), TestContext.Current.CancellationToken);
 
         Assert.Equal(MeasurementStatus.Ok, outcome.Status);
         Assert.Equal([Metrics.ThroughputBps, Metrics.JitterMs, Metrics.LostPercent], outcome.Observations.Select(o => o.Metric));
@@ -81,7 +81,7 @@ public sealed class BenchmarkTestsTests
     {
         var client = new FakeProcessRunner();
 
-        var outcome = await new UdpTest(new Iperf3Driver()).RunAsync(Invocation(client, "udp", new TestVariant("1-stream", 1)), TestContext.Current.CancellationToken);
+        var outcome = await new UdpKind(new Iperf3Driver()).RunAsync(Invocation(client, "udp", new TestVariant("1-stream", 1)), TestContext.Current.CancellationToken);
 
         Assert.Equal(MeasurementStatus.Failed, outcome.Status);
         Assert.Equal("udp variant '1-stream' has no bitrate", outcome.Reason);

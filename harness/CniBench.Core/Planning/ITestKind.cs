@@ -4,7 +4,7 @@ using CniBench.Core.Measurements;
 namespace CniBench.Core.Planning;
 
 /// <summary>A test kind (tcp, udp, …): runs one planned measurement between a client and a server host.</summary>
-public interface IBenchmarkTest
+public interface ITestKind
 {
     string Name { get; }
 

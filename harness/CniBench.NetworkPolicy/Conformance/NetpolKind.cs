@@ -12,7 +12,7 @@ namespace CniBench.NetworkPolicy.Conformance;
 /// every port and protocol in several blind rounds, and grade the samples against the oracle. The
 /// <c>score</c> variant turns a repetition's cases into one conformance score per CNI.
 /// </summary>
-public sealed class NetpolTest(TimeProvider time) : IBenchmarkTest
+public sealed class NetpolKind(TimeProvider time) : ITestKind
 {
 
     private readonly Dictionary<ICluster, ClusterState> _clusters = [];

@@ -11,10 +11,10 @@ using CniBench.Workloads.Http;
 namespace CniBench.Workloads.Ingress;
 
 /// <summary>Knobs of the ingress test that do not change between measurements.</summary>
-public sealed record IngressTestOptions
+public sealed record IngressKindOptions
 {
     /// <summary>Where backends listen and where the controller listens.</summary>
-    public int Port { get; init; } = HttpTestOptions.DefaultPort;
+    public int Port { get; init; } = HttpKindOptions.DefaultPort;
 
     /// <summary>The Ingress template (manifests/workloads/ingress.yaml) as text; null when it was not found.</summary>
     public string? IngressTemplate { get; init; }
@@ -39,11 +39,11 @@ public sealed record IngressTestOptions
     public TimeSpan SliceLength { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The options for a checkout: the template and the built cnibench-ingress found from the repository root.</summary>
-    public static IngressTestOptions FromRepository()
+    public static IngressKindOptions FromRepository()
     {
         var root = RepositoryRoot();
         var template = root is null ? null : Path.Combine(root, "manifests", "workloads", "ingress.yaml");
-        return new IngressTestOptions
+        return new IngressKindOptions
         {
             IngressTemplate = template is not null && File.Exists(template) ? File.ReadAllText(template) : null,
             Controllers = new IngressControllerOptions { YarpDll = root is null ? null : FindYarpDll(root) },
@@ -88,7 +88,7 @@ public sealed record IngressTestOptions
 /// Ingress's Secret and the Service's TLS port), and wrk loads https.
 /// A configuration error fails the measurement before any process starts.
 /// </summary>
-public sealed class IngressTest(IngressTestOptions options) : IBenchmarkTest
+public sealed class IngressKind(IngressKindOptions options) : ITestKind
 {
     public const string TestName = "ingress";
 
@@ -96,7 +96,7 @@ public sealed class IngressTest(IngressTestOptions options) : IBenchmarkTest
     public const int InitialBackends = 2;
     public const int ScaledBackends = 4;
 
-    public IngressTestOptions Options { get; } = options;
+    public IngressKindOptions Options { get; } = options;
 
     public string Name => TestName;
 

@@ -5,7 +5,7 @@ using CniBench.Workloads.Iperf3;
 namespace CniBench.Workloads;
 
 /// <summary>UDP at a fixed offered rate: receiver throughput, jitter and loss.</summary>
-public sealed class UdpTest(Iperf3Driver driver) : IBenchmarkTest
+public sealed class UdpKind(Iperf3Driver driver) : ITestKind
 {
     public const string TestName = "udp";
 

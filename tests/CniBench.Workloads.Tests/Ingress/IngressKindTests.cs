@@ -6,12 +6,12 @@ using CniBench.Workloads.Tests.Fakes;
 
 namespace CniBench.Workloads.Tests.Ingress;
 
-public sealed class IngressTestTests
+public sealed class IngressKindTests
 {
     private static TestInvocation Invocation(FakeCluster cluster, string variant, RecordingSink sink)
     {
-        var spec = new TestSpec { Test = IngressTest.TestName, Duration = TimeSpan.FromSeconds(1), Ingress = new IngressTestSpec() };
-        var key = new MeasurementKey("calico", IngressTest.TestName, variant, Topologies.Ingress, 1);
+        var spec = new TestSpec { Test = IngressKind.TestName, Duration = TimeSpan.FromSeconds(1), Ingress = new IngressTestSpec() };
+        var key = new MeasurementKey("calico", IngressKind.TestName, variant, Topologies.Ingress, 1);
         var client = cluster.Nodes[0].Pods[^1];
         return new TestInvocation(new PlannedMeasurement(key, spec, new TestVariant(variant, 32)), client, cluster.Nodes[0].Pods[0], sink, "raw/calico/ingress.json")
         {
@@ -27,7 +27,7 @@ public sealed class IngressTestTests
     {
         var runner = new FakeProcessRunner();
         var broken = IngressTemplates.Repository().Replace("      port:\n        name: http", "      port:\n        name: grpc", StringComparison.Ordinal);
-        var test = new IngressTest(new IngressTestOptions { IngressTemplate = broken, Controllers = new IngressControllerOptions { YarpDll = "/nonexistent/cnibench-ingress.dll" } });
+        var test = new IngressKind(new IngressKindOptions { IngressTemplate = broken, Controllers = new IngressControllerOptions { YarpDll = "/nonexistent/cnibench-ingress.dll" } });
 
         var outcome = await test.RunAsync(Invocation(new FakeCluster(3, 2, runner), controller, new RecordingSink()), TestContext.Current.CancellationToken);
 
@@ -42,7 +42,7 @@ public sealed class IngressTestTests
     public async Task RunAsync_TwoBackendPodsWithChurn_IsUnsupportedNamingTheShapeNeeded()
     {
         var runner = new FakeProcessRunner();
-        var test = new IngressTest(new IngressTestOptions { IngressTemplate = IngressTemplates.Repository() });
+        var test = new IngressKind(new IngressKindOptions { IngressTemplate = IngressTemplates.Repository() });
 
         var outcome = await test.RunAsync(Invocation(new FakeCluster(2, 2, runner), "nginx", new RecordingSink()), TestContext.Current.CancellationToken);
 
@@ -55,7 +55,7 @@ public sealed class IngressTestTests
     public async Task RunAsync_YarpNotBuilt_FailsWithTheBuildCommand()
     {
         var runner = new FakeProcessRunner();
-        var test = new IngressTest(new IngressTestOptions { IngressTemplate = IngressTemplates.Repository(), Controllers = new IngressControllerOptions { YarpDll = null } });
+        var test = new IngressKind(new IngressKindOptions { IngressTemplate = IngressTemplates.Repository(), Controllers = new IngressControllerOptions { YarpDll = null } });
 
         var outcome = await test.RunAsync(Invocation(new FakeCluster(3, 2, runner), "yarp", new RecordingSink()), TestContext.Current.CancellationToken);
 

@@ -7,12 +7,12 @@ using CniBench.Workloads.Mtu;
 namespace CniBench.Workloads;
 
 /// <summary>The test kinds this assembly provides, by the name a scenario uses.</summary>
-public static class BenchmarkTests
+public static class WorkloadKinds
 {
-    public static IReadOnlyDictionary<string, IBenchmarkTest> Create(Iperf3DriverOptions? options = null)
+    public static IReadOnlyDictionary<string, ITestKind> Create(Iperf3DriverOptions? options = null)
     {
         var driver = new Iperf3Driver(options ?? Iperf3DriverOptions.Default);
-        IBenchmarkTest[] tests = [new TcpTest(driver), new UdpTest(driver), new MtuTest(), new HttpTest(), new IngressTest(IngressTestOptions.FromRepository())];
+        ITestKind[] tests = [new TcpKind(driver), new UdpKind(driver), new MtuKind(), new HttpKind(), new IngressKind(IngressKindOptions.FromRepository())];
         return tests.ToDictionary(t => t.Name, StringComparer.Ordinal);
     }
 }
