@@ -1,10 +1,11 @@
 using CniBench.Core.Clusters;
 using CniBench.Core.Planning;
+using CniBench.Core.Scenarios;
 using CniBench.Workloads.Iperf3;
 
 namespace CniBench.Workloads;
 
-/// <summary>UDP at a fixed offered rate: receiver throughput, jitter and loss.</summary>
+/// <summary>UDP at a fixed offered rate (receiver throughput, jitter and loss), or the capacity search (<see cref="UdpCapacitySearch"/>).</summary>
 public sealed class UdpKind(Iperf3Driver driver) : ITestKind
 {
     public const string TestName = "udp";
@@ -21,6 +22,11 @@ public sealed class UdpKind(Iperf3Driver driver) : ITestKind
     {
         ArgumentNullException.ThrowIfNull(invocation);
         var variant = invocation.Planned.Variant;
+        if (variant.UdpCapacity is { } capacity)
+        {
+            return UdpCapacitySearch.RunAsync(capacity, (offered, number, token) => ProbeAsync(invocation, capacity, offered, number, token), cancellationToken);
+        }
+
         // Without -b iperf3 offers 1 Mbit/s, a figure that would look like a result but measure nothing.
         if (variant.BitrateBps is not { } bitrate)
         {
@@ -35,5 +41,22 @@ public sealed class UdpKind(Iperf3Driver driver) : ITestKind
             UdpBitrateBps = bitrate,
         };
         return driver.RunAsync(request, invocation.Client, invocation.Server, invocation.Target, invocation.Sink, invocation.RawPath, cancellationToken);
+    }
+
+    /// <summary>One short fixed-rate run of the search; each keeps its own raw file (<c>…-probe3.json</c>).</summary>
+    private async Task<(UdpProbe?, TestOutcome?)> ProbeAsync(TestInvocation invocation, UdpCapacitySpec capacity, long offered, int number, CancellationToken cancellationToken)
+    {
+        var request = new Iperf3Request { Duration = capacity.ProbeDuration, Streams = invocation.Planned.Variant.Streams, UdpBitrateBps = offered };
+        var rawPath = invocation.RawPath.EndsWith(".json", StringComparison.Ordinal)
+            ? $"{invocation.RawPath[..^".json".Length]}-probe{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}.json"
+            : $"{invocation.RawPath}-probe{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        var outcome = await driver.RunAsync(request, invocation.Client, invocation.Server, invocation.Target, invocation.Sink, rawPath, cancellationToken);
+        if (outcome.Status != Core.Measurements.MeasurementStatus.Ok)
+        {
+            return (null, outcome with { Reason = $"udp capacity probe {number.ToString(System.Globalization.CultureInfo.InvariantCulture)} at {Quantities.FormatBitrate(offered)}: {outcome.Reason}" });
+        }
+
+        double Value(string metric) => outcome.Observations.First(o => o.Metric == metric).Value;
+        return (new UdpProbe(offered, Value(Core.Measurements.Metrics.ThroughputBps), Value(Core.Measurements.Metrics.LostPercent), Value(Core.Measurements.Metrics.JitterMs), outcome.RawFile), null);
     }
 }

@@ -46,6 +46,10 @@ public static class MetricRegistry
     [
         // tcp and udp (iperf3), and the host CPU the lab samples around them.
         new(Metrics.ThroughputBps, Metrics.BitsPerSecond, Higher, "Throughput") { Criteria = [Criteria.TcpThroughput, Criteria.UdpThroughput, Criteria.EncryptedThroughput] },
+        // UDP is rated on capacity where the run searched it, else on the fixed-rate throughput.
+        new(Metrics.UdpCapacityBps, Metrics.BitsPerSecond, Higher, "UDP capacity") { Criteria = [Criteria.UdpThroughput] },
+        new(Metrics.UdpCapacityOfferedBps, Metrics.BitsPerSecond, None, "UDP capacity, offered rate"),
+        new(Metrics.UdpCapacityProbes, Metrics.Count, None, "UDP capacity probes"),
         new(Metrics.Retransmits, Metrics.Count, Lower, "TCP retransmits"),
         new(Metrics.JitterMs, Metrics.Milliseconds, Lower, "UDP jitter"),
         new(Metrics.LostPercent, Metrics.Percent, Lower, "UDP datagrams lost"),

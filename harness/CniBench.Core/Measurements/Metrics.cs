@@ -17,6 +17,15 @@ public static class Metrics
     public const string HarnessCpuSeconds = "harness_cpu_seconds";
     public const string HostCpuCoresPerGbps = "host_cpu_cores_per_gbps";
 
+    /// <summary>udp capacity search: the receiver's rate at the highest offered rate whose loss stayed under the bound.</summary>
+    public const string UdpCapacityBps = "udp_capacity_bps";
+
+    /// <summary>udp capacity search: that offered rate.</summary>
+    public const string UdpCapacityOfferedBps = "udp_capacity_offered_bps";
+
+    /// <summary>udp capacity search: how many probes it took (bounded by the scenario).</summary>
+    public const string UdpCapacityProbes = "udp_capacity_probes";
+
     /// <summary>HTTP requests completed per second (wrk), over the measured duration.</summary>
     public const string RequestsPerSecond = "requests_per_second";
 

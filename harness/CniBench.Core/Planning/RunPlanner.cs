@@ -59,7 +59,11 @@ public static class RunPlanner
         "ingress" => IngressVariants(test.Ingress ?? new IngressTestSpec()),
         "netpol" => [.. (test.Netpol?.Cases ?? []).Append(NetpolScoreVariant).Select(c => new TestVariant(c, 1))],
         "udp" => [.. test.BitratesBps.SelectMany(bps => test.Streams.Select(streams => new TestVariant(
-            streams == 1 ? Quantities.FormatBitrate(bps) : $"{Quantities.FormatBitrate(bps)}-{StreamsLabel(streams)}", streams, bps)))],
+            streams == 1 ? Quantities.FormatBitrate(bps) : $"{Quantities.FormatBitrate(bps)}-{StreamsLabel(streams)}", streams, bps))),
+            .. test.UdpCapacity is { } capacity
+                ? test.Streams.Select(streams => new TestVariant(
+                    streams == 1 ? UdpCapacitySpec.VariantName : $"{UdpCapacitySpec.VariantName}-{StreamsLabel(streams)}", streams) { UdpCapacity = capacity })
+                : []],
         _ => [.. test.Streams.Select(streams => new TestVariant(StreamsLabel(streams), streams))],
     };
 

@@ -7,6 +7,9 @@ public sealed record TestVariant(string Name, int Streams, long? BitrateBps = nu
 {
     /// <summary>Payload, connection mode and load mode of an <c>http</c> variant; null for other tests.</summary>
     public HttpVariant? Http { get; init; }
+
+    /// <summary>The udp capacity search of this variant; null for fixed-rate variants and other tests.</summary>
+    public UdpCapacitySpec? UdpCapacity { get; init; }
 }
 
 /// <summary>One http variant: which payload, whether connections are reused, and saturation or fixed rate.</summary>

@@ -308,25 +308,46 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis, IScenarioFile
         }
 
         var bitrates = new List<long>();
+        UdpCapacitySpec? capacity = null;
         if (kind == "udp")
         {
             if (map.Value("bitrate") is { } bitrate)
             {
                 foreach (var item in bitrate.Items())
                 {
-                    if (item.Text is { } text && Quantities.TryParseBitrate(text, out var bps))
+                    if (item.Text == UdpCapacitySpec.VariantName)
+                    {
+                        capacity = new UdpCapacitySpec();
+                    }
+                    else if (item.Text is { } text && Quantities.TryParseBitrate(text, out var bps))
                     {
                         bitrates.Add(bps);
                     }
                     else
                     {
-                        item.Error("udp.bitrate must be a target rate such as 100M, 1G or 2.5G (bit/s, decimal units)");
+                        item.Error("udp.bitrate must be a target rate such as 100M, 1G or 2.5G (bit/s, decimal units), or 'capacity' (search the highest rate under the loss bound)");
                     }
                 }
             }
             else
             {
-                map.Error("udp needs 'bitrate', the target send rate such as 1G: unlimited UDP measures only loss");
+                map.Error("udp needs 'bitrate', a target send rate such as 1G or 'capacity': unlimited UDP measures only loss");
+            }
+
+            if (map.Value("lossBound") is { } bound)
+            {
+                if (capacity is null)
+                {
+                    bound.Error("udp.lossBound applies only to 'bitrate: capacity'");
+                }
+                else if (bound.Text is { } text && TryParsePercent(text, out var percent) && percent is > 0 and <= 50)
+                {
+                    capacity = capacity with { LossBoundPercent = percent };
+                }
+                else
+                {
+                    bound.Error("udp.lossBound must be a loss percentage above 0 and at most 50, such as 1% or 0.5%");
+                }
             }
         }
 
@@ -337,10 +358,14 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis, IScenarioFile
             Warmup = warmup,
             Streams = streams.Count > 0 ? streams.Distinct().ToList() : spec.Streams,
             BitratesBps = bitrates.Distinct().ToList(),
+            UdpCapacity = capacity,
             Topologies = topologies.Count > 0 ? topologies.Distinct().ToList() : [.. spec.Topologies.Where(t => t != Measurements.Topologies.SameNode || lab.PodsPerNode >= 2)],
             Repetitions = map.Int("repetitions", required: false, min: 1, max: 1000),
         };
     }
+
+    private static bool TryParsePercent(string text, out double percent) =>
+        double.TryParse(text.Trim().TrimEnd('%'), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out percent);
 
     private static List<string> ReadTopologies(YamlMap map, string kind, LabSpec lab, IReadOnlyList<string>? allowed = null)
     {

@@ -58,6 +58,9 @@ public sealed record TestSpec
     /// <summary>Overrides the scenario's repetitions for this test.</summary>
     public int? Repetitions { get; init; }
 
+    /// <summary>udp only: also search the highest offered rate whose loss stays under a bound (<c>bitrate: capacity</c>).</summary>
+    public UdpCapacitySpec? UdpCapacity { get; init; }
+
     /// <summary>Network-policy settings; only for the <c>netpol</c> test.</summary>
     public NetpolTestSpec? Netpol { get; init; }
 
@@ -66,6 +69,27 @@ public sealed record TestSpec
 
     /// <summary>Controllers, load and churn settings; only for the <c>ingress</c> test.</summary>
     public IngressTestSpec? Ingress { get; init; }
+}
+
+/// <summary>
+/// The UDP capacity search: a fixed offered rate measures the host's mood, not the path, so this finds the highest
+/// offered rate whose loss stays under <see cref="LossBoundPercent"/>, within <see cref="MaxProbes"/> runs of
+/// <see cref="ProbeDuration"/> each (bounded in count and time), starting at <see cref="CeilingBps"/>.
+/// </summary>
+public sealed record UdpCapacitySpec
+{
+    public const string VariantName = "capacity";
+
+    public double LossBoundPercent { get; init; } = 1;
+
+    public long CeilingBps { get; init; } = 10_000_000_000;
+
+    public int MaxProbes { get; init; } = 7;
+
+    public TimeSpan ProbeDuration { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The search stops when the bracket is narrower than this share of its upper end.</summary>
+    public double Precision { get; init; } = 0.05;
 }
 
 /// <summary>What the <c>ingress</c> test varies (one variant per controller) and how it loads and churns them.</summary>

@@ -126,7 +126,9 @@ public static class SummaryMatrixBuilder
     {
         var criterion = new Criterion(test == "tcp" ? MetricRegistry.Criteria.TcpThroughput : MetricRegistry.Criteria.UdpThroughput, title,
             $"median as % of the reference: best ≥ {ThroughputBestPercent:0}%, acceptable ≥ {ThroughputAcceptablePercent:0}%, poor below{SignificanceRule}");
-        return RelativeThroughput(summary, values, criterion, r => r.Test == test, MetricOf(criterion.Id), ThroughputBestPercent, ThroughputAcceptablePercent, _ => true);
+        // UDP: capacity where the run searched it (a fixed offered rate measures the host's load, not the path).
+        var metric = test == "udp" && summary.Any(r => r.Metric == Metrics.UdpCapacityBps && r.Median is > 0) ? Metrics.UdpCapacityBps : Metrics.ThroughputBps;
+        return RelativeThroughput(summary, values, criterion, r => r.Test == test, metric, ThroughputBestPercent, ThroughputAcceptablePercent, _ => true);
     }
 
     private static (Criterion, Dictionary<string, MatrixCell>) Http(IReadOnlyList<SummaryRow> summary, RepetitionValues values)

@@ -25,7 +25,6 @@ public sealed class MetricRegistryTests
 
     [Theory]
     [InlineData(MetricRegistry.Criteria.TcpThroughput, Metrics.ThroughputBps)]
-    [InlineData(MetricRegistry.Criteria.UdpThroughput, Metrics.ThroughputBps)]
     [InlineData(MetricRegistry.Criteria.EncryptedThroughput, Metrics.ThroughputBps)]
     [InlineData(MetricRegistry.Criteria.Http, Metrics.RequestsPerSecond)]
     [InlineData(MetricRegistry.Criteria.CpuPerGbit, Metrics.HostCpuCoresPerGbps)]
@@ -36,6 +35,12 @@ public sealed class MetricRegistryTests
     public void Feeding_EachCriterion_IsFedByTheOneMetricThatDeclaresIt(string criterion, string metric)
     {
         Assert.Equal([metric], MetricRegistry.Feeding(criterion));
+    }
+
+    [Fact]
+    public void Feeding_UdpThroughput_IsFedByFixedRateThroughputAndCapacity()
+    {
+        Assert.Equal([Metrics.ThroughputBps, Metrics.UdpCapacityBps], MetricRegistry.Feeding(MetricRegistry.Criteria.UdpThroughput));
     }
 
     [Theory]

@@ -1,0 +1,48 @@
+using CniBench.Core.Planning;
+using CniBench.Core.Scenarios;
+
+namespace CniBench.Core.Tests.Scenarios;
+
+public sealed class ScenarioLoaderUdpCapacityTests
+{
+    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" }, InMemoryScenarioFiles.None);
+
+    private static string Udp(string keys) => $"name: x\ncnis: [calico]\ntests:\n  - test: udp\n    topologies: [cross-node]\n{keys}";
+
+    [Fact]
+    public void Load_BitrateCapacityAndFixedRate_PlansAFixedAndACapacityVariant()
+    {
+        var spec = Loader.Load(Udp("    bitrate: [1G, capacity]\n    lossBound: 0.5%\n"), "u.yaml");
+
+        var test = Assert.Single(spec.Tests);
+        Assert.Equal([1_000_000_000L], test.BitratesBps);
+        Assert.Equal(0.5, test.UdpCapacity!.LossBoundPercent);
+        var variants = RunPlanner.Variants(test);
+        Assert.Equal(["1G", "capacity"], variants.Select(v => v.Name));
+        Assert.Null(variants[0].UdpCapacity);
+        Assert.Equal(test.UdpCapacity, variants[1].UdpCapacity);
+    }
+
+    [Fact]
+    public void Load_CapacityWithoutLossBound_DefaultsToOnePercent()
+    {
+        var test = Assert.Single(Loader.Load(Udp("    bitrate: capacity\n"), "u.yaml").Tests);
+
+        Assert.Equal(1, test.UdpCapacity!.LossBoundPercent);
+        Assert.Empty(test.BitratesBps);
+    }
+
+    [Theory]
+    [InlineData("    bitrate: 1G\n    lossBound: 1%\n", "applies only to 'bitrate: capacity'", 7)]
+    [InlineData("    bitrate: capacity\n    lossBound: 70%\n", "above 0 and at most 50", 7)]
+    [InlineData("    bitrate: capacity\n    lossBound: lots\n", "above 0 and at most 50", 7)]
+    [InlineData("    bitrate: [fast]\n", "or 'capacity'", 6)]
+    public void Load_BadCapacityInput_ErrorAtItsLineNamingWhatIsExpected(string keys, string expected, int line)
+    {
+        var error = Assert.Single(Assert.Throws<ScenarioException>(() => Loader.Load(Udp(keys), "u.yaml")).Errors);
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Equal(line, error.Line);
+        Assert.Equal("u.yaml", error.File);
+    }
+}
