@@ -49,6 +49,7 @@ public sealed class MetricRegistryTests
     [InlineData(Metrics.HostCpuCoresPerGbps, MetricDirection.LowerIsBetter)]
     [InlineData(Metrics.ChurnRequestsPerSecond, MetricDirection.HigherIsBetter)]
     [InlineData(Metrics.PathMtuBytes, MetricDirection.None)]
+    [InlineData(Metrics.HostCpuUserSeconds, MetricDirection.None)]
     public void DirectionOf_DeclaredMetric_IsItsDeclaration(string metric, MetricDirection expected)
     {
         Assert.Equal(expected, MetricRegistry.DirectionOf(metric));
