@@ -40,7 +40,7 @@ internal static class RunCommand
         });
         duration.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string?>() is { } text && (!Quantities.TryParseDuration(text, out var d) || d < TimeSpan.FromSeconds(1) || d.Ticks % TimeSpan.TicksPerSecond != 0))
+            if (r.GetValueOrDefault<string?>() is { } text && (!Quantities.TryParseDuration(text, out var d) || d < TimeSpan.FromSeconds(1) || !Quantities.IsWholeSeconds(d)))
             {
                 r.AddError($"--duration must be whole seconds, at least 1 (e.g. 10 or 10s), not '{text}'");
             }

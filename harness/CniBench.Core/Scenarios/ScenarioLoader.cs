@@ -157,6 +157,22 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis, IScenarioFile
     }
 
     /// <summary>Durations read as scenario files write them (10s, 500ms, 2m), within a range.</summary>
+    /// <summary>
+    /// A duration that a tool takes in whole seconds (iperf3's -t and -O, wrk's -d), or <paramref name="fallback"/> when
+    /// the key is absent; a fraction is an error at the key, naming the test, the key and the tool.
+    /// </summary>
+    private static TimeSpan WholeSeconds(YamlMap map, string test, string key, string tool, TimeSpan min, TimeSpan max, TimeSpan fallback)
+    {
+        var node = map.Value(key);
+        var value = Duration(node, min, max) ?? fallback;
+        if (node is not null && !Quantities.IsWholeSeconds(value))
+        {
+            node.Error($"{test}.{key} must be whole seconds ({tool} has no finer unit)");
+        }
+
+        return value;
+    }
+
     private static TimeSpan? Duration(YamlValue? value, TimeSpan min, TimeSpan max) => value?.Scalar(
         $"a duration from {min.TotalSeconds:0.###}s to {max.TotalSeconds:0.###}s such as 10s, 500ms or 2m",
         text => Quantities.TryParseDuration(text, out var duration) && duration >= min && duration <= max ? duration : (TimeSpan?)null);
@@ -290,13 +306,8 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis, IScenarioFile
     private static TestSpec ReadIperfTest(YamlMap map, string kind, LabSpec lab)
     {
         var spec = new TestSpec { Test = kind };
-        var duration = Duration(map.Value("duration"), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)) ?? spec.Duration;
-        var warmup = Duration(map.Value("warmup"), TimeSpan.Zero, TimeSpan.FromMinutes(10)) ?? spec.Warmup;
-        if (warmup.Ticks % TimeSpan.TicksPerSecond != 0 || duration.Ticks % TimeSpan.TicksPerSecond != 0)
-        {
-            // iperf3 takes whole seconds for -t and -O.
-            map.Error($"{kind}: duration and warmup must be whole seconds");
-        }
+        var duration = WholeSeconds(map, kind, "duration", "iperf3's -t", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), spec.Duration);
+        var warmup = WholeSeconds(map, kind, "warmup", "iperf3's -O", TimeSpan.Zero, TimeSpan.FromMinutes(10), spec.Warmup);
 
         var streams = new List<int>();
         foreach (var item in map.Value("streams")?.Items() ?? [])
@@ -412,16 +423,8 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis, IScenarioFile
     private static TestSpec ReadHttpTest(YamlMap map, LabSpec lab)
     {
         var http = new HttpTestSpec();
-        var duration = Duration(map.Value("duration"), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)) ?? HttpDefaultDuration;
-        var warmup = Duration(map.Value("warmup"), TimeSpan.Zero, TimeSpan.FromMinutes(10)) ?? TimeSpan.FromSeconds(1);
-        // wrk's -d takes whole seconds.
-        foreach (var (key, value) in new[] { ("duration", duration), ("warmup", warmup) })
-        {
-            if (value.Ticks % TimeSpan.TicksPerSecond != 0)
-            {
-                map.Error(map.NodeOf(key), $"http.{key} must be whole seconds (wrk's -d has no finer unit)");
-            }
-        }
+        var duration = WholeSeconds(map, "http", "duration", "wrk's -d", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), HttpDefaultDuration);
+        var warmup = WholeSeconds(map, "http", "warmup", "wrk's -d", TimeSpan.Zero, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1));
 
         var payloads = new List<long>();
         foreach (var item in map.Value("payloads")?.Items() ?? [])
@@ -501,21 +504,9 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis, IScenarioFile
     private TestSpec ReadIngressTest(YamlMap map, string provider)
     {
         var ingress = new IngressTestSpec();
-        TimeSpan WholeSeconds(string key, TimeSpan min, TimeSpan max, TimeSpan fallback)
-        {
-            var node = map.Value(key);
-            var value = Duration(node, min, max) ?? fallback;
-            if (node is not null && value.Ticks % TimeSpan.TicksPerSecond != 0)
-            {
-                node.Error($"ingress.{key} must be whole seconds (wrk's -d has no finer unit)");
-            }
-
-            return value;
-        }
-
-        var duration = WholeSeconds("duration", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), TimeSpan.FromSeconds(3));
-        var warmup = WholeSeconds("warmup", TimeSpan.Zero, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1));
-        var churn = WholeSeconds("churn", TimeSpan.Zero, TimeSpan.FromMinutes(10), ingress.Churn);
+        var duration = WholeSeconds(map, "ingress", "duration", "wrk's -d", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), TimeSpan.FromSeconds(3));
+        var warmup = WholeSeconds(map, "ingress", "warmup", "wrk's -d", TimeSpan.Zero, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1));
+        var churn = WholeSeconds(map, "ingress", "churn", "wrk's -d", TimeSpan.Zero, TimeSpan.FromMinutes(10), ingress.Churn);
         if (churn > TimeSpan.Zero && churn < TimeSpan.FromSeconds(4))
         {
             // Three changes need room between them for their effect to show in a slice of its own.

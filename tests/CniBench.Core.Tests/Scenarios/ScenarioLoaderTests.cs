@@ -95,6 +95,17 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
+    public void Load_FractionalIperfWarmup_ErrorAtTheKeyNamingTheToolsUnit()
+    {
+        const string yaml = "name: x\ncnis: [calico]\ntests:\n  - test: tcp\n    duration: 2s\n    warmup: 500ms\n";
+
+        var error = Assert.Single(Assert.Throws<ScenarioException>(() => Loader.Load(yaml, "w.yaml")).Errors);
+
+        Assert.Equal("tcp.warmup must be whole seconds (iperf3's -O has no finer unit)", error.Message);
+        Assert.Equal((6, 13), (error.Line, error.Column));
+    }
+
+    [Fact]
     public void Load_UdpWithoutBitrate_IsAnError()
     {
         const string yaml = "name: x\ncnis: [calico]\ntests:\n  - test: udp\n";
