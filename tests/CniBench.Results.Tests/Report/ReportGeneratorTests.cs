@@ -166,9 +166,8 @@ public sealed partial class ReportGeneratorTests
         Assert.Contains(ReportBuilder.NoiseId, files.SectionIds);
         foreach (var text in new[] { html, markdown })
         {
-            Assert.Contains("canal and cilium build the same datapath in the lab", text, StringComparison.Ordinal);
-            Assert.Contains("Their measured gap is the run", text, StringComparison.Ordinal);
-            Assert.Contains("Noise floor: canal and cilium build the same datapath in the lab; cilium measured ", text, StringComparison.Ordinal);
+            ContainsAll(text, "canal and cilium build the same datapath in the lab", "Their measured gap is the run",
+                "Noise floor: canal and cilium build the same datapath in the lab; cilium measured ");
         }
 
         var noise = Section(html, ReportBuilder.NoiseId);
@@ -185,8 +184,7 @@ public sealed partial class ReportGeneratorTests
         var (_, html, _) = await WriteReportAsync(dir, new SyntheticRunSpec { Repetitions = 3 });
 
         var noise = Section(html, ReportBuilder.NoiseId);
-        Assert.Contains("run.json records no datapath fingerprint", noise, StringComparison.Ordinal);
-        Assert.Contains("No noise control was measured: the underlay has 3 repetitions of TCP throughput", noise, StringComparison.Ordinal);
+        ContainsAll(noise, "run.json records no datapath fingerprint", "No noise control was measured: the underlay has 3 repetitions of TCP throughput");
         Assert.DoesNotContain("<table", noise, StringComparison.Ordinal);
     }
 
@@ -199,19 +197,12 @@ public sealed partial class ReportGeneratorTests
 
         Assert.Contains(ReportBuilder.MethodologyId, files.SectionIds);
         Assert.Contains("<a id=\"methodology\"></a>\n\n## Methodology", markdown, StringComparison.Ordinal);
-        var methodology = Section(html, ReportBuilder.MethodologyId);
-        foreach (var phrase in new[]
-        {
+        // The synthetic folder has no raw tool output, so the window is the scenario's, and the report says it could not read it.
+        ContainsAll(Section(html, ReportBuilder.MethodologyId),
             "iperf3&#39;s receiver rate", "host cores kept busy", "wrk&#39;s completed requests per second", "underlay bridge", "DF set",
             "95% Hodges–Lehmann interval of the ratio", "95% confidence interval of the mean", "More than 100% of the underlay",
             "GSO", "2-core host", "within noise unless its interval excludes 100%", "this run measured no noise control",
-        })
-        {
-            Assert.Contains(phrase, methodology, StringComparison.Ordinal);
-        }
-
-        // The synthetic folder has no raw tool output, so the window is the scenario's, and the report says it could not read it.
-        Assert.Contains("no raw tool output in this folder", methodology, StringComparison.Ordinal);
+            "no raw tool output in this folder");
     }
 
     [Fact]
@@ -226,10 +217,9 @@ public sealed partial class ReportGeneratorTests
             ClusterFacts = new Dictionary<string, IReadOnlyDictionary<string, string>> { ["calico+wireguard"] = userspace, ["flannel+wireguard"] = userspace },
         });
 
-        var summary = Section(html, ReportBuilder.SummaryId);
-        Assert.Contains("of flannel+wireguard, n=3; userspace wireguard-go, not kernel WireGuard)", summary, StringComparison.Ordinal);
-        Assert.Contains("userspace wireguard-go: this host&#39;s kernel has no WireGuard module", summary, StringComparison.Ordinal);
-        Assert.Contains("of flannel+wireguard, n=3; userspace wireguard-go, not kernel WireGuard)", markdown, StringComparison.Ordinal);
+        const string Cell = "of flannel+wireguard, n=3; userspace wireguard-go, not kernel WireGuard)";
+        ContainsAll(Section(html, ReportBuilder.SummaryId), Cell, "userspace wireguard-go: this host&#39;s kernel has no WireGuard module");
+        ContainsAll(markdown, Cell);
     }
 
     [Fact]
@@ -247,6 +237,14 @@ public sealed partial class ReportGeneratorTests
         await SyntheticRunFolder.WriteAsync(dir.Path, spec, ct);
         var files = await ReportGenerator.WriteAsync(dir.Path, null, ct);
         return (files, await File.ReadAllTextAsync(files.HtmlPath, ct), await File.ReadAllTextAsync(files.MarkdownPath, ct));
+    }
+
+    private static void ContainsAll(string text, params string[] parts)
+    {
+        foreach (var part in parts)
+        {
+            Assert.Contains(part, text, StringComparison.Ordinal);
+        }
     }
 
     private static string Section(string html, string id)
