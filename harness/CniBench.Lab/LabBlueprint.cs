@@ -88,6 +88,43 @@ public sealed record LabBlueprint
     }
 
     /// <summary>
+    /// The kernel path this lab builds, with everything left out that only names it: device and bridge names, VNI,
+    /// UDP ports, addresses. Two labs with equal fingerprints run the same <see cref="LabScript"/> apart from names
+    /// (same attachment, gateway, kind of tunnel, MTUs, encryption) and enforce the same policy directions, so the gap
+    /// between their figures is noise. E.g.
+    /// <c>nodes=3;underlay_mtu=1500;pods_per_node=2;attachment=routed;gateway=link-local;encapsulation=vxlan;pod_mtu=1450;encryption=none;policy=ingress+egress</c>.
+    /// A WireGuard lab's implementation (kernel or wireguard-go) is added once its mesh is up (<see cref="LabCluster"/>).
+    /// </summary>
+    public string DatapathFingerprint
+    {
+        get
+        {
+            var nodes = string.Create(CultureInfo.InvariantCulture, $"nodes={Nodes.Count};underlay_mtu={Shape.UnderlayMtu}");
+            if (Model is not { } lab)
+            {
+                return "underlay;" + nodes;
+            }
+
+            var encapsulation = lab.Encapsulation.Type switch
+            {
+                // The fallback device is configured, not created: no local address, so the kernel matches it last.
+                EncapsulationType.Ipip when lab.Encapsulation.Device == LabScript.IpipFallbackDevice => "ipip-fallback",
+                var type => type.ToString().ToLowerInvariant(),
+            };
+            var policy = Manifest!.Policy switch
+            {
+                { Ingress: true, Egress: true } => "ingress+egress",
+                { Ingress: true } => "ingress",
+                { Egress: true } => "egress",
+                _ => "none",
+            };
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"{nodes};pods_per_node={Shape.PodsPerNode};attachment={lab.Attachment.ToString().ToLowerInvariant()};gateway={(lab.Gateway == LabGateway.Bridge ? "bridge" : "link-local")};encapsulation={encapsulation};pod_mtu={PodMtu};encryption={lab.Encryption?.Type.ToString().ToLowerInvariant() ?? "none"};policy={policy}");
+        }
+    }
+
+    /// <summary>
     /// Plans a lab; <paramref name="manifest"/> null means the underlay baseline (nodes and switch, no pods).
     /// <paramref name="variant"/> names one of the manifest's variants; its merged lab model replaces the CNI's own.
     /// </summary>

@@ -46,6 +46,7 @@ public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry, IS
             ["lab.underlay_mtu"] = I(blueprint.Shape.UnderlayMtu),
             ["lab.pod_mtu"] = I(blueprint.PodMtu),
             ["lab.model"] = blueprint.Description,
+            [ClusterFactNames.DatapathFingerprint] = blueprint.DatapathFingerprint,
             ["kernel"] = Environment.OSVersion.Version.ToString(),
         };
         if (blueprint is { Manifest: { } manifest, Model: { } model })
@@ -116,13 +117,21 @@ public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry, IS
     /// <summary>Loads the kube-proxy model's base table into every node, as a real node has it before any Service exists.</summary>
     internal Task StartKubeProxyAsync(CancellationToken cancellationToken) => _services.InitializeAsync(cancellationToken);
 
-    /// <summary>Takes ownership of the lab's WireGuard mesh, once it is up.</summary>
-    internal void RecordImplementation(string implementation) => _facts["implementation"] = implementation;
+    /// <summary>
+    /// What carries the encryption, known once it is up; it is part of the datapath fingerprint, because kernel WireGuard
+    /// and wireguard-go are different paths.
+    /// </summary>
+    internal void RecordImplementation(string implementation)
+    {
+        _facts[ClusterFactNames.Implementation] = implementation;
+        _facts[ClusterFactNames.DatapathFingerprint] = $"{Blueprint.DatapathFingerprint};implementation={implementation}";
+    }
 
+    /// <summary>Takes ownership of the lab's WireGuard mesh, once it is up.</summary>
     internal void Attach(LabWireGuard wireGuard)
     {
         _wireGuard = wireGuard;
-        _facts["implementation"] = wireGuard.Implementation;
+        RecordImplementation(wireGuard.Implementation);
     }
 
     /// <summary>

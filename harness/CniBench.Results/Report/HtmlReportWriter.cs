@@ -36,7 +36,12 @@ public static class HtmlReportWriter
         tbody tr:hover td { background: #fafbfc; }
         td.r { min-width: 6.5rem; }
         td.r .fig { display: block; margin-top: .15rem; font-size: .78rem; color: var(--fg); }
-        #matrix th { white-space: normal; }
+        #matrix { width: 100%; table-layout: fixed; font-size: .78rem; }
+        #matrix th, #matrix td { padding: .3rem .35rem; white-space: normal; overflow-wrap: anywhere; }
+        #matrix th:first-child { width: 8.5rem; }
+        #matrix td.r { min-width: 0; }
+        #matrix .badge { min-width: 0; padding: 0 .3em; font-size: .66rem; letter-spacing: .02em; }
+        #matrix td.r .fig { font-size: .72rem; line-height: 1.35; }
         td.r-na .fig { color: var(--muted); }
         .badge { display: inline-block; min-width: 5.6em; margin-right: .4em; padding: 0 .45em; border-radius: .3em; font-size: .78rem; font-weight: 600; text-align: center; text-transform: uppercase; letter-spacing: .03em; }
         .r-best .badge { background: #dafbe1; color: #116329; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CniBench.Core.Measurements;
+using CniBench.Results.Compare;
 
 namespace CniBench.Results.Report;
 
@@ -7,6 +8,8 @@ namespace CniBench.Results.Report;
 public static class ReportBuilder
 {
     public const string SummaryId = "summary";
+    public const string NoiseId = "noise";
+    public const string MethodologyId = ReportMethodology.SectionId;
     public const string ChartsId = "charts";
     public const string TestsId = "tests";
     public const string FailuresId = "failures";
@@ -16,7 +19,7 @@ public static class ReportBuilder
     public const string CaveatsId = "caveats";
 
     /// <summary>Sections every report has, whatever the run measured.</summary>
-    public static IReadOnlyList<string> CoreSectionIds { get; } = [SummaryId, ChartsId, TestsId, FailuresId, NetpolId, EnvironmentId];
+    public static IReadOnlyList<string> CoreSectionIds { get; } = [SummaryId, NoiseId, ChartsId, TestsId, FailuresId, NetpolId, MethodologyId, EnvironmentId];
 
     /// <summary>Wording of docs/numbers.md ("What the numbers mean"): what a lab figure does and does not measure.</summary>
     public static IReadOnlyList<string> LabCaveats { get; } =
@@ -33,20 +36,24 @@ public static class ReportBuilder
     {
         ArgumentNullException.ThrowIfNull(input);
         var run = input.Run;
-        var onLab = string.Equals(run?.Provider ?? (input.Measurements.Count > 0 ? input.Measurements[0].Provider : null), "lab", StringComparison.Ordinal);
+        var onLab = SummaryMatrixBuilder.IsLab(run, input.Measurements);
+        var matrix = SummaryMatrixBuilder.Build(input.Summary, run, input.CaseDirections, input.Measurements);
+        var noise = NoiseFloor.Build(run, input.Measurements, matrix);
         var sections = new List<ReportSection>
         {
-            Summary(input),
+            Summary(matrix, noise, onLab),
+            Noise(noise, onLab),
             Charts(input),
             Tests(input),
             Failures(input),
-            Netpol(input),
+            Netpol(input, onLab),
         };
         if (IsIngress(input.Summary))
         {
             sections.Add(Ingress(input));
         }
 
+        sections.Add(ReportMethodology.Build(input, noise));
         sections.Add(Environment(input));
         if (onLab)
         {
@@ -83,9 +90,8 @@ public static class ReportBuilder
 
     private static bool IsIngress(IReadOnlyList<SummaryRow> summary) => summary.Any(IsIngressRow);
 
-    private static ReportSection Summary(ReportInput input)
+    private static ReportSection Summary(SummaryMatrix matrix, NoiseControl noise, bool onLab)
     {
-        var matrix = SummaryMatrixBuilder.Build(input.Summary, input.Run, input.CaseDirections, input.Measurements);
         var blocks = new List<ReportBlock>();
         if (matrix.Rows.Count == 0)
         {
@@ -93,19 +99,78 @@ public static class ReportBuilder
         }
         else
         {
-            blocks.Add(new Paragraph("Each CNI on each criterion: best, acceptable or poor by the thresholds below; n/a where the run did not measure it or it does not apply."));
+            blocks.Add(new Paragraph("Each CNI on each criterion: best, acceptable or poor by the thresholds below; n/a where the run did not measure it or it does not apply. A figure's ratio to the reference comes with its 95% interval and n (see the methodology)."));
             blocks.Add(new Table(
                 ["CNI", .. matrix.Criteria.Select(c => c.Title)],
                 [.. matrix.Rows.Select(r => (IReadOnlyList<Cell>)[new Cell(r.Cni), .. r.Cells.Select(c => new Cell(c.Text, c.Rating))])],
                 "matrix"));
+            blocks.Add(new BulletList(Legend(matrix, onLab)));
+            blocks.Add(new Paragraph(NoiseFloor.Headline(noise)));
         }
 
         blocks.Add(new Table(
             ["criterion", "thresholds", "this run's basis"],
             [.. matrix.Criteria.Select(c => (IReadOnlyList<Cell>)[c.Title, c.Rule, c.Basis.Length == 0 ? "not measured" : c.Basis])],
             "thresholds"));
-        blocks.Add(new Paragraph("The reference of a relative criterion is the underlay (node to node, no CNI) for the same test and variant when the run measured it, else the best CNI. Each criterion uses one group: cross-node where measured, and the first variant the run measured."));
+        blocks.Add(new Paragraph("The reference of a relative criterion is the underlay (node to node, no CNI) for the same test and variant when the run measured it, else the best CNI; a cluster that measures a stand-in is compared only with clusters measured the same way. Each criterion uses one group: cross-node where measured, and the first variant the run measured."));
         return new ReportSection(SummaryId, "Summary matrix", blocks);
+    }
+
+    /// <summary>What the cells' abbreviations and notes mean; only the notes the matrix uses.</summary>
+    private static List<string> Legend(SummaryMatrix matrix, bool onLab)
+    {
+        var texts = matrix.Rows.SelectMany(r => r.Cells).Select(c => c.Text).ToList();
+        var legend = new List<string>
+        {
+            "72% [68%–75%], n=5: the median as a share of the reference, the 95% interval of that ratio, and the repetitions; ×1.20: a multiple of the reference (CPU). \"within noise\": the median alone would rate lower, but the interval does not lie wholly beyond the threshold.",
+        };
+        if (texts.Any(t => t.Contains(SummaryMatrixBuilder.WireGuardGoShortNote, StringComparison.Ordinal)))
+        {
+            legend.Add($"{SummaryMatrixBuilder.WireGuardGoShortNote}: this host's kernel has no WireGuard module, so the lab ran WireGuard in userspace; these cells measure wireguard-go, not the CNI's kernel WireGuard, and are rated only against clusters measured the same way (the best of them is the reference).");
+        }
+
+        if (onLab && texts.Any(t => t.Contains(SummaryMatrixBuilder.LabModelNote, StringComparison.Ordinal)))
+        {
+            legend.Add($"{SummaryMatrixBuilder.LabModelNote}: the lab enforces policy with its own nftables model of what the CNI supports, so policy cells rate that model on the CNI's datapath, not the CNI's agent.");
+        }
+
+        return legend;
+    }
+
+    private static ReportSection Noise(NoiseControl noise, bool onLab)
+    {
+        var blocks = new List<ReportBlock>();
+        foreach (var pair in noise.Pairs)
+        {
+            blocks.Add(new Paragraph($"{pair.First} and {pair.Second} build the same datapath in the {(onLab ? "lab" : "run")}: their datapath fingerprints are equal ({pair.Fingerprint})."));
+        }
+
+        if (noise.Kind == NoiseControlKind.AaPairs && noise.Gaps.Count > 0)
+        {
+            blocks.Add(new Paragraph("Their measured gap is the run's noise floor: what noise alone does to a figure here. A gap between other clusters no larger than this is no evidence of a difference."));
+        }
+
+        blocks.AddRange(noise.Notes.Select(n => new Paragraph(n)));
+        if (noise.Gaps.Count > 0)
+        {
+            blocks.Add(new Table(
+                ["criterion", "measured", "first", "second", "second / first [95% interval], n", "gap"],
+                [.. noise.Gaps.Select(g => (IReadOnlyList<Cell>)
+                [
+                    g.Criteria,
+                    g.Group.ToString(),
+                    $"{g.First}: {ReportFormat.Value(g.Comparison.BaselineMedian, g.Unit)}",
+                    $"{g.Second}: {ReportFormat.Value(g.Comparison.CandidateMedian, g.Unit)}",
+                    NoiseFloor.GapText(g),
+                    g.Gap is { } gap ? ReportFormat.Percent(100 * gap) : "–",
+                ])],
+                "noise-floor")
+            {
+                NumericColumns = new HashSet<int> { 4, 5 },
+            });
+        }
+
+        return new ReportSection(NoiseId, "Noise floor (A/A control)", blocks);
     }
 
     private static ReportSection Charts(ReportInput input)
@@ -125,20 +190,21 @@ public static class ReportBuilder
 
     private static ReportSection Tests(ReportInput input)
     {
+        var values = new RepetitionValues(input.Measurements);
         var tests = input.Summary.Select(r => r.Test).Distinct(StringComparer.Ordinal).ToList();
         var usedIds = new HashSet<string>(StringComparer.Ordinal);
         var subsections = tests.Select(test =>
         {
             var rows = input.Summary.Where(r => r.Test == test).ToList();
             var table = new Table(
-                ["CNI", "variant", "topology", "metric", "n", "median", "95% CI of the mean", "% of underlay", "failed", "unsupported"],
+                ["CNI", "variant", "topology", "metric", "n", "median", "95% CI of the mean", "% of underlay [95% interval]", "failed", "unsupported"],
                 [.. rows.Select(r => (IReadOnlyList<Cell>)
                 [
                     r.Cni, r.Variant, r.Topology, r.Metric,
                     r.N.ToString(CultureInfo.InvariantCulture),
                     ReportFormat.Value(r.Median, r.Unit),
                     ReportFormat.Interval(r.Ci95Low, r.Ci95High, r.Unit),
-                    r.PctOfUnderlay is { } pct ? ReportFormat.Percent(pct) : "–",
+                    PercentOfUnderlay(r, values),
                     r.Failed.ToString(CultureInfo.InvariantCulture),
                     r.Unsupported.ToString(CultureInfo.InvariantCulture),
                 ])])
@@ -154,6 +220,19 @@ public static class ReportBuilder
                 : "Statistics over the ok repetitions of each group (Perfolizer): n, median, and the 95% confidence interval of the mean (Student t); the CI needs n ≥ 2."),
         };
         return new ReportSection(TestsId, "Results per test", blocks) { Subsections = subsections };
+    }
+
+    /// <summary>The summary's % of underlay with the Hodges–Lehmann interval of the ratio, as the matrix gives it.</summary>
+    private static string PercentOfUnderlay(SummaryRow row, RepetitionValues values)
+    {
+        if (row.PctOfUnderlay is not { } percent)
+        {
+            return "–";
+        }
+
+        var underlay = values.Of(Underlay.Name, new MatrixGroup(row.Test, row.Variant, Topologies.CrossNode, row.Metric, MetricDirection.None));
+        var comparison = RepetitionComparer.Compare(underlay, values.Of(row), MetricDirection.None, ComparisonOptions.Default);
+        return SummaryMatrixBuilder.RatioWithInterval(percent / 100, comparison.RatioLow, comparison.RatioHigh, r => ReportFormat.Percent(100 * r));
     }
 
     private static ReportSection Failures(ReportInput input)
@@ -184,7 +263,7 @@ public static class ReportBuilder
             [new Paragraph("Failed: the tool ran and gave no figure. Unsupported: this host or provider cannot measure it. Rows with the same reason are grouped."), table]);
     }
 
-    private static ReportSection Netpol(ReportInput input)
+    private static ReportSection Netpol(ReportInput input, bool onLab)
     {
         var cases = input.Summary.Where(r => r.Metric == Metrics.CasePass).ToList();
         if (cases.Count == 0)
@@ -215,7 +294,8 @@ public static class ReportBuilder
         ]);
         var blocks = new List<ReportBlock>
         {
-            new Paragraph("Each case applies its NetworkPolicies, probes every pod pair on every port and protocol in blind rounds, and compares what got through with what the Kubernetes API says. A case passes when every graded cell matches in every round."),
+            new Paragraph("Each case applies its NetworkPolicies, probes every pod pair on every port and protocol in blind rounds, and compares what got through with what the Kubernetes API says. A case passes when every graded cell matches in every round."
+                + (onLab ? " On the lab the policies are enforced by the lab's nftables model of what each CNI supports (manifests/cni/<name>.yaml, policy:), not by the CNI's agent: a lab model." : "")),
             new Table(["case", "direction", .. cnis], rows, "netpol-grid"),
         };
         if (input.FailedCaseTables.Count > 0)

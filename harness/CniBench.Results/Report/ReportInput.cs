@@ -21,6 +21,9 @@ public sealed record ReportInput
     /// <summary>Truth tables (the raw text under <c>netpol/</c>) of every policy case that failed, by (cni, case, repetition).</summary>
     public IReadOnlyList<NetpolCaseTables> FailedCaseTables { get; init; } = [];
 
+    /// <summary>Test → the window its figures cover, read from the raw tool output (<see cref="MeasurementWindows"/>).</summary>
+    public IReadOnlyDictionary<string, string> Windows { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Case name → the policy directions it exercises, from the suite's <c># covers:</c> headers.</summary>
     public IReadOnlyDictionary<string, PolicyDirections> CaseDirections { get; init; } = new Dictionary<string, PolicyDirections>();
 }

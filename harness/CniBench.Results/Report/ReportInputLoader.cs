@@ -49,6 +49,7 @@ public static class ReportInputLoader
             Charts = FindCharts(directory),
             FailedCaseTables = await ReadFailedCasesAsync(directory, measurements, cancellationToken),
             CaseDirections = ReadCaseDirections(policySuite),
+            Windows = MeasurementWindows.Read(directory, measurements),
         };
     }
 

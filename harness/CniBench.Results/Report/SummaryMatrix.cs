@@ -1,3 +1,5 @@
+using System.Globalization;
+using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
 
 namespace CniBench.Results.Report;
@@ -19,6 +21,15 @@ public sealed record Criterion(string Id, string Title, string Rule)
 {
     /// <summary>What this run rated it on, e.g. "tcp 1-stream cross-node; reference: underlay 9.76 Gbit/s"; empty when not measured.</summary>
     public string Basis { get; init; } = "";
+
+    /// <summary>The group of repetitions a relative criterion compared, and which way is better; null for the others.</summary>
+    public MatrixGroup? Group { get; init; }
+}
+
+/// <summary>One group of the summary: the test, variant, topology and metric a relative criterion compares.</summary>
+public sealed record MatrixGroup(string Test, string Variant, string Topology, string Metric, MetricDirection Direction)
+{
+    public override string ToString() => $"{Test} {Variant} {Topology}";
 }
 
 /// <param name="Text">The figure behind the rating, e.g. "9.13 Gbit/s (94%)".</param>
@@ -59,6 +70,15 @@ public static class SummaryMatrixBuilder
     private static readonly string[] EncryptionWords = ["wireguard", "ipsec", "encrypt", "encrypted", "encryption", "wg", "tls"];
     private static readonly string[] NoEncryptionValues = ["", "none", "false", "off", "no", "disabled"];
 
+    /// <summary>What a cell of a userspace WireGuard cluster says in the encrypted-throughput column.</summary>
+    public const string WireGuardGoNote = "userspace wireguard-go, not kernel WireGuard";
+
+    /// <summary>The shorter form in the other relative columns; the legend under the matrix says the rest.</summary>
+    public const string WireGuardGoShortNote = "userspace wireguard-go";
+
+    /// <summary>What a policy cell of a lab run says: the lab's nftables model enforced it, not the CNI's agent.</summary>
+    public const string LabModelNote = "lab model";
+
     /// <param name="measurements">The rows of measurements.csv: ratings compare repetitions, not just medians.</param>
     public static SummaryMatrix Build(
         IReadOnlyList<SummaryRow> summary, RunInfo? run, IReadOnlyDictionary<string, PolicyDirections> caseDirections, IReadOnlyList<Measurement> measurements)
@@ -67,16 +87,17 @@ public static class SummaryMatrixBuilder
         ArgumentNullException.ThrowIfNull(caseDirections);
         ArgumentNullException.ThrowIfNull(measurements);
         var values = new RepetitionValues(measurements);
+        var onLab = IsLab(run, measurements);
         var cnis = summary.Select(r => r.Cni).Where(c => c != Underlay.Name).Distinct(StringComparer.Ordinal).ToList();
         var columns = new List<(Criterion Criterion, Dictionary<string, MatrixCell> Cells)>
         {
-            Throughput(summary, values, "tcp", "TCP throughput"),
-            Throughput(summary, values, "udp", "UDP throughput"),
-            Http(summary, values),
+            Throughput(summary, values, run, "tcp", "TCP throughput"),
+            Throughput(summary, values, run, "udp", "UDP throughput"),
+            Http(summary, values, run),
             Encrypted(summary, values, run, cnis),
-            Cpu(summary, values),
-            Policy(summary, caseDirections, PolicyDirections.Ingress, MetricRegistry.Criteria.PolicyIngress, "Policy ingress"),
-            Policy(summary, caseDirections, PolicyDirections.Egress, MetricRegistry.Criteria.PolicyEgress, "Policy egress"),
+            Cpu(summary, values, run),
+            Policy(summary, caseDirections, PolicyDirections.Ingress, MetricRegistry.Criteria.PolicyIngress, "Policy ingress", onLab),
+            Policy(summary, caseDirections, PolicyDirections.Egress, MetricRegistry.Criteria.PolicyEgress, "Policy egress", onLab),
             EncryptionVerified(summary, run, cnis),
             Mtu(summary, run),
         };
@@ -90,6 +111,24 @@ public static class SummaryMatrixBuilder
             .ToList();
         return new SummaryMatrix([.. columns.Select(c => c.Criterion)], rows);
     }
+
+    /// <summary>Whether the run's figures come from the lab provider (run.json's provider, else the measurements').</summary>
+    public static bool IsLab(RunInfo? run, IReadOnlyList<Measurement> measurements)
+    {
+        ArgumentNullException.ThrowIfNull(measurements);
+        return string.Equals(run?.Provider ?? (measurements.Count > 0 ? measurements[0].Provider : null), "lab", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The implementation a cluster's figures measure when it stands in for the CNI's own datapath: wireguard-go (the
+    /// lab's fallback on a kernel without the WireGuard module) for the kernel WireGuard every CNI uses. From the
+    /// cluster's <c>implementation</c> fact in run.json; null when the cluster measures the real kind of datapath.
+    /// </summary>
+    public static string? StandInImplementation(string cni, RunInfo? run) =>
+        run?.Clusters.GetValueOrDefault(cni)?.Facts.GetValueOrDefault(ClusterFactNames.Implementation) is { } implementation
+            && implementation.StartsWith(ClusterFactNames.WireGuardGo, StringComparison.Ordinal)
+            ? implementation
+            : null;
 
     /// <summary>
     /// A CNI entry is encrypted when its cluster facts in run.json carry an <c>…encryption…</c> fact other than none,
@@ -122,119 +161,138 @@ public static class SummaryMatrixBuilder
 
     private static MatrixCell UnsupportedHere { get; } = new(Rating.NotApplicable, "unsupported here");
 
-    private static (Criterion, Dictionary<string, MatrixCell>) Throughput(IReadOnlyList<SummaryRow> summary, RepetitionValues values, string test, string title)
+    private static RelativeRule ShareRule(double best, double acceptable, string standInNote = WireGuardGoShortNote) =>
+        new(MetricDirection.HigherIsBetter, best / 100, acceptable / 100, r => ReportFormat.Percent(100 * r), standInNote);
+
+    private static (Criterion, Dictionary<string, MatrixCell>) Throughput(IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run, string test, string title)
     {
         var criterion = new Criterion(test == "tcp" ? MetricRegistry.Criteria.TcpThroughput : MetricRegistry.Criteria.UdpThroughput, title,
             $"median as % of the reference: best ≥ {ThroughputBestPercent:0}%, acceptable ≥ {ThroughputAcceptablePercent:0}%, poor below{SignificanceRule}");
         // UDP: capacity where the run searched it (a fixed offered rate measures the host's load, not the path).
         var metric = test == "udp" && summary.Any(r => r.Metric == Metrics.UdpCapacityBps && r.Median is > 0) ? Metrics.UdpCapacityBps : Metrics.ThroughputBps;
-        return RelativeThroughput(summary, values, criterion, r => r.Test == test, metric, ThroughputBestPercent, ThroughputAcceptablePercent, _ => true);
+        return Relative(summary, values, run, criterion, r => r.Test == test && r.Metric == metric, ShareRule(ThroughputBestPercent, ThroughputAcceptablePercent), _ => true);
     }
 
-    private static (Criterion, Dictionary<string, MatrixCell>) Http(IReadOnlyList<SummaryRow> summary, RepetitionValues values)
+    private static (Criterion, Dictionary<string, MatrixCell>) Http(IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run)
     {
         var criterion = new Criterion(MetricRegistry.Criteria.Http, "HTTP requests/s",
             $"median requests/s as % of the reference: best ≥ {ThroughputBestPercent:0}%, acceptable ≥ {ThroughputAcceptablePercent:0}%, poor below{SignificanceRule}");
-        return RelativeThroughput(summary, values, criterion, _ => true, MetricOf(MetricRegistry.Criteria.Http), ThroughputBestPercent, ThroughputAcceptablePercent, _ => true);
+        var metric = MetricOf(criterion.Id);
+        return Relative(summary, values, run, criterion, r => r.Metric == metric, ShareRule(ThroughputBestPercent, ThroughputAcceptablePercent), _ => true);
     }
 
     private static (Criterion, Dictionary<string, MatrixCell>) Encrypted(IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run, List<string> cnis)
     {
         var criterion = new Criterion(MetricRegistry.Criteria.EncryptedThroughput, "Encrypted throughput",
             $"TCP median of an encrypted variant as % of the reference: best ≥ {EncryptedBestPercent:0}%, acceptable ≥ {EncryptedAcceptablePercent:0}%, poor below; n/a for plaintext datapaths{SignificanceRule}");
-        var (c, cells) = RelativeThroughput(summary, values, criterion, r => r.Test == "tcp", MetricOf(criterion.Id), EncryptedBestPercent, EncryptedAcceptablePercent, cni => IsEncrypted(cni, run));
+        var metric = MetricOf(criterion.Id);
+        var (c, cells) = Relative(summary, values, run, criterion, r => r.Test == "tcp" && r.Metric == metric,
+            ShareRule(EncryptedBestPercent, EncryptedAcceptablePercent, WireGuardGoNote), cni => IsEncrypted(cni, run));
+        var measured = cells.Count > 0;
         foreach (var cni in cnis.Where(cni => !IsEncrypted(cni, run)))
         {
             cells[cni] = new MatrixCell(Rating.NotApplicable, "not encrypted");
         }
 
-        return (cells.Values.Any(v => v.Rating != Rating.NotApplicable) ? c : c with { Basis = "" }, cells);
+        return (measured ? c : c with { Basis = "", Group = null }, cells);
     }
 
-    /// <summary>Grades one group's repetitions against the underlay's (or, without one, the best CNI's), by <see cref="RatingVerdict"/>.</summary>
-    private static (Criterion, Dictionary<string, MatrixCell>) RelativeThroughput(
-        IReadOnlyList<SummaryRow> summary, RepetitionValues values, Criterion criterion, Func<SummaryRow, bool> test, string metric, double best, double acceptable, Func<string, bool> rated)
-    {
-        var cells = new Dictionary<string, MatrixCell>(StringComparer.Ordinal);
-        if (PickGroup(summary, r => test(r) && r.Metric == metric) is not { } group)
-        {
-            return (criterion, cells);
-        }
-
-        var rows = Rows(summary, group);
-        var candidates = rows.Where(r => r.Cni != Underlay.Name && rated(r.Cni)).ToList();
-        var underlay = summary.FirstOrDefault(r => r.Cni == Underlay.Name && r.Test == group.Test && r.Variant == group.Variant
-            && r.Metric == metric && r.Topology == Topologies.CrossNode && r.Median is > 0);
-        var bestCni = rows.Where(r => r.Cni != Underlay.Name && r.Median is > 0).MaxBy(r => r.Median!.Value);
-        var referenceRow = underlay ?? bestCni;
-        if (referenceRow is null || candidates.Count == 0)
-        {
-            return (criterion, cells);
-        }
-
-        var reference = values.Of(referenceRow);
-        var referenceText = (underlay is null ? "best CNI " : "underlay ") + ReportFormat.Value(referenceRow.Median, referenceRow.Unit) + $" (n={reference.Count})";
-        foreach (var row in candidates)
-        {
-            var (rating, stats) = RatingVerdict.Rate(reference, values.Of(row), MetricDirection.HigherIsBetter, best / 100, acceptable / 100, (group.Test, group.Variant, group.Topology));
-            var noise = RatingVerdict.WithinNoise(rating, stats, MetricDirection.HigherIsBetter, best / 100, acceptable / 100) ? ", within noise" : "";
-            cells[row.Cni] = new MatrixCell(rating, $"{ReportFormat.Value(row.Median, row.Unit)} ({PercentWithInterval(stats)}, n={stats.N}{noise})") { Stats = stats };
-        }
-
-        return (criterion with { Basis = $"{group}; reference: {referenceText}" }, cells);
-    }
-
-    private static (Criterion, Dictionary<string, MatrixCell>) Cpu(IReadOnlyList<SummaryRow> summary, RepetitionValues values)
+    private static (Criterion, Dictionary<string, MatrixCell>) Cpu(IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run)
     {
         var criterion = new Criterion(MetricRegistry.Criteria.CpuPerGbit, "CPU per Gbit/s",
-            string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            string.Create(CultureInfo.InvariantCulture,
             $"host cores busy per Gbit/s, as a multiple of the reference: best ≤ ×{CpuBestRatio:0.00}, acceptable ≤ ×{CpuAcceptableRatio:0.00}, poor above{SignificanceRule}"));
+        var metric = MetricOf(criterion.Id);
+        var rule = new RelativeRule(MetricDirection.LowerIsBetter, CpuBestRatio, CpuAcceptableRatio, r => "×" + Multiple(r), WireGuardGoShortNote);
+        return Relative(summary, values, run, criterion, r => r.Test == "tcp" && r.Metric == metric, rule, _ => true);
+    }
+
+    /// <param name="Ratio">How a ratio to the reference reads, e.g. <c>72%</c> or <c>×1.71</c>.</param>
+    /// <param name="StandInNote">What a cell of a stand-in cluster adds, e.g. "userspace wireguard-go".</param>
+    private sealed record RelativeRule(MetricDirection Direction, double Best, double Acceptable, Func<double, string> Ratio, string StandInNote);
+
+    /// <summary>
+    /// Grades one group's repetitions by <see cref="RatingVerdict"/> against a reference measured the same way: for
+    /// clusters of the real kind of datapath the underlay (or, without one, the best of them); for clusters that measure
+    /// a stand-in (wireguard-go) the best cluster of the same implementation, and none when it is the only one.
+    /// </summary>
+    private static (Criterion, Dictionary<string, MatrixCell>) Relative(
+        IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run, Criterion criterion, Func<SummaryRow, bool> match, RelativeRule rule, Func<string, bool> rated)
+    {
         var cells = new Dictionary<string, MatrixCell>(StringComparer.Ordinal);
-        if (PickGroup(summary, r => r.Test == "tcp" && r.Metric == MetricOf(MetricRegistry.Criteria.CpuPerGbit)) is not { } group)
+        if (PickGroup(summary, match) is not { } picked)
         {
             return (criterion, cells);
         }
 
-        var rows = Rows(summary, group);
+        var group = picked with { Direction = rule.Direction };
+        var higher = rule.Direction != MetricDirection.LowerIsBetter;
+        var rows = Rows(summary, group).Where(r => r.Cni != Underlay.Name).ToList();
         var underlay = summary.FirstOrDefault(r => r.Cni == Underlay.Name && r.Test == group.Test && r.Variant == group.Variant
             && r.Metric == group.Metric && r.Topology == Topologies.CrossNode && r.Median is > 0);
-        var cniRows = rows.Where(r => r.Cni != Underlay.Name && r.Median is > 0).ToList();
-        if (cniRows.Count == 0)
+        var bases = new List<string>();
+        foreach (var alike in rows.GroupBy(r => StandInImplementation(r.Cni, run)).OrderBy(g => g.Key is not null))
         {
-            return (criterion, cells);
+            var candidates = alike.Where(r => rated(r.Cni)).ToList();
+            if (candidates.Count == 0)
+            {
+                continue;
+            }
+
+            var standIn = alike.Key;
+            var positive = alike.Where(r => r.Median is > 0).ToList();
+            var bestRow = higher ? positive.MaxBy(r => r.Median!.Value) : positive.MinBy(r => r.Median!.Value);
+            if ((standIn is null ? underlay ?? bestRow : bestRow) is not { } reference)
+            {
+                continue;
+            }
+
+            if (standIn is not null && alike.Count() == 1)
+            {
+                var alone = candidates[0];
+                cells[alone.Cni] = new MatrixCell(Rating.NotApplicable,
+                    $"{ReportFormat.Value(alone.Median, alone.Unit)}, not rated: the only cluster measured with {standIn} ({rule.StandInNote})");
+                bases.Add($"{alone.Cni} not rated: the only cluster measured with {standIn}");
+                continue;
+            }
+
+            var referenceValues = values.Of(reference);
+            foreach (var row in candidates)
+            {
+                var (rating, stats) = RatingVerdict.Rate(referenceValues, values.Of(row), rule.Direction, rule.Best, rule.Acceptable, (group.Test, group.Variant, group.Topology));
+                var noise = RatingVerdict.WithinNoise(rating, stats, rule.Direction, rule.Best, rule.Acceptable) ? ", within noise" : "";
+                var (of, note) = standIn is null ? ("", "") : ($" of {reference.Cni}", "; " + rule.StandInNote);
+                cells[row.Cni] = new MatrixCell(rating, $"{ReportFormat.Value(row.Median, row.Unit)} ({RatioWithInterval(stats, rule.Ratio)}{of}, n={stats.N}{noise}{note})") { Stats = stats };
+            }
+
+            var referenceText = $"{ReportFormat.Value(reference.Median, reference.Unit)} (n={referenceValues.Count})";
+            bases.Add(standIn is not null ? $"{standIn} clusters (a stand-in): against the best of them, {reference.Cni} {referenceText}"
+                : reference == underlay ? $"reference: underlay {referenceText}"
+                : $"reference: {(higher ? "best" : "lowest")} CNI {referenceText}");
         }
 
-        var referenceRow = underlay ?? cniRows.MinBy(r => r.Median!.Value)!;
-        var reference = values.Of(referenceRow);
-        foreach (var row in cniRows)
-        {
-            var (rating, stats) = RatingVerdict.Rate(reference, values.Of(row), MetricDirection.LowerIsBetter, CpuBestRatio, CpuAcceptableRatio, (group.Test, group.Variant, group.Topology));
-            var noise = RatingVerdict.WithinNoise(rating, stats, MetricDirection.LowerIsBetter, CpuBestRatio, CpuAcceptableRatio) ? ", within noise" : "";
-            cells[row.Cni] = new MatrixCell(rating, $"{ReportFormat.Number(row.Median!.Value)} cores (×{Multiple(stats.Ratio)}{MultipleInterval(stats)}, n={stats.N}{noise})") { Stats = stats };
-        }
-
-        return (criterion with { Basis = $"{group}; reference: {(underlay is null ? "lowest CNI" : "underlay")} {ReportFormat.Number(referenceRow.Median!.Value)} cores per Gbit/s (n={reference.Count})" }, cells);
+        return bases.Count == 0 ? (criterion, cells) : (criterion with { Basis = $"{group}; {string.Join("; ", bases)}", Group = group }, cells);
     }
 
     /// <summary>How every rated criterion turns repetitions into a class, for the report's rule line.</summary>
     private const string SignificanceRule =
         "; rated lower only when the whole 95% interval of the ratio (Hodges–Lehmann, Mann–Whitney ranks) lies beyond the threshold, else it shares the better class (\"within noise\" when the median alone would rate lower)";
 
-    private static string PercentWithInterval(RatingStats stats) =>
-        ReportFormat.Percent(100 * stats.Ratio) + (stats.RatioLow is { } low && stats.RatioHigh is { } high
-            ? $" [{ReportFormat.Percent(100 * low)}–{ReportFormat.Percent(100 * high)}]"
-            : " [no 95% interval]");
+    /// <summary>A ratio and its 95 % interval, e.g. <c>72% [68–75%]</c>, or <c>72% [no 95% interval]</c> when none exists.</summary>
+    internal static string RatioWithInterval(RatingStats stats, Func<double, string> ratio) =>
+        RatioWithInterval(stats.Ratio, stats.RatioLow, stats.RatioHigh, ratio);
 
-    private static string Multiple(double ratio) => ratio.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string RatioWithInterval(double value, double? low, double? high, Func<double, string> ratio) =>
+        ratio(value) + (low is { } l && high is { } h ? $" [{ratio(l)}–{ratio(h)}]" : " [no 95% interval]");
 
-    private static string MultipleInterval(RatingStats stats) =>
-        stats.RatioLow is { } low && stats.RatioHigh is { } high ? $" [×{Multiple(low)}–×{Multiple(high)}]" : " [no 95% interval]";
+    private static string Multiple(double ratio) => ratio.ToString("0.00", CultureInfo.InvariantCulture);
 
     private static (Criterion, Dictionary<string, MatrixCell>) Policy(
-        IReadOnlyList<SummaryRow> summary, IReadOnlyDictionary<string, PolicyDirections> directions, PolicyDirections direction, string id, string title)
+        IReadOnlyList<SummaryRow> summary, IReadOnlyDictionary<string, PolicyDirections> directions, PolicyDirections direction, string id, string title, bool onLab)
     {
         var criterion = new Criterion(id, title,
-            $"share of the {direction.ToString().ToLowerInvariant()} policy cases passed in every repetition: best 100%, acceptable ≥ {PolicyAcceptablePercent:0}%, poor below");
+            $"share of the {direction.ToString().ToLowerInvariant()} policy cases passed in every repetition: best 100%, acceptable ≥ {PolicyAcceptablePercent:0}%, poor below"
+            + (onLab ? "; on the lab the enforcement is the lab's nftables model of what the CNI enforces (manifests/cni policy:), not the CNI's agent" : ""));
         var cells = new Dictionary<string, MatrixCell>(StringComparer.Ordinal);
         var cases = summary
             .Where(r => r.Metric == MetricOf(id) && r.N > 0
@@ -246,7 +304,8 @@ public static class SummaryMatrixBuilder
             var passed = byCni.Count(r => r.Min >= 1);
             var percent = 100.0 * passed / graded;
             var rating = passed == graded ? Rating.Best : percent >= PolicyAcceptablePercent ? Rating.Acceptable : Rating.Poor;
-            cells[byCni.Key] = new MatrixCell(rating, $"{passed}/{graded} cases");
+            var repetitions = byCni.Max(r => r.N);
+            cells[byCni.Key] = new MatrixCell(rating, $"{passed}/{graded} cases (n={repetitions}{(onLab ? ", " + LabModelNote : "")})");
         }
 
         return (cells.Count == 0 ? criterion : criterion with { Basis = CaseCount(cases.Select(c => c.Variant).Distinct(StringComparer.Ordinal).Count(), direction) }, cells);
@@ -298,8 +357,8 @@ public static class SummaryMatrixBuilder
 
         var underlayRow = rows.FirstOrDefault(r => r.Cni == Underlay.Name);
         double? factMtu = run?.Clusters.Values.SelectMany(c => c.Facts)
-            .Where(f => f.Key == "lab.underlay_mtu" && double.TryParse(f.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
-            .Select(f => double.Parse(f.Value, System.Globalization.CultureInfo.InvariantCulture))
+            .Where(f => f.Key == "lab.underlay_mtu" && double.TryParse(f.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            .Select(f => double.Parse(f.Value, CultureInfo.InvariantCulture))
             .Cast<double?>()
             .FirstOrDefault();
         var reference = underlayRow?.Median ?? factMtu ?? rows.Max(r => r.Median!.Value);
@@ -312,7 +371,7 @@ public static class SummaryMatrixBuilder
                 : deficit <= 0 ? Rating.Best
                 : deficit <= MtuAcceptableDeficitBytes ? Rating.Acceptable
                 : Rating.Poor;
-            var text = $"{ReportFormat.Number(value)} bytes" + (deficit > 0 ? $" (−{ReportFormat.Number(deficit)})" : "")
+            var text = $"{ReportFormat.Number(value)} bytes ({(deficit > 0 ? $"−{ReportFormat.Number(deficit)}, " : "")}n={byCni.Sum(r => r.N)})"
                 + (mismatch.Contains(byCni.Key) ? ", below the pod MTU" : "");
             cells[byCni.Key] = new MatrixCell(rating, text);
         }
@@ -321,7 +380,7 @@ public static class SummaryMatrixBuilder
         return (criterion with { Basis = $"reference: {source} {ReportFormat.Number(reference)} bytes" }, cells);
     }
 
-    private static GroupChoice? PickGroup(IReadOnlyList<SummaryRow> summary, Func<SummaryRow, bool> match)
+    private static MatrixGroup? PickGroup(IReadOnlyList<SummaryRow> summary, Func<SummaryRow, bool> match)
     {
         var candidates = summary.Where(r => r.Cni != Underlay.Name && r.Median is not null && match(r)).ToList();
         if (candidates.Count == 0)
@@ -334,7 +393,7 @@ public static class SummaryMatrixBuilder
             .OrderBy(c => TopologyRank(c.Row.Topology))
             .ThenBy(c => c.Index)
             .First().Row;
-        return new GroupChoice(best.Test, best.Variant, best.Topology, best.Metric);
+        return new MatrixGroup(best.Test, best.Variant, best.Topology, best.Metric, MetricDirection.None);
     }
 
     private static int TopologyRank(string topology)
@@ -343,21 +402,6 @@ public static class SummaryMatrixBuilder
         return index < 0 ? TopologyPreference.Length : index;
     }
 
-    private static List<SummaryRow> Rows(IReadOnlyList<SummaryRow> summary, GroupChoice group) =>
+    private static List<SummaryRow> Rows(IReadOnlyList<SummaryRow> summary, MatrixGroup group) =>
         [.. summary.Where(r => r.Test == group.Test && r.Variant == group.Variant && r.Topology == group.Topology && r.Metric == group.Metric && r.Median is not null)];
-
-    private sealed record GroupChoice(string Test, string Variant, string Topology, string Metric)
-    {
-        public override string ToString() => $"{Test} {Variant} {Topology}";
-    }
-
-    /// <summary>The ok values of each (cni, test, variant, topology, metric), one per repetition.</summary>
-    private sealed class RepetitionValues(IReadOnlyList<Measurement> measurements)
-    {
-        private readonly ILookup<(string, string, string, string, string), double> _values = measurements
-            .Where(m => m.Status == MeasurementStatus.Ok && m.Value is not null)
-            .ToLookup(m => (m.Cni, m.Test, m.Variant, m.Topology, m.Metric), m => m.Value!.Value);
-
-        public IReadOnlyList<double> Of(SummaryRow row) => [.. _values[(row.Cni, row.Test, row.Variant, row.Topology, row.Metric)]];
-    }
 }

@@ -26,6 +26,9 @@ public sealed record SyntheticRunSpec
 
     /// <summary>A chart SVG and PNG under charts/.</summary>
     public bool Charts { get; init; } = true;
+
+    /// <summary>run.json facts per cluster (e.g. <c>lab.datapath_fingerprint</c>, <c>implementation</c>), added to the defaults.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ClusterFacts { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, string>>();
 }
 
 /// <summary>
@@ -184,7 +187,12 @@ public static class SyntheticRunFolder
         ToolVersions = new Dictionary<string, string> { ["iperf3"] = "iperf 3.12 (cJSON 1.7.15)" },
         Clusters = spec.Cnis.Prepend(Underlay.Name).ToDictionary(
             c => c,
-            c => new ClusterInfo($"lab: model of {c}", new Dictionary<string, string> { ["cni.upstream_version"] = "v1.0.0", ["lab.underlay_mtu"] = "1500" })),
+            c => new ClusterInfo($"lab: model of {c}", new Dictionary<string, string>(
+                [
+                    KeyValuePair.Create("cni.upstream_version", "v1.0.0"),
+                    KeyValuePair.Create("lab.underlay_mtu", "1500"),
+                    .. spec.ClusterFacts.GetValueOrDefault(c) ?? new Dictionary<string, string>(),
+                ]))),
         StartedAt = at,
         EndedAt = at.AddMinutes(5),
     };

@@ -134,6 +134,94 @@ public sealed partial class ReportGeneratorTests
             tcp, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(3, @"<td class=""num"">\d+% \[no 95% interval\]</td>")]
+    [InlineData(5, @"<td class=""num"">\d+% \[\d+%–\d+%\]</td>")]
+    public async Task WriteAsync_PercentOfUnderlay_CarriesItsInterval(int repetitions, string cell)
+    {
+        using var dir = new TempRunDirectory();
+
+        var (_, html, markdown) = await WriteReportAsync(dir, new SyntheticRunSpec { Repetitions = repetitions });
+
+        var tcp = Section(html, "test-tcp");
+        Assert.Contains("<th class=\"num\">% of underlay [95% interval]</th>", tcp, StringComparison.Ordinal);
+        Assert.Matches(cell, tcp);
+        Assert.DoesNotMatch(@"<td class=""num"">\d+%</td>", tcp);
+        Assert.Contains("% of underlay \\[95% interval\\]", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteAsync_LabRunWithAnAaPair_NamesThePairAndItsGapInBothFormats()
+    {
+        using var dir = new TempRunDirectory();
+        var same = new Dictionary<string, string> { ["lab.datapath_fingerprint"] = "attachment=routed;encapsulation=vxlan" };
+
+        var (files, html, markdown) = await WriteReportAsync(dir, new SyntheticRunSpec
+        {
+            Cnis = ["canal", "cilium", "flannel"],
+            Repetitions = 5,
+            ClusterFacts = new Dictionary<string, IReadOnlyDictionary<string, string>> { ["canal"] = same, ["cilium"] = same },
+        });
+
+        Assert.Contains(ReportBuilder.NoiseId, files.SectionIds);
+        foreach (var text in new[] { html, markdown })
+        {
+            ContainsAll(text, "canal and cilium build the same datapath in the lab", "Their measured gap is the run",
+                "Noise floor: canal and cilium build the same datapath in the lab; cilium measured ");
+        }
+
+        var noise = Section(html, ReportBuilder.NoiseId);
+        Assert.Contains("<table id=\"noise-floor\">", noise, StringComparison.Ordinal);
+        Assert.Matches(@"<td>TCP throughput</td><td>tcp streams-1 cross-node</td><td>canal: [\d.]+ Gbit/s</td><td>cilium: [\d.]+ Gbit/s</td><td class=""num"">\d+% \[\d+%–\d+%\], n=5\+5</td><td class=""num"">\d+%</td>", noise);
+        Assert.Contains("| TCP throughput | tcp streams-1 cross-node | canal: ", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteAsync_NoAaPairFewRepetitions_SaysNoNoiseControlWasMeasured()
+    {
+        using var dir = new TempRunDirectory();
+
+        var (_, html, _) = await WriteReportAsync(dir, new SyntheticRunSpec { Repetitions = 3 });
+
+        var noise = Section(html, ReportBuilder.NoiseId);
+        ContainsAll(noise, "run.json records no datapath fingerprint", "No noise control was measured: the underlay has 3 repetitions of TCP throughput");
+        Assert.DoesNotContain("<table", noise, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteAsync_Methodology_StatesFiguresWindowsIntervalsAndWhyOver100Percent()
+    {
+        using var dir = new TempRunDirectory();
+
+        var (files, html, markdown) = await WriteReportAsync(dir, new SyntheticRunSpec { Http = true });
+
+        Assert.Contains(ReportBuilder.MethodologyId, files.SectionIds);
+        Assert.Contains("<a id=\"methodology\"></a>\n\n## Methodology", markdown, StringComparison.Ordinal);
+        // The synthetic folder has no raw tool output, so the window is the scenario's, and the report says it could not read it.
+        ContainsAll(Section(html, ReportBuilder.MethodologyId),
+            "iperf3&#39;s receiver rate", "host cores kept busy", "wrk&#39;s completed requests per second", "underlay bridge", "DF set",
+            "95% Hodges–Lehmann interval of the ratio", "95% confidence interval of the mean", "More than 100% of the underlay",
+            "GSO", "2-core host", "within noise unless its interval excludes 100%", "this run measured no noise control",
+            "no raw tool output in this folder");
+    }
+
+    [Fact]
+    public async Task WriteAsync_UserspaceWireGuard_SaysSoInTheCellAndTheLegend()
+    {
+        using var dir = new TempRunDirectory();
+        var userspace = new Dictionary<string, string> { ["implementation"] = "wireguard-go v0.0.20220316", ["encryption"] = "wireguard" };
+
+        var (_, html, markdown) = await WriteReportAsync(dir, new SyntheticRunSpec
+        {
+            Cnis = ["calico", "calico+wireguard", "flannel+wireguard"],
+            ClusterFacts = new Dictionary<string, IReadOnlyDictionary<string, string>> { ["calico+wireguard"] = userspace, ["flannel+wireguard"] = userspace },
+        });
+
+        const string Cell = "of flannel+wireguard, n=3; userspace wireguard-go, not kernel WireGuard)";
+        ContainsAll(Section(html, ReportBuilder.SummaryId), Cell, "userspace wireguard-go: this host&#39;s kernel has no WireGuard module");
+        ContainsAll(markdown, Cell);
+    }
+
     [Fact]
     public async Task WriteAsync_NoMeasurementsCsv_Throws()
     {
@@ -149,6 +237,14 @@ public sealed partial class ReportGeneratorTests
         await SyntheticRunFolder.WriteAsync(dir.Path, spec, ct);
         var files = await ReportGenerator.WriteAsync(dir.Path, null, ct);
         return (files, await File.ReadAllTextAsync(files.HtmlPath, ct), await File.ReadAllTextAsync(files.MarkdownPath, ct));
+    }
+
+    private static void ContainsAll(string text, params string[] parts)
+    {
+        foreach (var part in parts)
+        {
+            Assert.Contains(part, text, StringComparison.Ordinal);
+        }
     }
 
     private static string Section(string html, string id)

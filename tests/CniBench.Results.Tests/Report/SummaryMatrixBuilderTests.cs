@@ -235,7 +235,8 @@ public sealed class SummaryMatrixBuilderTests
 
         var mtu = matrix.Criteria.ToList().FindIndex(c => c.Id == "mtu");
         Assert.Equal([Rating.Best, Rating.Acceptable, Rating.Poor, Rating.Poor], matrix.Rows.Select(r => r.Cells[mtu].Rating));
-        Assert.Equal("1450 bytes (−50)", matrix.Rows[1].Cells[mtu].Text);
+        Assert.Equal("1450 bytes (−50, n=1)", matrix.Rows[1].Cells[mtu].Text);
+        Assert.Equal("1500 bytes (n=1)", matrix.Rows[0].Cells[mtu].Text);
     }
 
     [Fact]
@@ -254,8 +255,83 @@ public sealed class SummaryMatrixBuilderTests
 
         var ingress = matrix.Criteria.ToList().FindIndex(c => c.Id == "policy-ingress");
         var egress = matrix.Criteria.ToList().FindIndex(c => c.Id == "policy-egress");
-        Assert.Equal(new MatrixCell(Rating.Best, "2/2 cases"), matrix.Rows[0].Cells[ingress]);
-        Assert.Equal(new MatrixCell(Rating.Poor, "0/1 cases"), matrix.Rows[0].Cells[egress]);
+        Assert.Equal(new MatrixCell(Rating.Best, "2/2 cases (n=1, lab model)"), matrix.Rows[0].Cells[ingress]);
+        Assert.Equal(new MatrixCell(Rating.Poor, "0/1 cases (n=1, lab model)"), matrix.Rows[0].Cells[egress]);
+        Assert.Contains("the lab's nftables model", matrix.Criteria[ingress].Rule, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_PolicyCasesOnKubernetes_AreNotCalledALabModel()
+    {
+        List<Measurement> rows = [Samples.Row("calico", 1, test: "netpol", variant: "01-deny-all-ingress", metric: "case_pass") with { Provider = "kubernetes" }];
+
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows);
+
+        var ingress = matrix.Criteria.ToList().FindIndex(c => c.Id == "policy-ingress");
+        Assert.Equal("1/1 cases (n=1)", matrix.Rows[0].Cells[ingress].Text);
+        Assert.DoesNotContain("lab", matrix.Criteria[ingress].Rule, StringComparison.Ordinal);
+    }
+
+    private static RunInfo WithFacts(params (string Cni, string Key, string Value)[] facts) => new()
+    {
+        RunId = "r",
+        ScenarioName = "s",
+        Provider = "lab",
+        Clusters = facts.GroupBy(f => f.Cni).ToDictionary(
+            g => g.Key,
+            g => new ClusterInfo("lab", g.ToDictionary(f => f.Key, f => f.Value))),
+    };
+
+    [Fact]
+    public void Build_UserspaceWireGuard_SaysSoAndIsRatedOnlyAgainstTheSameImplementation()
+    {
+        // wireguard-go reaches a few % of the kernel underlay; rated against it, every WireGuard cluster would be "poor"
+        // for a reason that is no fact about the CNI.
+        List<Measurement> rows =
+        [
+            .. Repeated(Underlay.Name, 10e9),
+            .. Repeated("calico", 9.5e9),
+            .. Repeated("calico+wireguard", 0.3e9),
+            .. Repeated("flannel+wireguard", 0.15e9),
+        ];
+        var run = WithFacts(
+            ("calico+wireguard", "implementation", "wireguard-go v0.0.20220316"),
+            ("flannel+wireguard", "implementation", "wireguard-go v0.0.20220316"));
+
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), run, NoSuite, rows);
+
+        var encrypted = matrix.Criteria.ToList().FindIndex(c => c.Id == "encrypted-throughput");
+        var tcp = matrix.Criteria.ToList().FindIndex(c => c.Id == "tcp-throughput");
+        var cells = matrix.Rows.ToDictionary(r => r.Cni);
+        Assert.Equal(Rating.Best, cells["calico+wireguard"].Cells[encrypted].Rating);
+        Assert.Equal(Rating.Acceptable, cells["flannel+wireguard"].Cells[encrypted].Rating);
+        Assert.StartsWith("150.0 Mbit/s (50% [", cells["flannel+wireguard"].Cells[encrypted].Text, StringComparison.Ordinal);
+        Assert.EndsWith("] of calico+wireguard, n=5; userspace wireguard-go, not kernel WireGuard)", cells["flannel+wireguard"].Cells[encrypted].Text, StringComparison.Ordinal);
+        Assert.Equal(Rating.Poor, cells["flannel+wireguard"].Cells[tcp].Rating);
+        Assert.Contains("of calico+wireguard", cells["flannel+wireguard"].Cells[tcp].Text, StringComparison.Ordinal);
+        Assert.EndsWith("; userspace wireguard-go)", cells["flannel+wireguard"].Cells[tcp].Text, StringComparison.Ordinal);
+        Assert.Equal(Rating.Best, cells["calico"].Cells[tcp].Rating);
+        Assert.DoesNotContain("wireguard", cells["calico"].Cells[tcp].Text, StringComparison.Ordinal);
+        Assert.Contains("reference: underlay 10.00 Gbit/s", matrix.Criteria[tcp].Basis, StringComparison.Ordinal);
+        Assert.Contains("wireguard-go v0.0.20220316 clusters (a stand-in): against the best of them, calico+wireguard 300.0 Mbit/s (n=5)", matrix.Criteria[encrypted].Basis, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_UserspaceWireGuardAlone_IsNotRatedAndSaysWhy()
+    {
+        List<Measurement> rows = [.. Repeated(Underlay.Name, 10e9), .. Repeated("calico+wireguard", 0.3e9), .. Repeated("cilium+wireguard", 3e9)];
+        var run = WithFacts(("calico+wireguard", "implementation", "wireguard-go v0.0.20220316"), ("cilium+wireguard", "implementation", "kernel"));
+
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), run, NoSuite, rows);
+
+        var encrypted = matrix.Criteria.ToList().FindIndex(c => c.Id == "encrypted-throughput");
+        var cells = matrix.Rows.ToDictionary(r => r.Cni);
+        Assert.Equal(
+            new MatrixCell(Rating.NotApplicable, "300.0 Mbit/s, not rated: the only cluster measured with wireguard-go v0.0.20220316 (userspace wireguard-go, not kernel WireGuard)"),
+            cells["calico+wireguard"].Cells[encrypted]);
+        // Kernel WireGuard is the real thing: rated against the underlay, as any other datapath.
+        Assert.Equal(Rating.Poor, cells["cilium+wireguard"].Cells[encrypted].Rating);
+        Assert.DoesNotContain("of ", cells["cilium+wireguard"].Cells[encrypted].Text, StringComparison.Ordinal);
     }
 
     [Fact]
