@@ -138,6 +138,13 @@ internal sealed class RunExecutor(IAnsiConsole console)
             }
         }
 
+        // The matrix's ratings with their intervals, as ratings.csv holds them (written by its exporter above).
+        var ratings = Path.Combine(runDirectory, CniBench.Results.Report.RatingsCsv.FileName);
+        if (File.Exists(ratings) && RatingsTable.Build(CniBench.Results.Report.RatingsCsv.Read(ratings)) is { } table)
+        {
+            console.Write(table);
+        }
+
         var outcome = result.Outcome;
         console.MarkupLine($"{outcome.Measurements} measurements: [green]{outcome.Ok} ok[/], " +
             $"{(outcome.Failed > 0 ? "[red]" : "")}{outcome.Failed} failed{(outcome.Failed > 0 ? "[/]" : "")}, {outcome.Unsupported} unsupported");
