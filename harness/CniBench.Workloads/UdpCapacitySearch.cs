@@ -64,11 +64,14 @@ public static class UdpCapacitySearch
             var next = best is null && i == 0 ? (long)(result.ReceivedBps * 0.95)
                 : best is not null && high > 2 * low ? (long)(low * 1.25)
                 : low + ((high - low) / 2);
-            offered = Math.Clamp(next, Math.Max(low + 1, FloorBps), high - 1);
-            if (offered <= FloorBps && high <= FloorBps)
+            // No rate left between the floor (or the best so far) and the lowest lossy one: nothing more to try.
+            var lowest = Math.Max(low + 1, FloorBps);
+            if (lowest > high - 1)
             {
                 break;
             }
+
+            offered = Math.Clamp(next, lowest, high - 1);
         }
 
         if (best is null)

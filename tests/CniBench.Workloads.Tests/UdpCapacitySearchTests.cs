@@ -66,6 +66,24 @@ public sealed class UdpCapacitySearchTests
     }
 
     [Fact]
+    public async Task RunAsync_AlmostNothingArrivesAndLossStaysHigh_StopsAtTheFloorAndFailsSayingSo()
+    {
+        // What arrives at overload is far below the floor: the bracket closes at 1 Mbit/s, where the search must stop.
+        var offered = new List<long>();
+        Func<long, int, CancellationToken, Task<(UdpProbe?, TestOutcome?)>> probe = (rate, number, _) =>
+        {
+            offered.Add(rate);
+            return Task.FromResult<(UdpProbe?, TestOutcome?)>((new UdpProbe(rate, 1_000, 99, 5, $"raw/p{number}.json"), null));
+        };
+
+        var outcome = await UdpCapacitySearch.RunAsync(new UdpCapacitySpec(), probe, Token);
+
+        Assert.Equal(MeasurementStatus.Failed, outcome.Status);
+        Assert.Equal([10_000_000_000L, UdpCapacitySearch.FloorBps], offered);
+        Assert.Contains("down to 1M", outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_ProbeFails_TheMeasurementFailsWithTheProbesReason()
     {
         Func<long, int, CancellationToken, Task<(UdpProbe?, TestOutcome?)>> probe = (_, _, _) =>
