@@ -152,9 +152,37 @@ public sealed partial class CniCatalog
 
         var ingress = map.Bool("ingress", required: true);
         var egress = map.Bool("egress", required: true);
+        var gaps = new List<PolicyGap>();
+        foreach (var gap in map.MapList("gaps", required: false) ?? [])
+        {
+            var feature = gap.Value("feature", required: true)?.Scalar(
+                "one of " + string.Join(", ", GapNames.Keys),
+                text => GapNames.TryGetValue(text, out var parsed) ? parsed : (PolicyFeature?)null);
+            var source = gap.String("source", required: true);
+            gap.Finish();
+            if (feature is { } f && source is not null)
+            {
+                if (gaps.Exists(g => g.Feature == f))
+                {
+                    gap.ErrorOn("feature", "listed twice");
+                }
+
+                gaps.Add(new PolicyGap(f, source));
+            }
+        }
+
         map.Finish();
-        return ingress is null || egress is null ? null : new PolicySupport(ingress.Value, egress.Value);
+        return ingress is null || egress is null ? null : new PolicySupport(ingress.Value, egress.Value) { Gaps = gaps };
     }
+
+    /// <summary>How <c>policy.gaps[].feature</c> spells each feature.</summary>
+    private static readonly Dictionary<string, PolicyFeature> GapNames = new(StringComparer.Ordinal)
+    {
+        ["namedPorts"] = PolicyFeature.NamedPorts,
+        ["endPort"] = PolicyFeature.EndPort,
+        ["sctp"] = PolicyFeature.Sctp,
+        ["ipBlockPods"] = PolicyFeature.IpBlockPods,
+    };
 
     private static List<CniVariant> ReadVariants(IReadOnlyList<YamlMap>? maps, LabDatapathSpec? baseLab)
     {

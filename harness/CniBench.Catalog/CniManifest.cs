@@ -52,8 +52,35 @@ public sealed record UpstreamSpec(string Version, Uri Project)
     }
 }
 
-/// <summary>What the datapath enforces of a NetworkPolicy.</summary>
-public sealed record PolicySupport(bool Ingress, bool Egress);
+/// <summary>
+/// What the datapath enforces of a NetworkPolicy: the directions, and the features its CNI documents (or its code shows)
+/// it does not enforce as the API says, each with its source. The lab's model of the CNI enforces exactly this.
+/// </summary>
+public sealed record PolicySupport(bool Ingress, bool Egress)
+{
+    public IReadOnlyList<PolicyGap> Gaps { get; init; } = [];
+
+    public bool Lacks(PolicyFeature feature) => Gaps.Any(g => g.Feature == feature);
+}
+
+/// <summary>A NetworkPolicy feature some CNIs do not enforce as the API says; each has one documented effect.</summary>
+public enum PolicyFeature
+{
+    /// <summary>A policy naming a port by name is rejected whole: not applied at all (weave-npc).</summary>
+    NamedPorts,
+
+    /// <summary>endPort is ignored: the rule applies to <c>port</c> alone, as the API docs say of plugins without it.</summary>
+    EndPort,
+
+    /// <summary>Rules for SCTP allow nothing (the CNI does not pass SCTP).</summary>
+    Sctp,
+
+    /// <summary>ipBlock never matches a pod's address: pod-to-pod traffic is matched by identity, not CIDR (Cilium).</summary>
+    IpBlockPods,
+}
+
+/// <summary>One documented gap and where it is documented.</summary>
+public sealed record PolicyGap(PolicyFeature Feature, string Source);
 
 /// <summary>How pods attach to their node.</summary>
 public enum LabAttachment

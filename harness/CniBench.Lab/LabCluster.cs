@@ -100,7 +100,7 @@ public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry, IS
         var placed = LabPolicyPlacement.Place(Blueprint, model);
         var enforcer = NftPolicyEnforcer.ForLab(Blueprint, placed, _runner);
         var prober = new NamespaceProbeEngine(placed.Placements.ToDictionary(p => p.PodId, p => p.PodNamespace!, StringComparer.Ordinal), _time);
-        return Task.FromResult(new NetpolDeployment(placed.Model, prober, enforcer));
+        return Task.FromResult(new NetpolDeployment(placed.Model, prober, enforcer) { Addresses = placed.Addresses });
     }
 
     /// <summary>A ClusterIP from the lab's Service range, DNATed to the backends by nftables in every node namespace (the kube-proxy model).</summary>

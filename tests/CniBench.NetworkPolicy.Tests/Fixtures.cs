@@ -11,6 +11,7 @@ internal static class Fixtures
     public static readonly ProbeKey Tcp81 = new(81, NetpolProtocol.Tcp);
     public static readonly ProbeKey Udp80 = new(80, NetpolProtocol.Udp);
     public static readonly ProbeKey Udp81 = new(81, NetpolProtocol.Udp);
+    public static readonly ProbeKey Sctp80 = new(80, NetpolProtocol.Sctp);
 
     /// <summary>Policies from YAML through the real loader; a fixture that does not validate fails the test.</summary>
     public static IReadOnlyList<V1NetworkPolicy> PoliciesFrom(string yaml)

@@ -70,8 +70,8 @@ public sealed class ModelLoaderTests
         Assert.Equal("y", model.Namespace("y").Labels["kubernetes.io/metadata.name"]);
         Assert.Equal("b", model.Pods[4].Labels["pod"]);
         Assert.Equal(
-            ["serve-80-tcp", "serve-80-udp", "serve-81-tcp", "serve-81-udp"],
+            ["serve-80-sctp", "serve-80-tcp", "serve-80-udp", "serve-81-tcp", "serve-81-udp"],
             model.Pods[0].Ports.Select(p => p.Name).Order(StringComparer.Ordinal));
-        Assert.Equal(IPAddress.Parse("198.19.2.12"), model.Pods[4].Ip);
+        Assert.Equal(IPAddress.Parse("198.19.2.3"), model.Pods[4].Ip);
     }
 }

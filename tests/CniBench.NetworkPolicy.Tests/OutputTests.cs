@@ -39,7 +39,7 @@ public sealed class OutputTests
         var root = document.RootElement;
         Assert.Equal(["probes"], root.EnumerateObject().Select(p => p.Name));
         var probes = root.GetProperty("probes").EnumerateArray().ToArray();
-        Assert.Equal(["80/TCP", "80/UDP", "81/TCP", "81/UDP"],
+        Assert.Equal(["80/TCP", "80/UDP", "80/SCTP", "81/TCP", "81/UDP"],
             probes.Select(p => $"{p.GetProperty("port").GetInt32()}/{p.GetProperty("protocol").GetString()}"));
         foreach (var probe in probes)
         {

@@ -17,7 +17,7 @@ public sealed class PolicyOracleTests
     {
         var expected = new PolicyOracle(DefaultModel.Create(), []).ComputeAll();
 
-        Assert.Equal([Tcp80, Udp80, Tcp81, Udp81], expected.Tables.Select(t => t.Probe));
+        Assert.Equal([Tcp80, Udp80, Sctp80, Tcp81, Udp81], expected.Tables.Select(t => t.Probe));
         foreach (var table in expected.Tables)
         {
             AssertMatrix(table, SameRows("... ... ..."));
@@ -247,14 +247,14 @@ public sealed class PolicyOracleTests
     [Fact]
     public void Compute_IpBlockWithExcept_AdmitsPodIpsInsideCidrButNotInExcept()
     {
-        // Pod IPs: x 198.19.1.11-13, y 198.19.2.11-13, z 198.19.3.11-13.
+        // Pod IPs (the lab's plan): a pods 198.19.1.x, b pods 198.19.2.x, c pods 198.19.3.x; x .2, y .3, z .4.
         var oracle = OracleFor(Header + """
             metadata: {name: cidr, namespace: x}
             spec:
               podSelector: {matchLabels: {pod: a}}
               ingress:
               - from:
-                - ipBlock: {cidr: 198.19.0.0/16, except: [198.19.2.0/24, 198.19.3.13/32]}
+                - ipBlock: {cidr: 198.19.0.0/16, except: [198.19.1.3/32, 198.19.2.3/32, 198.19.3.3/32, 198.19.3.4/30]}
             """);
 
         AssertMatrix(oracle.Compute(Tcp80),
@@ -279,7 +279,7 @@ public sealed class PolicyOracleTests
               policyTypes: [Egress]
               egress:
               - to:
-                - ipBlock: {cidr: 198.19.2.12/32}
+                - ipBlock: {cidr: 198.19.2.3/32}
             """);
 
         AssertMatrix(oracle.Compute(Udp80),

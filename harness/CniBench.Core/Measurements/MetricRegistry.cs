@@ -106,6 +106,8 @@ public static class MetricRegistry
         new(Metrics.ProbeRoundMs, Metrics.Milliseconds, Lower, "Probe round time"),
         new(Metrics.ProbesPerRound, Metrics.Count, None, "Probes per round"),
         new(Metrics.ProgrammingLatencyMs, Metrics.Milliseconds, Lower, "Policy programming latency"),
+        new(Metrics.PolicyRemovalLatencyMs, Metrics.Milliseconds, Lower, "Policy removal latency"),
+        new(Metrics.ConvergenceRounds, Metrics.Count, None, "Probe rounds until the policies took effect"),
         new(Metrics.ConformanceScorePercent, Metrics.Percent, Higher, "Conformance score"),
         new(Metrics.CasesPassed, Metrics.Count, Higher, "Policy cases passed"),
         new(Metrics.CasesGraded, Metrics.Count, None, "Policy cases graded"),

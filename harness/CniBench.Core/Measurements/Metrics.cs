@@ -104,7 +104,14 @@ public static class Metrics
     public const string PolicyApplyMs = "policy_apply_ms";
     public const string ProbeRoundMs = "probe_round_ms";
     public const string ProbesPerRound = "probes_per_round";
+    /// <summary>From the start of a case's apply to the end of the first probe round that matched the oracle (resolution: one round).</summary>
     public const string ProgrammingLatencyMs = "programming_latency_ms";
+
+    /// <summary>From the start of deleting a case's policies to the end of the first probe round that showed every pod open again.</summary>
+    public const string PolicyRemovalLatencyMs = "policy_removal_latency_ms";
+
+    /// <summary>Probe rounds the convergence wait took after the apply (1 when the first round already matched).</summary>
+    public const string ConvergenceRounds = "convergence_rounds";
     public const string ConformanceScorePercent = "conformance_score_percent";
     public const string CasesPassed = "cases_passed";
     public const string CasesGraded = "cases_graded";

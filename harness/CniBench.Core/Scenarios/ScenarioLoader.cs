@@ -673,6 +673,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis, IScenarioFile
                 Model = model,
                 ProbeTimeout = Duration(map.Value("probeTimeout"), TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(30)) ?? netpol.ProbeTimeout,
                 Samples = map.Int("samples", required: false, min: 1, max: 20) ?? netpol.Samples,
+                ConvergenceTimeout = Duration(map.Value("convergenceTimeout"), TimeSpan.Zero, TimeSpan.FromMinutes(10)) ?? netpol.ConvergenceTimeout,
                 GradeSelfTraffic = self,
             },
         };

@@ -182,6 +182,12 @@ public sealed record NetpolTestSpec
     /// <summary>Probe rounds per case, all recorded: a cell that flaps between rounds fails.</summary>
     public int Samples { get; init; } = 2;
 
+    /// <summary>
+    /// How long to wait, after applying (or deleting) a case's policies, for the datapath to show the expected state
+    /// before the blind samples; a CNI programs policy asynchronously. A case that never gets there fails.
+    /// </summary>
+    public TimeSpan ConvergenceTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Grade pod-to-itself cells too (CNIs differ on hairpin traffic; upstream ignores them).</summary>
     public bool GradeSelfTraffic { get; init; }
 }

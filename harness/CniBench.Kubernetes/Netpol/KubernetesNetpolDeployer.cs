@@ -1,5 +1,6 @@
 using System.Net;
 using CniBench.Kubernetes.Workloads;
+using CniBench.NetworkPolicy.Addressing;
 using CniBench.NetworkPolicy.Conformance;
 using CniBench.NetworkPolicy.Model;
 using k8s;
@@ -26,6 +27,8 @@ public static class KubernetesNetpolDeployer
         var run = KubeLabels.LabelValue(runId);
         var locations = new Dictionary<string, PodLocation>(StringComparer.Ordinal);
         var pods = new List<PodModel>();
+        var addresses = new Dictionary<string, IPAddress>(StringComparer.Ordinal);
+        var podNodes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var modelNamespace in model.Namespaces)
         {
             var real = await FindNamespaceAsync(client, cluster, run, runNamespace, modelNamespace.Name, cancellationToken);
@@ -41,14 +44,40 @@ public static class KubernetesNetpolDeployer
                     ? parsed
                     : throw new KubeOperationException($"pod {real}/{pod.Name} on cluster '{cluster}' has no pod IP yet (phase {found.Status?.Phase ?? "unknown"})");
                 locations[pod.Id] = new PodLocation(real, pod.Name);
-                pods.Add(pod with { Ip = ip });
+
+                // The agnhost pods serve no SCTP (porter would need the node's sctp module, which clusters rarely load), so
+                // the placed model has no SCTP port: an SCTP case is then reported "not tested", never passed.
+                pods.Add(pod with { Ip = ip, Ports = [.. pod.Ports.Where(p => p.Protocol != NetpolProtocol.Sctp)] });
+                addresses[pod.Id] = ip;
+                if (found.Spec?.NodeName is { Length: > 0 } node)
+                {
+                    podNodes[pod.Id] = node;
+                }
             }
         }
 
         var placed = new ClusterModel(model.Namespaces, pods);
         var prober = new KubernetesProbeEngine(client, cluster, locations, time);
         var enforcer = new KubernetesPolicyEnforcer(client, cluster, runNamespace, runId, [.. model.Namespaces.Select(n => n.Name)]);
-        return new NetpolDeployment(placed, prober, enforcer);
+        var plan = new AddressPlan(addresses, podNodes, await NodePodRangesAsync(client, cluster, cancellationToken));
+        return new NetpolDeployment(placed, prober, enforcer) { Addresses = plan };
+    }
+
+    /// <summary>
+    /// Each node's Node.spec.podCIDRs (podCIDR on older servers): the range host-local IPAM (flannel, canal, kube-router)
+    /// allocates the node's pods from. Calico and Cilium IPAM ignore it; {{node-of …}} then fails to resolve, saying so.
+    /// </summary>
+    private static async Task<Dictionary<string, IReadOnlyList<IPNetwork>>> NodePodRangesAsync(IKubernetes client, string cluster, CancellationToken cancellationToken)
+    {
+        var nodes = await KubeErrors.GuardAsync(() => client.CoreV1.ListNodeAsync(cancellationToken: cancellationToken), cluster, "listing nodes for their pod ranges");
+        var ranges = new Dictionary<string, IReadOnlyList<IPNetwork>>(StringComparer.Ordinal);
+        foreach (var node in nodes.Items)
+        {
+            var texts = node.Spec?.PodCIDRs is { Count: > 0 } list ? list : node.Spec?.PodCIDR is { } single ? [single] : [];
+            ranges[node.Metadata.Name] = [.. texts.Select(t => IPNetwork.TryParse(t, out var network) ? (IPNetwork?)network : null).OfType<IPNetwork>()];
+        }
+
+        return ranges;
     }
 
     /// <summary>True when the model has the default model's namespaces, labels, pods and ports (IPs aside).</summary>

@@ -17,6 +17,9 @@ public sealed class KubernetesPolicyEnforcer(IKubernetes client, string cluster,
 
     public bool EnforcesEgress => true;
 
+    /// <summary>The API server accepting a policy says nothing about the datapath: the CNI programs it later, on its own.</summary>
+    public bool ProgrammedOnApply => false;
+
     private string Selector => $"{KubeLabels.Run}={KubeLabels.LabelValue(runId)}";
 
     public async Task ApplyAsync(IReadOnlyList<V1NetworkPolicy> policies, CancellationToken cancellationToken)

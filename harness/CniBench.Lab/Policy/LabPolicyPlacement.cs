@@ -1,3 +1,5 @@
+using System.Net;
+using CniBench.NetworkPolicy.Addressing;
 using CniBench.NetworkPolicy.Model;
 
 namespace CniBench.Lab.Policy;
@@ -22,14 +24,23 @@ public static class LabPolicyPlacement
 
         var pods = new List<PodModel>(model.Pods.Count);
         var placements = new List<PodPlacement>(model.Pods.Count);
+        var addresses = new Dictionary<string, IPAddress>(StringComparer.Ordinal);
+        var podNodes = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < model.Pods.Count; i++)
         {
             var labPod = labPods[i];
             var node = blueprint.Nodes[labPod.Node - 1];
             pods.Add(model.Pods[i] with { Ip = labPod.Address });
             placements.Add(new PodPlacement(model.Pods[i].Id, node.Namespace, labPod.HostVeth) { PodNamespace = labPod.Namespace });
+            addresses[model.Pods[i].Id] = labPod.Address;
+            podNodes[model.Pods[i].Id] = node.Name;
         }
 
-        return new PlacedModel(new ClusterModel(model.Namespaces, pods), placements);
+        // Each node's pods come from 198.19.<node>.0/24 (LabAddressing), which is what {{node-of …}} names.
+        var ranges = blueprint.Nodes.ToDictionary(
+            n => n.Name,
+            n => (IReadOnlyList<IPNetwork>)[IPNetwork.Parse(LabAddressing.PodSubnet(n.Index))],
+            StringComparer.Ordinal);
+        return new PlacedModel(new ClusterModel(model.Namespaces, pods), placements) { Addresses = new AddressPlan(addresses, podNodes, ranges) };
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using CniBench.Catalog;
+using CniBench.NetworkPolicy.Addressing;
 using CniBench.NetworkPolicy.Model;
 using CniBench.NetworkPolicy.Policies;
 using k8s.Models;
@@ -341,6 +342,10 @@ public static partial class NftPolicyCompiler
 
             var id = policy.Metadata?.NamespaceProperty + "/" + policy.Metadata?.Name;
             errors.AddRange(PolicyValidator.Validate(policy).Select(v => $"policy {id}: {v.Field}: {v.Message}"));
+            var blocks = (policy.Spec?.Ingress ?? []).SelectMany(r => r?.FromProperty ?? []).Concat((policy.Spec?.Egress ?? []).SelectMany(r => r?.To ?? []))
+                .Select(p => p?.IpBlock).OfType<V1IPBlock>();
+            errors.AddRange(blocks.SelectMany(b => (b.Except ?? []).Prepend(b.Cidr)).Where(IpBlockPlaceholders.IsPlaceholder)
+                .Select(text => $"policy {id}: ipBlock placeholder {text} was not resolved on the lab's address plan"));
         }
     }
 

@@ -54,6 +54,9 @@ public sealed class NftPolicyEnforcer : IPolicyEnforcer
 
     public bool EnforcesEgress => _enforced.Egress;
 
+    /// <summary>nft -f loads each node's rules in one transaction before it returns: the lab is programmed on apply.</summary>
+    public bool ProgrammedOnApply => true;
+
     /// <summary>The node namespaces this enforcer writes to.</summary>
     public IReadOnlyList<string> NodeNamespaces => _nodeNamespaces;
 
@@ -61,7 +64,7 @@ public sealed class NftPolicyEnforcer : IPolicyEnforcer
     /// <exception cref="LabCommandException">nft refused a node's script: that node kept its previous rules.</exception>
     public async Task ApplyAsync(IReadOnlyList<V1NetworkPolicy> policies, CancellationToken cancellationToken)
     {
-        var scripts = NftPolicyCompiler.Compile(_model, _placements, policies, _enforced);
+        var scripts = NftPolicyCompiler.Compile(_model, _placements, DocumentedEnforcement.Effective(policies, _enforced), _enforced);
         await LoadAsync(scripts, cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using CniBench.NetworkPolicy.Addressing;
 using CniBench.NetworkPolicy.Model;
 
 namespace CniBench.Lab.Policy;
@@ -13,7 +14,11 @@ public sealed record PodPlacement(string PodId, string NodeNamespace, string Hos
 }
 
 /// <summary>A model whose pods carry their lab addresses, and where each pod sits.</summary>
-public sealed record PlacedModel(ClusterModel Model, IReadOnlyList<PodPlacement> Placements);
+public sealed record PlacedModel(ClusterModel Model, IReadOnlyList<PodPlacement> Placements)
+{
+    /// <summary>The same placement as an address plan (pod addresses, their nodes, the nodes' pod subnets), for ipBlock placeholders.</summary>
+    public AddressPlan? Addresses { get; init; }
+}
 
 /// <summary>The nft script for one node namespace, to be loaded with one <c>nft -f -</c> (one transaction).</summary>
 public sealed record NftNodeScript(string NodeNamespace, string Text);

@@ -1,20 +1,24 @@
+using System.Globalization;
+using System.Text;
 using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
+using CniBench.NetworkPolicy.Addressing;
 using CniBench.NetworkPolicy.Model;
 using CniBench.NetworkPolicy.Oracle;
 
 namespace CniBench.NetworkPolicy.Conformance;
 
 /// <summary>
-/// The <c>netpol</c> test: for one case on one cluster, apply its policies, probe every pod pair for
-/// every port and protocol in several blind rounds, and grade the samples against the oracle. The
-/// <c>score</c> variant turns a repetition's cases into one conformance score per CNI.
+/// The <c>netpol</c> test: for one case on one cluster, resolve its ipBlock placeholders on the cluster's addresses,
+/// apply its policies, wait until a probe round shows what the oracle expects (the programming latency), then probe
+/// every pod pair for every port and protocol in several blind rounds and grade those; after deleting the policies,
+/// wait the same way for the open state. The <c>score</c> variant turns a repetition's cases into one conformance
+/// score per CNI.
 /// </summary>
 public sealed class NetpolKind(TimeProvider time) : ITestKind
 {
-
     private readonly Dictionary<ICluster, ClusterState> _clusters = [];
 
     public string Name => "netpol";
@@ -50,61 +54,141 @@ public sealed class NetpolKind(TimeProvider time) : ITestKind
         state.Deployment ??= await DeployAsync(netpolCluster, spec, cancellationToken);
         var deployment = state.Deployment;
         var model = deployment.Model;
-        var expected = new PolicyOracle(model, testCase.Policies.Select(p => p.Policy))
-            .ComputeAll(spec.GradeSelfTraffic ? SelfTrafficMode.Grade : SelfTrafficMode.Ignore);
+        var title = $"case {testCase.Name} on {invocation.Planned.Key.Cni} (repetition {repetition}): {testCase.Expect}";
+        var rawPath = $"netpol/{invocation.Planned.Key.Cni}/{testCase.Name}-r{repetition}.txt";
+
+        // ipBlock placeholders ({{pod y/b}}, {{node-of x/b}}) name pods; this cluster says which addresses they are.
+        var resolution = IpBlockPlaceholders.Resolve([.. testCase.Policies.Select(p => p.Policy)], deployment.Addresses ?? AddressPlan.FromModel(model));
+        if (!resolution.Succeeded)
+        {
+            return TestOutcome.Unsupported("not tested: the case's ipBlock placeholders do not resolve on this cluster: " + string.Join("; ", resolution.Errors));
+        }
+
+        var policies = resolution.Policies;
+        var selfTraffic = spec.GradeSelfTraffic ? SelfTrafficMode.Grade : SelfTrafficMode.Ignore;
+        var expected = new PolicyOracle(model, policies).ComputeAll(selfTraffic);
+        var open = new PolicyOracle(model, []).ComputeAll(selfTraffic);
+        var probes = ConformanceTables.Plan(model, ControlPort(model));
+        var waiting = new ConvergenceOptions(deployment.Enforcer.ProgrammedOnApply ? TimeSpan.Zero : spec.ConvergenceTimeout, spec.ProbeTimeout);
 
         var started = time.GetTimestamp();
-        await deployment.Enforcer.ApplyAsync([.. testCase.Policies.Select(p => p.Policy)], cancellationToken);
-        var applied = time.GetElapsedTime(started);
-        var probes = ConformanceTables.Plan(model, ControlPort(model));
+        ConvergenceResult programmed;
         var samples = new List<IReadOnlyList<ProbeResult>>();
-        TimeSpan? latency = null;
         var rounds = new List<TimeSpan>();
+        TimeSpan applied;
+        long clearing;
         try
         {
-            for (var sample = 0; sample < spec.Samples; sample++)
+            await deployment.Enforcer.ApplyAsync(policies, cancellationToken);
+            applied = time.GetElapsedTime(started);
+            programmed = await PolicyConvergence.WaitAsync(deployment.Prober, probes, expected, model, waiting, time, started, cancellationToken);
+
+            // Only once the datapath shows the policies are the grading rounds taken, blind: they are never retried.
+            // A case that never got there is graded on its last round, which is the diff that says why.
+            if (!programmed.Converged)
+            {
+                samples.Add(programmed.LastRound);
+            }
+
+            for (var sample = 0; programmed.Converged && sample < spec.Samples; sample++)
             {
                 var roundStarted = time.GetTimestamp();
-                var round = await deployment.Prober.ProbeAsync(probes, spec.ProbeTimeout, cancellationToken);
+                samples.Add(await deployment.Prober.ProbeAsync(probes, spec.ProbeTimeout, cancellationToken));
                 rounds.Add(time.GetElapsedTime(roundStarted));
-                samples.Add(round);
-                if (latency is null && ConformanceGrader.RoundMatches(expected, round, model))
-                {
-                    latency = time.GetElapsedTime(started);
-                }
             }
         }
         finally
         {
+            clearing = time.GetTimestamp();
             await deployment.Enforcer.ClearAsync(CancellationToken.None);
         }
 
-        var grade = ConformanceGrader.Grade(expected, Cells(model, probes, samples));
-        state.Results.Add((repetition, testCase.Name, grade.Passed));
-        var controls = samples.SelectMany(s => s).Where(r => r.Request.Control).ToList();
-        var rawFile = await invocation.Sink.WriteRawAsync(
-            $"netpol/{invocation.Planned.Key.Cni}/{testCase.Name}-r{repetition}.txt",
-            ConformanceTables.Render($"case {testCase.Name} on {invocation.Planned.Key.Cni} (repetition {repetition}): {testCase.Expect}", grade, [.. model.Pods.Select(p => p.Id)]),
-            cancellationToken);
+        // The next case must start from an open datapath, so deletion is waited for the same way.
+        var reopened = await PolicyConvergence.WaitAsync(deployment.Prober, probes, open, model, waiting, time, clearing, cancellationToken);
 
+        var grade = ConformanceGrader.Grade(expected, Cells(model, probes, samples));
+        var report = new StringBuilder(ConformanceTables.Render(title, grade, [.. model.Pods.Select(p => p.Id)]));
+        Convergence(report, "policies applied", programmed, waiting);
+        Convergence(report, "policies deleted, open state", reopened, waiting);
+        if (!reopened.Converged)
+        {
+            report.Append(ConformanceTables.Render("last round after deleting the policies, against the open state", ConformanceGrader.Grade(open, Cells(model, probes, [reopened.LastRound])), [.. model.Pods.Select(p => p.Id)]));
+        }
+
+        Bindings(report, resolution, deployment.Addresses);
+        var rawFile = await invocation.Sink.WriteRawAsync(rawPath, report.ToString(), cancellationToken);
+
+        var focus = DistinctiveProbes.Of(policies, model);
+        var focusCells = grade.Cells.Where(c => focus.Contains(c.Probe) && expected.IsGraded(c.From, c.To)).ToList();
+        if (focusCells.Count == 0 || focusCells.All(c => c.Unsupported))
+        {
+            var why = focusCells.Count == 0
+                ? $"the deployed model serves none of the ports its policies name ({DistinctiveProbes.Named(policies)})"
+                : "every probe of the ports its policies name was unsupported: " + (samples.SelectMany(s => s).FirstOrDefault(r => r.Outcome == ProbeOutcome.Unsupported)?.Detail ?? "no reason given");
+            return TestOutcome.Unsupported("not tested: " + why) with { RawFile = rawFile };
+        }
+
+        var passed = grade.Passed && programmed.Converged && reopened.Converged;
+        state.Results.Add((repetition, testCase.Name, passed));
+        var controls = samples.SelectMany(s => s).Where(r => r.Request.Control).ToList();
         List<Observation> observations =
         [
-            new(Metrics.CasePass, grade.Passed ? 1 : 0, Metrics.Bool),
+            new(Metrics.CasePass, passed ? 1 : 0, Metrics.Bool),
             new(Metrics.CellsCorrect, grade.Correct, Metrics.Count),
             new(Metrics.CellsWrong, grade.Wrong, Metrics.Count),
             new(Metrics.CellsProbeError, grade.Errors, Metrics.Count),
             new(Metrics.CellsUnsupported, grade.Unsupported, Metrics.Count),
             new(Metrics.ControlConnected, controls.Count(c => c.Outcome == ProbeOutcome.Connected), Metrics.Count),
             new(Metrics.PolicyApplyMs, applied.TotalMilliseconds, Metrics.Milliseconds),
-            new(Metrics.ProbeRoundMs, rounds.Average(r => r.TotalMilliseconds), Metrics.Milliseconds),
             new(Metrics.ProbesPerRound, probes.Count, Metrics.Count),
+            new(Metrics.ConvergenceRounds, programmed.Rounds, Metrics.Count),
         ];
-        if (latency is { } programmed)
+        if (rounds.Count > 0)
         {
-            observations.Add(new(Metrics.ProgrammingLatencyMs, programmed.TotalMilliseconds, Metrics.Milliseconds));
+            observations.Add(new(Metrics.ProbeRoundMs, rounds.Average(r => r.TotalMilliseconds), Metrics.Milliseconds));
         }
 
-        return TestOutcome.Ok(observations, rawFile);
+        if (programmed.Converged)
+        {
+            observations.Add(new(Metrics.ProgrammingLatencyMs, programmed.Waited.TotalMilliseconds, Metrics.Milliseconds));
+        }
+
+        if (reopened.Converged)
+        {
+            observations.Add(new(Metrics.PolicyRemovalLatencyMs, reopened.Waited.TotalMilliseconds, Metrics.Milliseconds));
+        }
+
+        var outcome = TestOutcome.Ok(observations, rawFile);
+        return programmed.Converged && reopened.Converged
+            ? outcome
+            : outcome with { Reason = !programmed.Converged ? NotConverged("the policies", programmed, waiting) : NotConverged("the open state after deleting the policies", reopened, waiting) };
+    }
+
+    private static string NotConverged(string what, ConvergenceResult result, ConvergenceOptions options) =>
+        string.Create(CultureInfo.InvariantCulture, $"{what} never showed in the datapath: waited {result.Waited.TotalMilliseconds:0} ms ({result.Rounds} probe rounds, timeout {options.Timeout.TotalSeconds:0.###} s); the raw file has the last diff");
+
+    private static void Convergence(StringBuilder report, string what, ConvergenceResult result, ConvergenceOptions options) =>
+        report.Append('\n').Append(what).Append(result.Converged
+            ? string.Create(CultureInfo.InvariantCulture, $": matched after {result.Rounds} probe round(s), {result.Waited.TotalMilliseconds:0} ms\n")
+            : string.Create(CultureInfo.InvariantCulture, $": NOT REACHED within {options.Timeout.TotalSeconds:0.###} s ({result.Rounds} probe round(s), waited {result.Waited.TotalMilliseconds:0} ms)\n"));
+
+    private static void Bindings(StringBuilder report, PlaceholderResolution resolution, AddressPlan? plan)
+    {
+        if (resolution.Bindings.Count == 0)
+        {
+            return;
+        }
+
+        report.Append("\nipBlock placeholders on this cluster:\n");
+        foreach (var binding in resolution.Bindings)
+        {
+            report.Append($"  {binding.Policy}: {binding.Placeholder} = {binding.Cidr} ({binding.Meaning})\n");
+        }
+
+        foreach (var line in plan?.Describe() ?? [])
+        {
+            report.Append("  ").Append(line).Append('\n');
+        }
     }
 
     public async ValueTask ReleaseAsync(ICluster cluster)

@@ -1,4 +1,5 @@
 using System.Net;
+using CniBench.NetworkPolicy.Addressing;
 using CniBench.NetworkPolicy.Model;
 
 namespace CniBench.NetworkPolicy.Conformance;
@@ -58,6 +59,13 @@ public interface IPolicyEnforcer
 
     bool EnforcesEgress { get; }
 
+    /// <summary>
+    /// True when the datapath enforces the policies by the time <see cref="ApplyAsync"/> returns (the lab loads nftables
+    /// synchronously): then one probe round shows whether it converged. False for a real CNI, which programs
+    /// asynchronously after the API server accepted the objects, so the conformance test waits for convergence.
+    /// </summary>
+    bool ProgrammedOnApply { get; }
+
     /// <summary>Replaces whatever policies are in effect with <paramref name="policies"/>, atomically per node.</summary>
     Task ApplyAsync(IReadOnlyList<k8s.Models.V1NetworkPolicy> policies, CancellationToken cancellationToken);
 
@@ -68,6 +76,9 @@ public interface IPolicyEnforcer
 /// <summary>The policy model placed on a cluster: the model with real pod IPs, a prober, an enforcer.</summary>
 public sealed record NetpolDeployment(ClusterModel Model, IProbeEngine Prober, IPolicyEnforcer Enforcer) : IAsyncDisposable
 {
+    /// <summary>Where the pods run and the nodes' pod ranges, for ipBlock placeholders; null: only the pods' addresses are known.</summary>
+    public AddressPlan? Addresses { get; init; }
+
     public async ValueTask DisposeAsync()
     {
         await Enforcer.ClearAsync(CancellationToken.None);

@@ -5,7 +5,7 @@ namespace CniBench.NetworkPolicy.Model;
 
 /// <summary>
 /// The model of the upstream Kubernetes e2e netpol suite: namespaces x, y, z, pods a, b, c in each,
-/// every pod serving TCP and UDP on 80 and 81 under upstream's port names (serve-80-tcp, …).
+/// every pod serving TCP and UDP on 80 and 81 and SCTP on 80 under upstream's port names (serve-80-tcp, …, serve-80-sctp).
 /// </summary>
 public static class DefaultModel
 {
@@ -14,8 +14,23 @@ public static class DefaultModel
     public static readonly IReadOnlyList<int> ServedPorts = [80, 81];
     public static readonly IReadOnlyList<NetpolProtocol> ServedProtocols = [NetpolProtocol.Tcp, NetpolProtocol.Udp];
 
-    /// <summary>The 9-pod model; pod IPs are 198.19.&lt;ns 1..3&gt;.&lt;pod 11..13&gt; so ipBlock peers have something to match.</summary>
-    public static ClusterModel Create() => Create(NamespaceNames, PodNames, ServedPorts, ServedProtocols);
+    /// <summary>
+    /// The 9-pod model with the addresses the lab gives it on 3 nodes (<see cref="Addressing.ReferencePlacement"/>: x/a
+    /// 198.19.1.2, x/b 198.19.2.2, …), so the oracle's tables here, in <c>netpol expect</c> and in the lab agree.
+    /// </summary>
+    public static ClusterModel Create()
+    {
+        var upstream = Create(NamespaceNames, PodNames, ServedPorts, ServedProtocols);
+        var sctp = new ContainerPortModel(PortName(SctpPort, NetpolProtocol.Sctp), SctpPort, NetpolProtocol.Sctp);
+        var model = new ClusterModel(upstream.Namespaces, [.. upstream.Pods.Select(p => p with { Ports = [.. p.Ports, sctp] })]);
+        return Addressing.ReferencePlacement.Place(model).Model;
+    }
+
+    /// <summary>
+    /// Every pod also serves SCTP on this port (upstream's SCTP model does the same), so the SCTP case is probed where
+    /// the kernel has SCTP; where it has not, those cells are recorded unsupported with the reason.
+    /// </summary>
+    public const int SctpPort = 80;
 
     /// <summary>An upstream-shaped model of any size (used by benchmarks and property tests).</summary>
     public static ClusterModel Create(

@@ -236,7 +236,9 @@ internal sealed class CompiledPolicy
     }
 
     private static Policies.Cidr ParseCidr(string text) =>
-        Policies.Cidr.TryParse(text, out var cidr) ? cidr : throw new ArgumentException($"'{text}' is not a valid CIDR");
+        Policies.Cidr.TryParse(text, out var cidr) ? cidr
+        : Addressing.IpBlockPlaceholders.IsPlaceholder(text) ? throw new ArgumentException($"'{text}' is an ipBlock placeholder: resolve it on an address plan first (IpBlockPlaceholders.Resolve)")
+        : throw new ArgumentException($"'{text}' is not a valid CIDR");
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -109,7 +109,11 @@ public static partial class PolicyValidator
             return;
         }
 
-        if (!Cidr.TryParse(block.Cidr, out var cidr))
+        // A placeholder ({{pod y/b}}) is checked for its syntax here; what it stands for is known per cluster, so the
+        // strict-subset rule is checked again once it is resolved (IpBlockPlaceholders.Resolve).
+        var placeholder = ValidPlaceholder(block.Cidr, path + ".cidr", errors);
+        var cidr = default(Cidr);
+        if (placeholder is null && !Cidr.TryParse(block.Cidr, out cidr))
         {
             errors.Add(new(path + ".cidr", $"'{block.Cidr}' is not a valid CIDR"));
             return;
@@ -119,15 +123,36 @@ public static partial class PolicyValidator
         {
             var text = block.Except![i];
             var exceptPath = $"{path}.except[{i}]";
+            if (ValidPlaceholder(text, exceptPath, errors) is not null)
+            {
+                continue;
+            }
+
             if (!Cidr.TryParse(text, out var except))
             {
                 errors.Add(new(exceptPath, $"'{text}' is not a valid CIDR"));
             }
-            else if (!cidr.StrictlyContains(except))
+            else if (placeholder is null && !cidr.StrictlyContains(except))
             {
                 errors.Add(new(exceptPath, $"'{text}' must be a strict subset of cidr '{block.Cidr}'"));
             }
         }
+    }
+
+    /// <summary>True (non-null) when <paramref name="text"/> is a placeholder; a malformed one is reported.</summary>
+    private static bool? ValidPlaceholder(string? text, string path, List<PolicyViolation> errors)
+    {
+        if (!Addressing.IpBlockPlaceholders.IsPlaceholder(text))
+        {
+            return null;
+        }
+
+        if (!Addressing.IpBlockPlaceholders.TryParse(text!, out _, out var error))
+        {
+            errors.Add(new(path, error));
+        }
+
+        return true;
     }
 
     private static void ValidatePorts(IList<V1NetworkPolicyPort>? ports, string path, List<PolicyViolation> errors)

@@ -54,6 +54,32 @@ public sealed class ScenarioLoaderFilesTests
     }
 
     [Fact]
+    public void Load_NetpolConvergenceTimeout_IsReadAndDefaultsTo30Seconds()
+    {
+        var files = new InMemoryScenarioFiles(new Dictionary<string, string> { ["suites/netpol/deny-all.yaml"] = "" });
+        var loader = new ScenarioLoader(new HashSet<string> { "calico" }, files);
+
+        var set = Assert.Single(loader.Load(Netpol + "\n    convergenceTimeout: 90s\n", "n.yaml").Tests).Netpol!;
+        var unset = Assert.Single(loader.Load(Netpol, "n.yaml").Tests).Netpol!;
+
+        Assert.Equal(TimeSpan.FromSeconds(90), set.ConvergenceTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), unset.ConvergenceTimeout);
+    }
+
+    [Fact]
+    public void Load_NetpolConvergenceTimeoutNotADuration_IsAnErrorAtItsValue()
+    {
+        var files = new InMemoryScenarioFiles(new Dictionary<string, string> { ["suites/netpol/deny-all.yaml"] = "" });
+
+        var error = Assert.Single(Assert.Throws<ScenarioException>(() =>
+            new ScenarioLoader(new HashSet<string> { "calico" }, files).Load(Netpol + "\n    convergenceTimeout: soon\n", "n.yaml")).Errors);
+
+        Assert.StartsWith("n.yaml:6:25: ", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("convergenceTimeout", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("a duration from 0s to 600s", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_NetpolSuiteWithoutCases_IsAnError()
     {
         var error = Assert.Single(Assert.Throws<ScenarioException>(() =>

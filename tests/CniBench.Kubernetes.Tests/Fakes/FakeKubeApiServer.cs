@@ -46,6 +46,9 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
     /// <summary>Answers an argv; the default prints nothing and exits 0.</summary>
     public Func<IReadOnlyList<string>, ExecReply> Exec { get; set; } = _ => new ExecReply();
 
+    /// <summary>Answers an argv knowing the pod it runs in (namespace, pod), e.g. <see cref="SimulatedCni"/>; null falls through to <see cref="Exec"/>.</summary>
+    public Func<string, string, IReadOnlyList<string>, ExecReply?>? ExecInPod { get; set; }
+
     /// <summary>Returns an HTTP status to fail a request with (method, path), or null to serve it.</summary>
     public Func<string, string, HttpStatusCode?> Fault { get; set; } = (_, _) => null;
 
@@ -545,7 +548,7 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         var token = http.RequestAborted;
         var inner = UnwrapStart(argv, out var started);
         ExecReply reply = PodsIn(ns).Any(p => p.Metadata.Name == pod)
-            ? Exec(inner)
+            ? ExecInPod?.Invoke(ns, pod, inner) ?? Exec(inner)
             : new ExecReply(Stderr: $"pod {pod} not found", ExitCode: 1);
         if (inner is ["kill", var killPid] && _held.TryRemove(killPid, out var victim))
         {

@@ -3,10 +3,15 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using CniBench.Core.Clusters;
+using CniBench.Core.Measurements;
+using CniBench.Core.Planning;
+using CniBench.Core.Scenarios;
 using CniBench.Kubernetes.Netpol;
 using CniBench.Kubernetes.Tests.Fakes;
 using CniBench.NetworkPolicy.Conformance;
+using CniBench.NetworkPolicy.Addressing;
 using CniBench.NetworkPolicy.Model;
+using CniBench.NetworkPolicy.Oracle;
 using k8s.Models;
 
 namespace CniBench.Kubernetes.Tests.Netpol;
@@ -28,13 +33,23 @@ public sealed partial class KubernetesNetpolTests : IAsyncLifetime
         _server = await FakeKubeApiServer.StartAsync();
         _policies = new FakeNetworkPolicies(_server);
         _directory = Directory.CreateTempSubdirectory("cnb-kube-").FullName;
+        // Pods named a run on node ka, b on kb, c on kc, with addresses from their node's pod range (host-local IPAM).
+        for (var p = 0; p < DefaultModel.PodNames.Count; p++)
+        {
+            _server.Nodes.Add(new V1Node
+            {
+                Metadata = new V1ObjectMeta { Name = "k" + DefaultModel.PodNames[p] },
+                Spec = new V1NodeSpec { PodCIDR = $"198.18.{100 + p}.0/24", PodCIDRs = [$"198.18.{100 + p}.0/24"] },
+            });
+        }
+
         for (var n = 0; n < DefaultModel.NamespaceNames.Count; n++)
         {
             var model = DefaultModel.NamespaceNames[n];
             AddModelNamespace(RunNamespace + "-" + model, model, RunId);
             for (var p = 0; p < DefaultModel.PodNames.Count; p++)
             {
-                AddAgnhostPod(RunNamespace + "-" + model, DefaultModel.PodNames[p], $"198.18.{100 + n}.{20 + p}");
+                AddAgnhostPod(RunNamespace + "-" + model, DefaultModel.PodNames[p], $"198.18.{100 + p}.{20 + n}");
             }
         }
 
@@ -63,7 +78,10 @@ public sealed partial class KubernetesNetpolTests : IAsyncLifetime
         Assert.Equal("198.18.101.21", Ip(deployment.Model, "y/b"));
         Assert.Equal("198.18.102.22", Ip(deployment.Model, "z/c"));
         Assert.Equal(9, deployment.Model.Pods.Count);
-        Assert.Equal(DefaultModel.Create().Probes, deployment.Model.Probes);
+        // The agnhost pods serve no SCTP, so the placed model has none (an SCTP case is then "not tested").
+        Assert.Equal(DefaultModel.Create().Probes.Where(p => p.Protocol != NetpolProtocol.Sctp), deployment.Model.Probes);
+        Assert.Equal("kb", deployment.Addresses!.PodNodes["y/b"]);
+        Assert.Equal([IPNetwork.Parse("198.18.101.0/24")], deployment.Addresses.NodeRanges["kb"]);
         Assert.True(deployment.Enforcer.EnforcesIngress);
         Assert.True(deployment.Enforcer.EnforcesEgress);
         Assert.Contains(_server.Requests, r => r.StartsWith("GET /api/v1/namespaces?", StringComparison.Ordinal) && r.Contains("labelSelector=", StringComparison.Ordinal));
@@ -218,6 +236,146 @@ public sealed partial class KubernetesNetpolTests : IAsyncLifetime
         Assert.DoesNotContain("cnibench-3fa2-y/b", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ApplyAsync_IpBlockCase_PlaceholdersResolveToTheClustersPodIpsAndTheOracleExpectsAllowInsideTheBlock()
+    {
+        await using var deployment = await _cluster.DeployAsync(DefaultModel.Create(), Ct);
+        var testCase = NetpolCase.Load(Suite, "15-ipblock-except-ingress").Case!;
+
+        var resolution = IpBlockPlaceholders.Resolve([.. testCase.Policies.Select(p => p.Policy)], deployment.Addresses!);
+        await deployment.Enforcer.ApplyAsync(resolution.Policies, Ct);
+
+        // x/b's node kb holds every b pod (198.18.101.0/24); y/b is excepted. The cluster gets these blocks, not the lab's.
+        var applied = Assert.Single(_policies.All).Spec.Ingress[0].FromProperty[0].IpBlock;
+        Assert.Equal("198.18.101.0/24", applied.Cidr);
+        Assert.Equal(["198.18.101.21/32"], applied.Except);
+        var oracle = new PolicyOracle(deployment.Model, resolution.Policies);
+        var tcp80 = new ProbeKey(80, NetpolProtocol.Tcp);
+        Assert.True(oracle.IsAllowed("x/b", "x/a", tcp80));
+        Assert.True(oracle.IsAllowed("z/b", "x/a", tcp80));
+        Assert.False(oracle.IsAllowed("y/b", "x/a", tcp80));
+        Assert.False(oracle.IsAllowed("y/a", "x/a", tcp80));
+    }
+
+    [Fact]
+    public async Task RunAsync_CniProgramsAfterARandomDelayAndNoWait_ConformantCniIsMarkedNonConformant()
+    {
+        // What the harness did before: apply, then probe at once. The simulated CNI is conformant, only not instant.
+        var cni = Simulate(programs: true);
+
+        var outcome = await new NetpolKind(TimeProvider.System).RunAsync(Invocation("01-deny-all-ingress", TimeSpan.Zero), Ct);
+
+        Assert.Equal(0, Value(outcome, Core.Measurements.Metrics.CasePass));
+        Assert.True(Value(outcome, Core.Measurements.Metrics.CellsWrong) > 0);
+        Assert.NotEmpty(cni.Delays);
+    }
+
+    [Fact]
+    public async Task RunAsync_CniProgramsAfterARandomDelay_WaitsForItGradesConformantAndRecordsTheLatency()
+    {
+        var cni = Simulate(programs: true);
+        var test = new NetpolKind(TimeProvider.System);
+
+        var deny = await test.RunAsync(Invocation("01-deny-all-ingress", TimeSpan.FromSeconds(30)), Ct);
+        var ipBlock = await test.RunAsync(Invocation("15-ipblock-except-ingress", TimeSpan.FromSeconds(30)), Ct);
+
+        Assert.Equal(1, Value(deny, Core.Measurements.Metrics.CasePass));
+        Assert.True(Value(deny, Core.Measurements.Metrics.ConvergenceRounds) > 1, "the first round should still see the open datapath");
+        Assert.True(Value(deny, Core.Measurements.Metrics.ProgrammingLatencyMs) > 0);
+        Assert.Contains(deny.Observations, o => o.Metric == Core.Measurements.Metrics.PolicyRemovalLatencyMs);
+        Assert.Equal(1, Value(ipBlock, Core.Measurements.Metrics.CasePass));
+        Assert.Equal(4, cni.Delays.Count);
+        Assert.Empty(_server.Crashes);
+    }
+
+    [Fact]
+    public async Task RunAsync_CniNeverPrograms_CaseFailsWithTheLastDiffAndTheTimeWaited()
+    {
+        Simulate(programs: false);
+        var invocation = Invocation("01-deny-all-ingress", TimeSpan.FromMilliseconds(500));
+
+        var outcome = await new NetpolKind(TimeProvider.System).RunAsync(invocation, Ct);
+
+        Assert.Equal(0, Value(outcome, Core.Measurements.Metrics.CasePass));
+        Assert.Matches("^the policies never showed in the datapath: waited [0-9]+ ms \\([0-9]+ probe rounds, timeout 0.5 s\\)", outcome.Reason);
+        var raw = ((MemorySink)invocation.Sink).Raw[outcome.RawFile!];
+        Assert.Contains("policies applied: NOT REACHED within 0.5 s", raw, StringComparison.Ordinal);
+        Assert.Contains("80/TCP diff (. match, X mismatch, - not graded)", raw, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_SctpCase_IsNotTestedBecauseTheAgnhostPodsServeNoSctp()
+    {
+        Simulate(programs: true);
+
+        var outcome = await new NetpolKind(TimeProvider.System).RunAsync(Invocation("24-sctp-only", TimeSpan.FromSeconds(30)), Ct);
+
+        Assert.Equal(MeasurementStatus.Unsupported, outcome.Status);
+        Assert.Equal("not tested: the deployed model serves none of the ports its policies name (SCTP 80)", outcome.Reason);
+    }
+
+    private static string Suite => Path.Combine(Workloads.WorkloadTestPaths.Root, "manifests", "netpol");
+
+    private static double Value(TestOutcome outcome, string metric) => outcome.Observations.Single(o => o.Metric == metric).Value;
+
+    /// <summary>The simulated CNI on this fake: the run's model pods as the datapath sees them, programming 0.2-0.6 s after each change.</summary>
+    private SimulatedCni Simulate(bool programs)
+    {
+        var model = DefaultModel.Create();
+        var namespaces = model.Namespaces.Select(n => new NamespaceModel(
+            RunNamespace + "-" + n.Name,
+            new Dictionary<string, string> { ["ns"] = n.Name, [KubeLabels.Run] = RunId, [DefaultModel.MetadataNameLabel] = RunNamespace + "-" + n.Name })).ToList();
+        var pods = model.Pods.Select(p => p with
+        {
+            Namespace = RunNamespace + "-" + p.Namespace,
+            Ip = IPAddress.Parse(_server.PodsIn(RunNamespace + "-" + p.Namespace).Single(q => q.Metadata.Name == p.Name).Status.PodIP),
+            Ports = [.. p.Ports.Where(port => port.Protocol != NetpolProtocol.Sctp)],
+        }).ToList();
+        var cni = new SimulatedCni(new ClusterModel(namespaces, pods), () => _policies.All, seed: 16, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(600)) { Programs = programs };
+        cni.Attach(_server);
+        return cni;
+    }
+
+    private TestInvocation Invocation(string caseName, TimeSpan convergenceTimeout) =>
+        new(
+            new PlannedMeasurement(
+                new MeasurementKey("calico", "netpol", caseName, Topologies.PodToPod, 1),
+                new TestSpec { Test = "netpol", Netpol = new NetpolTestSpec { Suite = Suite, Samples = 2, ProbeTimeout = TimeSpan.FromMilliseconds(200), ConvergenceTimeout = convergenceTimeout } },
+                new TestVariant(caseName, 1)),
+            new NoHost(),
+            new NoHost(),
+            new MemorySink(),
+            "raw/x")
+        {
+            Cluster = _cluster,
+        };
+
+    private sealed class NoHost : IWorkloadHost
+    {
+        public string Name => "none";
+
+        public string NodeName => "none";
+
+        public IPAddress Address => IPAddress.Loopback;
+
+        public int Mtu => 1500;
+
+        public CniBench.Core.Processes.IProcessRunner Runner => throw new NotSupportedException();
+    }
+
+    private sealed class MemorySink : IMeasurementSink
+    {
+        public System.Collections.Concurrent.ConcurrentDictionary<string, string> Raw { get; } = new();
+
+        public Task WriteAsync(IReadOnlyList<Measurement> rows, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<string> WriteRawAsync(string relativePath, string content, CancellationToken cancellationToken)
+        {
+            Raw[relativePath] = content;
+            return Task.FromResult(relativePath);
+        }
+    }
+
     /// <summary>Answers each probe line of a script as agnhost would: 80/TCP and 80/UDP connect, 81/TCP times out, 81/UDP is refused, anything else has no route.</summary>
     private static ExecReply ScriptedAgnhost(IReadOnlyList<string> argv)
     {
@@ -250,6 +408,7 @@ public sealed partial class KubernetesNetpolTests : IAsyncLifetime
     private void AddAgnhostPod(string ns, string name, string ip) => _server.AddPod(new V1Pod
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = new Dictionary<string, string> { ["pod"] = name } },
+        Spec = new V1PodSpec { NodeName = "k" + name, Containers = [] },
         Status = new V1PodStatus
         {
             Phase = "Running",

@@ -15,11 +15,11 @@ public sealed class NetpolKindTests
 {
     private static readonly string Suite = Path.Combine(RepoPaths.Root, "manifests", "netpol");
 
-    private static TestInvocation Invocation(FakeNetpolCluster cluster, string variant, int repetition = 1, int samples = 2) =>
+    private static TestInvocation Invocation(FakeNetpolCluster cluster, string variant, int repetition = 1, int samples = 2, TimeSpan? convergenceTimeout = null) =>
         new(
             new PlannedMeasurement(
                 new MeasurementKey("fake", "netpol", variant, Topologies.PodToPod, repetition),
-                new TestSpec { Test = "netpol", Netpol = new NetpolTestSpec { Suite = Suite, Samples = samples, ProbeTimeout = TimeSpan.FromMilliseconds(100) } },
+                new TestSpec { Test = "netpol", Netpol = new NetpolTestSpec { Suite = Suite, Samples = samples, ProbeTimeout = TimeSpan.FromMilliseconds(100), ConvergenceTimeout = convergenceTimeout ?? TimeSpan.FromSeconds(30) } },
                 new TestVariant(variant, 1)),
             new NoHost(),
             new NoHost(),
@@ -42,8 +42,8 @@ public sealed class NetpolKindTests
         Assert.Equal(MeasurementStatus.Ok, outcome.Status);
         Assert.Equal(1, values[Metrics.CasePass]);
         Assert.Equal(0, values["cells_wrong"]);
-        // 9 pods × 9 pods × 4 port/protocols, less the 9 × 4 self cells that are not graded.
-        Assert.Equal(288, values["cells_correct"]);
+        // 9 pods × 9 pods × 5 port/protocols, less the 9 × 5 self cells that are not graded.
+        Assert.Equal(360, values["cells_correct"]);
         Assert.True(values.ContainsKey("programming_latency_ms"));
         Assert.Empty(cluster.Enforcer.Active);
     }
@@ -55,8 +55,8 @@ public sealed class NetpolKindTests
 
         var values = Values(outcome);
         Assert.Equal(0, values[Metrics.CasePass]);
-        // Into x/a, x/b, x/c from the 8 other pods, on 4 port/protocols: 3 × 8 × 4.
-        Assert.Equal(96, values["cells_wrong"]);
+        // Into x/a, x/b, x/c from the 8 other pods, on 5 port/protocols: 3 × 8 × 5.
+        Assert.Equal(120, values["cells_wrong"]);
         Assert.False(values.ContainsKey("programming_latency_ms"));
     }
 
@@ -80,7 +80,7 @@ public sealed class NetpolKindTests
 
         Assert.Equal(0, values[Metrics.CasePass]);
         Assert.Equal(0, values["cells_wrong"]);
-        Assert.Equal(32, values["cells_probe_error"]);
+        Assert.Equal(40, values["cells_probe_error"]);
     }
 
     [Fact]
@@ -110,6 +110,94 @@ public sealed class NetpolKindTests
     }
 
     [Fact]
+    public async Task RunAsync_DatapathProgramsAfterSomeRounds_WaitsThenGradesBlindSamplesAndPasses()
+    {
+        // A real CNI: the API accepted the policies, the datapath shows them three probe rounds later.
+        var cluster = new FakeNetpolCluster(enforce: true) { ProgrammedAfterRounds = 3 };
+
+        var outcome = await new NetpolKind(TimeProvider.System).RunAsync(Invocation(cluster, "01-deny-all-ingress"), CancellationToken.None);
+
+        var values = Values(outcome);
+        Assert.Equal(1, values[Metrics.CasePass]);
+        Assert.Equal(4, values[Metrics.ConvergenceRounds]);
+        Assert.True(values.ContainsKey(Metrics.ProgrammingLatencyMs));
+        Assert.True(values.ContainsKey(Metrics.PolicyRemovalLatencyMs));
+        // 4 rounds to converge, 2 blind samples, then after deleting 3 rounds of old rules and 1 that shows the open state.
+        Assert.Equal(10, cluster.Prober.Rounds);
+        Assert.Null(outcome.Reason);
+    }
+
+    [Fact]
+    public async Task RunAsync_DatapathProgramsAfterSomeRoundsButNoWait_FailsAsTheOldApplyThenProbeDid()
+    {
+        var cluster = new FakeNetpolCluster(enforce: true) { ProgrammedAfterRounds = 3 };
+
+        var values = Values(await new NetpolKind(TimeProvider.System).RunAsync(Invocation(cluster, "01-deny-all-ingress", convergenceTimeout: TimeSpan.Zero), CancellationToken.None));
+
+        Assert.Equal(0, values[Metrics.CasePass]);
+        Assert.Equal(120, values["cells_wrong"]);
+    }
+
+    [Fact]
+    public async Task RunAsync_DatapathNeverPrograms_FailsWithTheTimeWaitedAndTheLastDiff()
+    {
+        var cluster = new FakeNetpolCluster(enforce: false) { Programmed = false };
+        var sink = new MemorySink();
+        var invocation = Invocation(cluster, "01-deny-all-ingress", convergenceTimeout: TimeSpan.FromMilliseconds(300)) with { Sink = sink };
+
+        var outcome = await new NetpolKind(TimeProvider.System).RunAsync(invocation, CancellationToken.None);
+
+        var values = Values(outcome);
+        Assert.Equal(0, values[Metrics.CasePass]);
+        Assert.False(values.ContainsKey(Metrics.ProgrammingLatencyMs));
+        Assert.True(values[Metrics.ConvergenceRounds] > 1);
+        Assert.StartsWith("the policies never showed in the datapath: waited ", outcome.Reason, StringComparison.Ordinal);
+        var raw = sink.Raw[outcome.RawFile!];
+        Assert.Contains("policies applied: NOT REACHED within 0.3 s", raw, StringComparison.Ordinal);
+        Assert.Contains("80/TCP diff (. match, X mismatch, - not graded)", raw, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_SctpCaseWhereSctpIsUnsupported_IsNotTestedNeverPassed()
+    {
+        var cluster = new FakeNetpolCluster(enforce: true) { SctpUnsupported = true };
+        var test = new NetpolKind(TimeProvider.System);
+
+        var outcome = await test.RunAsync(Invocation(cluster, "24-sctp-only"), CancellationToken.None);
+
+        Assert.Equal(MeasurementStatus.Unsupported, outcome.Status);
+        Assert.StartsWith("not tested: every probe of the ports its policies name was unsupported: no SCTP here", outcome.Reason, StringComparison.Ordinal);
+        Assert.NotNull(outcome.RawFile);
+        await test.RunAsync(Invocation(cluster, "01-deny-all-ingress"), CancellationToken.None);
+        Assert.Equal(1, Values(await test.RunAsync(Invocation(cluster, RunPlanner.NetpolScoreVariant), CancellationToken.None))[Metrics.CasesGraded]);
+    }
+
+    [Fact]
+    public async Task RunAsync_SctpCaseWhereSctpIsProbed_IsGraded()
+    {
+        var values = Values(await new NetpolKind(TimeProvider.System).RunAsync(Invocation(new FakeNetpolCluster(enforce: true), "24-sctp-only"), CancellationToken.None));
+
+        Assert.Equal(1, values[Metrics.CasePass]);
+    }
+
+    [Theory]
+    [InlineData("15-ipblock-except-ingress")]
+    [InlineData("16-ipblock-except-egress")]
+    [InlineData("17-ipblock-multi-node")]
+    public async Task RunAsync_IpBlockCase_ResolvesPlaceholdersOnTheClustersPlanAndBlocksSomething(string caseName)
+    {
+        var cluster = new FakeNetpolCluster(enforce: true);
+
+        var outcome = await new NetpolKind(TimeProvider.System).RunAsync(Invocation(cluster, caseName), CancellationToken.None);
+
+        Assert.Equal(1, Values(outcome)[Metrics.CasePass]);
+        Assert.NotEmpty(cluster.Prober.LastApplied);
+        Assert.DoesNotContain("{{", string.Join(" ", cluster.Prober.LastApplied.Select(p => k8s.KubernetesJson.Serialize(p))), StringComparison.Ordinal);
+        // The resolved blocks cover some pods and leave out others: the case really exercises ipBlock and except.
+        Assert.True(cluster.Prober.BlockedCells > 0);
+    }
+
+    [Fact]
     public async Task RunAsync_ClusterWithoutPolicySupport_IsUnsupported()
     {
         var invocation = Invocation(new FakeNetpolCluster(true), "01-deny-all-ingress") with { };
@@ -133,15 +221,25 @@ public sealed class NetpolKindTests
 
     private sealed class MemorySink : IMeasurementSink
     {
+        public Dictionary<string, string> Raw { get; } = [];
+
         public Task WriteAsync(IReadOnlyList<Measurement> rows, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task<string> WriteRawAsync(string relativePath, string content, CancellationToken cancellationToken) => Task.FromResult(relativePath);
+        public Task<string> WriteRawAsync(string relativePath, string content, CancellationToken cancellationToken)
+        {
+            Raw[relativePath] = content;
+            return Task.FromResult(relativePath);
+        }
     }
 
-    /// <summary>A datapath simulated with the oracle itself (when it enforces) or wide open (when it does not).</summary>
+    /// <summary>
+    /// A datapath simulated with the oracle itself (when it enforces) or wide open (when it does not), placed on the
+    /// lab's address plan. <see cref="ProgrammedAfterRounds"/> plays a CNI that programs asynchronously: each change
+    /// shows only from that many probe rounds after it.
+    /// </summary>
     private sealed class FakeNetpolCluster(bool enforce) : ICluster, INetpolCluster
     {
-        public FakeEnforcer Enforcer { get; } = new();
+        public FakeEnforcer Enforcer { get; private set; } = new();
 
         public FakeProber Prober { get; private set; } = null!;
 
@@ -150,6 +248,13 @@ public sealed class NetpolKindTests
         public int FlapOnRound { get; init; }
 
         public string? ErrorTo { get; init; }
+
+        public int ProgrammedAfterRounds { get; init; }
+
+        /// <summary>False: the enforcer does not say the datapath is programmed when apply returns, so the test waits.</summary>
+        public bool Programmed { get; init; } = true;
+
+        public bool SctpUnsupported { get; init; }
 
         public string Cni => "fake";
 
@@ -162,8 +267,10 @@ public sealed class NetpolKindTests
         public Task<NetpolDeployment> DeployAsync(ClusterModel model, CancellationToken cancellationToken)
         {
             Deployments++;
-            Prober = new FakeProber(model, Enforcer, enforce, FlapOnRound, ErrorTo);
-            return Task.FromResult(new NetpolDeployment(model, Prober, Enforcer));
+            var (placed, plan) = CniBench.NetworkPolicy.Addressing.ReferencePlacement.Place(model);
+            Enforcer = new FakeEnforcer { ProgrammedOnApply = Programmed && ProgrammedAfterRounds == 0 };
+            Prober = new FakeProber(placed, Enforcer, enforce, FlapOnRound, ErrorTo) { ProgrammedAfterRounds = ProgrammedAfterRounds, SctpUnsupported = SctpUnsupported };
+            return Task.FromResult(new NetpolDeployment(placed, Prober, Enforcer) { Addresses = plan });
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -173,36 +280,73 @@ public sealed class NetpolKindTests
     {
         public List<V1NetworkPolicy> Active { get; } = [];
 
+        /// <summary>Counts applies and clears, so the prober can tell when the wanted state changed.</summary>
+        public int Version { get; private set; }
+
         public bool EnforcesIngress => true;
 
         public bool EnforcesEgress => true;
+
+        public bool ProgrammedOnApply { get; init; } = true;
 
         public Task ApplyAsync(IReadOnlyList<V1NetworkPolicy> policies, CancellationToken cancellationToken)
         {
             Active.Clear();
             Active.AddRange(policies);
+            Version++;
             return Task.CompletedTask;
         }
 
         public Task ClearAsync(CancellationToken cancellationToken)
         {
             Active.Clear();
+            Version++;
             return Task.CompletedTask;
         }
     }
 
     private sealed class FakeProber(ClusterModel model, FakeEnforcer enforcer, bool enforce, int flapOnRound, string? errorTo) : IProbeEngine
     {
-        private int _round;
+        private int _seenVersion;
+        private int _roundsSinceChange;
+        private List<V1NetworkPolicy> _effective = [];
 
         public bool Disposed { get; private set; }
+
+        public int Rounds { get; private set; }
+
+        public int ProgrammedAfterRounds { get; init; }
+
+        public bool SctpUnsupported { get; init; }
+
+        /// <summary>The policies the enforcer was last given (placeholders already resolved by the test kind).</summary>
+        public List<V1NetworkPolicy> LastApplied { get; } = [];
+
+        /// <summary>Non-control cells the last round with policies in effect saw blocked.</summary>
+        public int BlockedCells { get; private set; }
 
         public Task StartListenersAsync(IReadOnlyList<ListenerSpec> listeners, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task<IReadOnlyList<ProbeResult>> ProbeAsync(IReadOnlyList<ProbeRequest> probes, TimeSpan timeout, CancellationToken cancellationToken)
         {
-            _round++;
-            var oracle = new PolicyOracle(model, enforce ? enforcer.Active : []);
+            Rounds++;
+            if (enforcer.Version != _seenVersion)
+            {
+                _seenVersion = enforcer.Version;
+                _roundsSinceChange = 0;
+                if (enforcer.Active.Count > 0)
+                {
+                    LastApplied.Clear();
+                    LastApplied.AddRange(enforcer.Active);
+                }
+            }
+
+            if (++_roundsSinceChange > ProgrammedAfterRounds)
+            {
+                _effective = [.. enforcer.Active];
+            }
+
+            var oracle = new PolicyOracle(model, enforce ? _effective : []);
             var flapped = false;
             IReadOnlyList<ProbeResult> results = [.. probes.Select(p =>
             {
@@ -216,8 +360,13 @@ public sealed class NetpolKindTests
                     return new ProbeResult(p, ProbeOutcome.Error, TimeSpan.Zero, "boom");
                 }
 
+                if (SctpUnsupported && p.Protocol == NetpolProtocol.Sctp)
+                {
+                    return new ProbeResult(p, ProbeOutcome.Unsupported, TimeSpan.Zero, "no SCTP here");
+                }
+
                 var allowed = oracle.IsAllowed(p.From, p.To, new ProbeKey(p.Port, p.Protocol));
-                if (_round == flapOnRound && !flapped && p.From != p.To)
+                if (Rounds == flapOnRound && !flapped && p.From != p.To)
                 {
                     flapped = true;
                     allowed = !allowed;
@@ -225,6 +374,11 @@ public sealed class NetpolKindTests
 
                 return new ProbeResult(p, allowed ? ProbeOutcome.Connected : ProbeOutcome.TimedOut, TimeSpan.Zero);
             })];
+            if (_effective.Count > 0)
+            {
+                BlockedCells = results.Count(r => !r.Request.Control && r.Outcome == ProbeOutcome.TimedOut);
+            }
+
             return Task.FromResult(results);
         }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using CniBench.NetworkPolicy.Addressing;
 using CniBench.NetworkPolicy.Model;
 using CniBench.NetworkPolicy.Oracle;
 using CniBench.NetworkPolicy.Output;
@@ -113,7 +114,7 @@ public sealed class SuiteCaseTests
     public void Fixtures_EveryFixture_BelongsToACaseAndAModelProbe()
     {
         var ids = SuiteCatalog.Cases().Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
-        string[] probes = ["80-tcp", "80-udp", "81-tcp", "81-udp"];
+        string[] probes = ["80-tcp", "80-udp", "80-sctp", "81-tcp", "81-udp"];
 
         var orphans = SuiteCatalog.Fixtures().Where(f => !ids.Contains(f.CaseId) || !probes.Contains(f.Probe)).ToArray();
 
@@ -124,9 +125,10 @@ public sealed class SuiteCaseTests
     [MemberData(nameof(FixtureKeys))]
     public void Compute_CaseOnLabAddressedDefaultModel_EqualsHandDerivedTable(string caseId, string probe)
     {
-        var loaded = PolicyLoader.LoadPath(Case(caseId).Path);
-        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Errors));
-        var oracle = new PolicyOracle(LabPlacement.DefaultLabModel(), loaded.Policies.Select(p => p.Policy));
+        // The inputs `netpol expect` uses: the default model on the lab's address plan, placeholders resolved on it.
+        var loaded = NetpolInputs.Load(Case(caseId).Path, modelPath: null);
+        Assert.True(loaded.Inputs is not null, string.Join("\n", loaded.Errors));
+        var oracle = loaded.Inputs.CreateOracle();
         using var printed = new StringWriter { NewLine = "\n" };
         TruthTableWriter.WriteTable(oracle.ComputeAll(), printed);
 
@@ -137,9 +139,9 @@ public sealed class SuiteCaseTests
     }
 
     [Fact]
-    public void WithLabAddresses_DefaultModel_PlacesPodsRoundRobinOverThreeNodes()
+    public void Create_DefaultModel_HasTheLabAddressesOfThreeNodesRoundRobin()
     {
-        var model = LabPlacement.DefaultLabModel();
+        var model = DefaultModel.Create();
 
         // x/a→n1-p1, x/b→n2-p1, x/c→n3-p1, y/a→n1-p2, …; LabAddressing.PodAddress(n, p) = 198.19.n.(p+1).
         Assert.Equal(
@@ -149,18 +151,19 @@ public sealed class SuiteCaseTests
                 "z/a 198.19.1.4", "z/b 198.19.2.4", "z/c 198.19.3.4",
             ],
             model.Pods.Select(p => $"{p.Id} {p.Ip}"));
-        Assert.Equal(DefaultModel.Create().Pods.Select(p => p.Labels), model.Pods.Select(p => p.Labels));
     }
 
     [Fact]
-    public void WithLabAddresses_TwoNodes_FillsNodesInTurn()
+    public void Place_TwoNodes_FillsNodesInTurnAndNamesTheirRanges()
     {
-        var model = LabPlacement.WithLabAddresses(DefaultModel.Create(), nodeCount: 2);
+        var (model, plan) = ReferencePlacement.Place(DefaultModel.Create(), nodes: 2);
 
         Assert.Equal(IPAddress.Parse("198.19.1.2"), model.Pods[0].Ip);
         Assert.Equal(IPAddress.Parse("198.19.2.2"), model.Pods[1].Ip);
         Assert.Equal(IPAddress.Parse("198.19.1.3"), model.Pods[2].Ip);
         Assert.Equal(IPAddress.Parse("198.19.1.6"), model.Pods[8].Ip);
+        Assert.Equal("n2", plan.PodNodes["x/b"]);
+        Assert.Equal([IPNetwork.Parse("198.19.2.0/24")], plan.NodeRanges["n2"]);
     }
 
     private static SuiteCase Case(string caseId) => SuiteCatalog.Cases().Single(c => c.Id == caseId);
