@@ -169,7 +169,34 @@ public sealed class CniCatalogTests : IDisposable
         Assert.Equal((LabAttachment.Bridge, "weave", EncapsulationType.Vxlan, 6784, 1376, 1376), (weave.Attachment, weave.Bridge, weave.Encapsulation.Type, weave.Encapsulation.Port, weave.PodMtu(1500), weave.PodMtu(9000)));
         // The lab's address-keyed nftables rules enforce routed and bridged (br_netfilter) models alike; flannel has no policy.
         Assert.Equal(["calico", "canal", "cilium", "kube-router", "weavenet"], catalog.Manifests.Where(m => m.Policy.Ingress && m.Policy.Egress).Select(m => m.Name));
-        Assert.Equal(new PolicySupport(false, false), catalog["flannel"].Policy);
+        Assert.Equal((false, false, 0), (catalog["flannel"].Policy.Ingress, catalog["flannel"].Policy.Egress, catalog["flannel"].Policy.Gaps.Count));
+    }
+
+    [Fact]
+    public void Load_RepositoryCatalog_PolicyGapsAreWhatEachCniDocumentsWithSources()
+    {
+        var catalog = CniCatalog.Load(RepoPaths.CniManifests);
+
+        // weave-npc rejects named ports and predates endPort; Cilium never matches pods by CIDR and has SCTP off by default.
+        Assert.Equal([PolicyFeature.NamedPorts, PolicyFeature.EndPort], catalog["weavenet"].Policy.Gaps.Select(g => g.Feature));
+        Assert.Equal([PolicyFeature.IpBlockPods, PolicyFeature.Sctp], catalog["cilium"].Policy.Gaps.Select(g => g.Feature));
+        Assert.All(["calico", "canal", "kube-router", "flannel"], name => Assert.Empty(catalog[name].Policy.Gaps));
+        Assert.All(catalog.Manifests.SelectMany(m => m.Policy.Gaps), g => Assert.True(g.Source.Length > 40, g.Source));
+    }
+
+    [Fact]
+    public void Parse_PolicyGapUnknownFeatureOrWithoutSource_IsRejectedAtTheField()
+    {
+        var yaml = Valid.Replace(
+            "policy: { ingress: false, egress: false }",
+            "policy:\n  ingress: true\n  egress: true\n  gaps:\n    - feature: ipv6\n      source: somewhere\n    - feature: sctp\n",
+            StringComparison.Ordinal);
+
+        var errors = Assert.Throws<CatalogException>(() => CniCatalog.Parse(yaml, "/x/demo.yaml")).Errors.Select(e => e.ToString()).ToList();
+
+        Assert.Equal(2, errors.Count);
+        Assert.Contains(errors, e => e.Contains("feature", StringComparison.Ordinal) && e.Contains("namedPorts, endPort, sctp, ipBlockPods", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("source", StringComparison.Ordinal));
     }
 
     [Fact]

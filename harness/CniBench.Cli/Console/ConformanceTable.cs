@@ -26,7 +26,7 @@ internal static class ConformanceTable
             {
                 null => "[dim]-[/]",
                 { N: 0, Failed: > 0 } => "[red]error[/]",
-                { N: 0 } => "[yellow]unsupported[/]",
+                { N: 0 } => "[yellow]not tested[/]",
                 { Min: >= 1 } => "[green]pass[/]",
                 _ => $"[red]FAIL[/] [dim]{wrong.GetValueOrDefault((cni, group.Key)):0} wrong[/]",
             }));

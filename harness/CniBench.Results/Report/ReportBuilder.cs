@@ -295,7 +295,8 @@ public static class ReportBuilder
         var blocks = new List<ReportBlock>
         {
             new Paragraph("Each case applies its NetworkPolicies, probes every pod pair on every port and protocol in blind rounds, and compares what got through with what the Kubernetes API says. A case passes when every graded cell matches in every round."
-                + (onLab ? " On the lab the policies are enforced by the lab's nftables model of what each CNI supports (manifests/cni/<name>.yaml, policy:), not by the CNI's agent: a lab model." : "")),
+                + " Before the graded rounds it waits until a round shows the policies in effect (programming_latency_ms), and after deleting them until the open state is back; a case that never gets there fails. A case whose distinctive cells could not be probed (no SCTP in the kernel) is \"not tested\", never \"pass\"."
+                + (onLab ? " " + LabConformanceLabel + ": the lab enforces each CNI's documented capability (manifests/cni/<name>.yaml, policy: with its gaps and their sources) with nftables, not the CNI's agent." : "")),
             new Table(["case", "direction", .. cnis], rows, "netpol-grid"),
         };
         if (input.FailedCaseTables.Count > 0)
@@ -308,8 +309,12 @@ public static class ReportBuilder
         return new ReportSection(NetpolId, "Network-policy conformance", blocks);
     }
 
+    /// <summary>What lab conformance is, wherever it is shown: a model of the documentation, not a test of the CNI.</summary>
+    public const string LabConformanceLabel = "Lab conformance is modelled from the CNI's documentation; run on a cluster to test the CNI itself";
+
     private static Cell CaseCell(SummaryRow? row, double? wrongCells) => row switch
     {
+        { N: 0, Unsupported: > 0 } => new Cell("not tested", Rating.NotApplicable, TextIsLabel: true),
         null or { N: 0 } => new Cell("–", Rating.NotApplicable, TextIsLabel: true),
         { Min: >= 1 } => new Cell("pass", Rating.Best, TextIsLabel: true),
         _ => new Cell(wrongCells is > 0 ? $"FAIL ({ReportFormat.Number(wrongCells.Value)} wrong)" : "FAIL", Rating.Poor, TextIsLabel: true),

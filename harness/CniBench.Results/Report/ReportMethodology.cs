@@ -48,7 +48,7 @@ public static class ReportMethodology
                     "one search", Repetitions(input, "mtu", Metrics.PathMtuBytes), "none: an exact outcome of a deterministic probe"],
                 ["Policy ingress, egress (case_pass)",
                     "NetworkPolicy cases passed in every repetition, each probing every pod pair and port in blind rounds"
-                        + (onLab ? "; on the lab enforced by the lab's nftables model of the CNI's policy support (\"lab model\"), not the CNI's agent" : ""),
+                        + (onLab ? "; on the lab enforced by the lab's nftables model of the CNI's documented policy support (\"lab model\"), not the CNI's agent: modelled from the CNI's documentation; run on a cluster to test the CNI itself" : ""),
                     "one probe round set per case and repetition", Repetitions(input, "netpol", Metrics.CasePass), "none: a count of cases"],
             ],
             "methodology-figures");

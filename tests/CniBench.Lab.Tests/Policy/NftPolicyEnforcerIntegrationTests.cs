@@ -4,6 +4,7 @@ using System.Net;
 using CniBench.Core.Clusters;
 using CniBench.Core.Processes;
 using CniBench.Lab.Policy;
+using CniBench.NetworkPolicy.Addressing;
 using CniBench.NetworkPolicy.Model;
 using CniBench.NetworkPolicy.Policies;
 using CniBench.Processes;
@@ -136,7 +137,7 @@ public sealed class NftPolicyEnforcerIntegrationTests
             var enforcer = NftPolicyEnforcer.ForLab(cluster.Blueprint, placed, LocalProcessRunner.Instance);
             var cases = Directory.EnumerateFiles(Path.Combine(TestSupport.RepositoryRoot(), "manifests", "netpol"), "*.yaml")
                 .Order(StringComparer.Ordinal)
-                .Select(file => (Name: Path.GetFileName(file), Policies: (IReadOnlyList<V1NetworkPolicy>)Load(file)))
+                .Select(file => (Name: Path.GetFileName(file), Policies: IpBlockPlaceholders.Resolve(Load(file), placed.Addresses!).Policies))
                 .Append(("rule shapes", PolicyTestModel.Policies(RuleShapes)))
                 .ToList();
             Assert.True(cases.Count >= 2, "manifests/netpol has no cases");
