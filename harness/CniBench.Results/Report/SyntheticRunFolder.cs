@@ -18,6 +18,9 @@ public sealed record SyntheticRunSpec
     /// <summary>Policy cases on every CNI; the last CNI fails the egress case, with its truth tables under netpol/.</summary>
     public bool Netpol { get; init; } = true;
 
+    /// <summary>With <see cref="Netpol"/>: a third case, 24-sctp-only, recorded unsupported ("not tested") on every CNI.</summary>
+    public bool NotTestedCase { get; init; }
+
     /// <summary>HTTP rows (requests_per_second, latency_p99_ms) on an ingress topology.</summary>
     public bool Http { get; init; }
 
@@ -153,6 +156,16 @@ public static class SyntheticRunFolder
 
                 rows.Add(Row(spec, key, Metrics.CasePass, fails ? 0 : 1, "bool", at) with { RawFile = raw });
                 rows.Add(Row(spec, key, Metrics.CellsWrong, fails ? 2 : 0, Metrics.Count, at) with { RawFile = raw });
+            }
+
+            if (spec.NotTestedCase)
+            {
+                var key = new MeasurementKey(cni, "netpol", "24-sctp-only", Topologies.PodToPod, 1);
+                rows.Add(Row(spec, key, Metrics.CasePass, null, "bool", at) with
+                {
+                    Status = MeasurementStatus.Unsupported,
+                    Reason = "not tested: every probe of the ports its policies name was unsupported: kernel has no SCTP",
+                });
             }
         }
     }

@@ -118,6 +118,21 @@ public sealed partial class ReportGeneratorTests
     }
 
     [Fact]
+    public async Task WriteAsync_LabPolicyCases_LabelledAsModelledAndNotTestedCaseIsNeverAPass()
+    {
+        using var dir = new TempRunDirectory();
+
+        var (_, html, _) = await WriteReportAsync(dir, new SyntheticRunSpec { Cnis = ["calico", "flannel"], NotTestedCase = true });
+
+        var netpol = Section(html, ReportBuilder.NetpolId);
+        Assert.Contains("Lab conformance is modelled from the CNI&#39;s documentation; run on a cluster to test the CNI itself", netpol, StringComparison.Ordinal);
+        Assert.Contains("not tested", netpol, StringComparison.Ordinal);
+        // 24-sctp-only counts in no CNI's tally: calico passed both graded cases, flannel one.
+        Assert.Contains("2/2", netpol, StringComparison.Ordinal);
+        Assert.Contains("1/2", netpol, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WriteAsync_PerTestTable_HasNMedianAndCi()
     {
         using var dir = new TempRunDirectory();
