@@ -64,8 +64,15 @@ public static class RunPlanner
                 ? test.Streams.Select(streams => new TestVariant(
                     streams == 1 ? UdpCapacitySpec.VariantName : $"{UdpCapacitySpec.VariantName}-{StreamsLabel(streams)}", streams) { UdpCapacity = capacity })
                 : []],
-        _ => [.. test.Streams.Select(streams => new TestVariant(StreamsLabel(streams), streams))],
+        _ => [.. test.Streams.Select(streams => new TestVariant(StreamsLabel(streams), streams)),
+            .. test.BitratesBps.Select(bps => new TestVariant(PacedPrefix + Quantities.FormatBitrate(bps), 1, bps))],
     };
+
+    /// <summary>
+    /// tcp variants paced to a common rate (<c>paced-200M</c>): at saturation every datapath keeps a small host busy,
+    /// so CPU cost separates datapaths only at a rate they all sustain.
+    /// </summary>
+    public const string PacedPrefix = "paced-";
 
     /// <summary>
     /// Payload × connection mode × load mode, e.g. <c>1KiB-keepalive-saturation</c>. Each saturation variant comes

@@ -320,7 +320,21 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis, IScenarioFile
 
         var bitrates = new List<long>();
         UdpCapacitySpec? capacity = null;
-        if (kind == "udp")
+        if (kind == "tcp")
+        {
+            foreach (var item in map.Value("bitrate")?.Items() ?? [])
+            {
+                if (item.Text is { } text && Quantities.TryParseBitrate(text, out var bps))
+                {
+                    bitrates.Add(bps);
+                }
+                else
+                {
+                    item.Error("tcp.bitrate must be a rate to pace one stream to, such as 200M or 1G (bit/s, decimal units): CPU cost is compared at that common rate");
+                }
+            }
+        }
+        else if (kind == "udp")
         {
             if (map.Value("bitrate") is { } bitrate)
             {
@@ -367,7 +381,8 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis, IScenarioFile
         {
             Duration = duration,
             Warmup = warmup,
-            Streams = streams.Count > 0 ? streams.Distinct().ToList() : spec.Streams,
+            // A tcp entry that gives only a pacing rate measures only at that rate (a CPU-cost entry beside the throughput one).
+            Streams = streams.Count > 0 ? streams.Distinct().ToList() : kind == "tcp" && bitrates.Count > 0 ? [] : spec.Streams,
             BitratesBps = bitrates.Distinct().ToList(),
             UdpCapacity = capacity,
             Topologies = topologies.Count > 0 ? topologies.Distinct().ToList() : [.. spec.Topologies.Where(t => t != Measurements.Topologies.SameNode || lab.PodsPerNode >= 2)],

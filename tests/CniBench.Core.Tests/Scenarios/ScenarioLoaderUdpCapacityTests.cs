@@ -24,6 +24,36 @@ public sealed class ScenarioLoaderUdpCapacityTests
     }
 
     [Fact]
+    public void Load_TcpBitrate_PlansAPacedOneStreamVariantAfterTheStreamCounts()
+    {
+        var spec = Loader.Load("name: x\ncnis: [calico]\ntests:\n  - test: tcp\n    streams: [1, 4]\n    bitrate: 200M\n", "t.yaml");
+
+        var variants = RunPlanner.Variants(Assert.Single(spec.Tests));
+
+        Assert.Equal(["1-stream", "4-streams", "paced-200M"], variants.Select(v => v.Name));
+        Assert.Equal((1, 200_000_000L), (variants[2].Streams, variants[2].BitrateBps!.Value));
+        Assert.Null(variants[0].BitrateBps);
+    }
+
+    [Fact]
+    public void Load_TcpBitrateWithoutStreams_PlansOnlyThePacedVariant()
+    {
+        var spec = Loader.Load("name: x\ncnis: [calico]\ntests:\n  - test: tcp\n    bitrate: [200M]\n", "t.yaml");
+
+        Assert.Equal(["paced-200M"], RunPlanner.Variants(Assert.Single(spec.Tests)).Select(v => v.Name));
+    }
+
+    [Fact]
+    public void Load_TcpBadBitrate_ErrorAtItsLineSaysWhatIsExpected()
+    {
+        var error = Assert.Throws<ScenarioException>(() => Loader.Load("name: x\ncnis: [calico]\ntests:\n  - test: tcp\n    bitrate: fast\n", "t.yaml"));
+
+        var only = Assert.Single(error.Errors);
+        Assert.Equal(5, only.Line);
+        Assert.Contains("rate to pace one stream to", only.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_CapacityWithoutLossBound_DefaultsToOnePercent()
     {
         var test = Assert.Single(Loader.Load(Udp("    bitrate: capacity\n"), "u.yaml").Tests);
