@@ -26,6 +26,15 @@ public static class Metrics
     /// <summary>The server tool process's own CPU, as the tool reports it.</summary>
     public const string ToolServerCpuPercent = "tool_server_cpu_percent";
 
+    /// <summary>The lab's long-lived datapath processes (wireguard-go) over the measurement, in % of one core.</summary>
+    public const string DaemonCpuPercent = "daemon_cpu_percent";
+
+    /// <summary>
+    /// Cores the datapath's own processes used per Gbit/s: the tool's client and server processes (with the kernel work
+    /// done in their context) plus the datapath's daemons; unlike host CPU, other load on a shared host does not enter.
+    /// </summary>
+    public const string DatapathCpuCoresPerGbps = "datapath_cpu_cores_per_gbps";
+
     /// <summary>udp capacity search: the receiver's rate at the highest offered rate whose loss stayed under the bound.</summary>
     public const string UdpCapacityBps = "udp_capacity_bps";
 

@@ -210,10 +210,11 @@ public sealed class Orchestrator(
         }
 
         var cpuObservations = timeline is null ? [] : CpuObservations(timeline, outcome);
+        IReadOnlyList<Observation> datapathCpu = DatapathCpu.CoresPerGbps([.. outcome.Observations, .. nodes.Observations]) is { } cost ? [cost] : [];
         var now = time.GetUtcNow();
         return
         [
-            .. outcome.Observations.Concat(cpuObservations).Concat(nodes.Observations).Select(o => Row(plan, planned, MeasurementStatus.Ok, null, o.Metric, outcome.RawFile) with
+            .. outcome.Observations.Concat(cpuObservations).Concat(nodes.Observations).Concat(datapathCpu).Select(o => Row(plan, planned, MeasurementStatus.Ok, null, o.Metric, outcome.RawFile) with
             {
                 Value = o.Value,
                 Unit = o.Unit,

@@ -206,7 +206,7 @@ public static class SummaryMatrixBuilder
         var paced = summary.Any(r => r.Test == "tcp" && r.Metric == metric && IsPaced(r.Variant));
         var criterion = new Criterion(MetricRegistry.Criteria.CpuPerGbit, "CPU per Gbit/s",
             string.Create(CultureInfo.InvariantCulture,
-            $"host cores busy per Gbit/s over the measured window{(paced ? " at one common paced rate" : " at saturation (no paced tcp variant in this run, so this tracks 1/throughput)")}, as a multiple of the reference: best ≤ ×{CpuBestRatio:0.00}, acceptable ≤ ×{CpuAcceptableRatio:0.00}, poor above{SignificanceRule}"));
+            $"cores the datapath's own processes used per Gbit/s (iperf3 client and server with the kernel work in their context, plus daemons such as wireguard-go){(paced ? " at one common paced rate" : " at saturation (no paced tcp variant in this run)")}, as a multiple of the reference: best ≤ ×{CpuBestRatio:0.00}, acceptable ≤ ×{CpuAcceptableRatio:0.00}, poor above{SignificanceRule}"));
         var rule = new RelativeRule(MetricDirection.LowerIsBetter, CpuBestRatio, CpuAcceptableRatio, r => "×" + Multiple(r), WireGuardGoShortNote);
         return Relative(summary, values, run, criterion, r => r.Test == "tcp" && r.Metric == metric && IsPaced(r.Variant) == paced, rule, _ => true);
     }
