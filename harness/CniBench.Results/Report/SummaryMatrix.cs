@@ -1,7 +1,6 @@
 using System.Globalization;
 using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
-using CniBench.Core.Planning;
 
 namespace CniBench.Results.Report;
 
@@ -384,7 +383,8 @@ public static class SummaryMatrixBuilder
         return (criterion with { Basis = $"reference: {source} {ReportFormat.Number(reference)} bytes" }, cells);
     }
 
-    private static bool IsPaced(string variant) => variant.StartsWith(RunPlanner.PacedPrefix, StringComparison.Ordinal);
+    /// <summary>A tcp variant paced to a common rate, as the tcp kind names it (Workloads/Tcp/TcpTestSpec: <c>paced-200M</c>).</summary>
+    private static bool IsPaced(string variant) => variant.StartsWith("paced-", StringComparison.Ordinal);
 
     private static MatrixGroup? PickGroup(IReadOnlyList<SummaryRow> summary, Func<SummaryRow, bool> match)
     {

@@ -2,6 +2,7 @@ using CniBench.Core.Measurements;
 using CniBench.Core.Orchestration;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
+using CniBench.Workloads.Tcp;
 
 namespace CniBench.Core.Tests.Orchestration;
 
@@ -12,7 +13,7 @@ public sealed class OrchestratorTests
         Name = "t",
         Cnis = ["flannel", "calico"],
         Repetitions = repetitions,
-        Tests = [new TestSpec { Test = "tcp", Topologies = ["cross-node"] }],
+        Tests = [new TestSpec { Test = "tcp", Topologies = ["cross-node"], Settings = new TcpTestSpec() }],
     }, "run-1");
 
     private static Orchestrator Create(CniBench.Core.Clusters.IClusterProvider provider, ScriptedTest test, MemorySink sink) =>

@@ -2,7 +2,7 @@ using CniBench.Core.Clusters;
 using CniBench.Core.Planning;
 using CniBench.Workloads.Iperf3;
 
-namespace CniBench.Workloads;
+namespace CniBench.Workloads.Tcp;
 
 /// <summary>TCP throughput: one iperf3 run with the variant's stream count, as fast as the path goes or paced to the variant's rate.</summary>
 public sealed class TcpKind(Iperf3Driver driver) : ITestKind
