@@ -3,7 +3,6 @@ using System.Text;
 using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
-using CniBench.Core.Scenarios;
 using CniBench.NetworkPolicy.Addressing;
 using CniBench.NetworkPolicy.Model;
 using CniBench.NetworkPolicy.Oracle;
@@ -21,13 +20,13 @@ public sealed class NetpolKind(TimeProvider time) : ITestKind
 {
     private readonly Dictionary<ICluster, ClusterState> _clusters = [];
 
-    public string Name => "netpol";
+    public string Name => NetpolDefinition.TestName;
 
     public string PrimaryMetric => Metrics.CasePass;
 
     public async Task<TestOutcome> RunAsync(TestInvocation invocation, CancellationToken cancellationToken)
     {
-        var spec = invocation.Planned.Test.Netpol ?? new NetpolTestSpec();
+        var spec = invocation.Planned.Test.SettingsAs<NetpolTestSpec>();
         if (invocation.Cluster is not { } cluster || cluster is not INetpolCluster netpolCluster)
         {
             return TestOutcome.Unsupported("this provider cannot host the network-policy model");
@@ -40,7 +39,7 @@ public sealed class NetpolKind(TimeProvider time) : ITestKind
         }
 
         var repetition = invocation.Planned.Key.Repetition;
-        if (invocation.Planned.Variant.Name == RunPlanner.NetpolScoreVariant)
+        if (invocation.Planned.Variant.Name == NetpolTestSpec.ScoreVariant)
         {
             return Score(state, repetition);
         }

@@ -340,7 +340,7 @@ public sealed partial class KubernetesNetpolTests : IAsyncLifetime
         new(
             new PlannedMeasurement(
                 new MeasurementKey("calico", "netpol", caseName, Topologies.PodToPod, 1),
-                new TestSpec { Test = "netpol", Netpol = new NetpolTestSpec { Suite = Suite, Samples = 2, ProbeTimeout = TimeSpan.FromMilliseconds(200), ConvergenceTimeout = convergenceTimeout } },
+                new TestSpec { Test = "netpol", Settings = new NetpolTestSpec { Suite = Suite, Samples = 2, ProbeTimeout = TimeSpan.FromMilliseconds(200), ConvergenceTimeout = convergenceTimeout } },
                 new TestVariant(caseName, 1)),
             new NoHost(),
             new NoHost(),
