@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CniBench.Kubernetes;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
@@ -10,22 +11,25 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace CniBench.Kubernetes.Tests.Fakes;
+namespace CniBench.TestSupport.Kubernetes;
 
 /// <summary>What an exec of one argv prints and returns. <see cref="Hold"/> keeps it running until killed or closed.</summary>
-internal sealed record ExecReply(string Stdout = "", string Stderr = "", int ExitCode = 0, bool Hold = false);
+public sealed record ExecReply(string Stdout = "", string Stderr = "", int ExitCode = 0, bool Hold = false);
 
 /// <summary>
-/// A loopback Kubernetes API server with just the calls CniBench makes: namespaces, nodes, pods (server-side apply,
-/// list, watch, Ready after a delay), events, version, and the exec websocket (v4 channel protocol).
+/// The one loopback Kubernetes API server the tests share, with just the calls CniBench makes: namespaces, nodes,
+/// pods (server-side apply, list, watch, Ready after a delay), Services and EndpointSlices, Ingresses (the YARP
+/// ingress's in-cluster lists), events, version, and the exec websocket (v4 channel protocol).
 /// </summary>
-internal sealed class FakeKubeApiServer : IAsyncDisposable
+public sealed partial class FakeKubeApiServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, V1Namespace> _namespaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, V1Pod> _pods = new(StringComparer.Ordinal);
     private readonly Dictionary<string, V1Service> _services = new(StringComparer.Ordinal);
+    private List<V1EndpointSlice> _storedSlices = [];
+    private List<V1Ingress> _ingresses = [];
     private int _nextPodIp = 10;
     private int _nextClusterIp = 10;
     private readonly List<Channel<(string Type, V1Pod Pod)>> _watchers = [];
@@ -55,6 +59,11 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
 
     public int Port { get; private set; }
 
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>When true every call answers 500, as an API server that is down behind its load balancer.</summary>
+    public bool Failing { get; set; }
+
     /// <summary>False plays a cluster whose EndpointSlice controller is stuck: slices never list any endpoint.</summary>
     public bool EndpointSlicesFollowPods { get; set; } = true;
 
@@ -81,6 +90,30 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         await app.StartAsync();
         server.Port = new Uri(app.Urls.First()).Port;
         return server;
+    }
+
+    /// <summary>A client of this server, as a test that calls the API itself needs.</summary>
+    public IKubernetes Client() => new k8s.Kubernetes(new KubernetesClientConfiguration { Host = BaseAddress.AbsoluteUri });
+
+    /// <summary>
+    /// Replaces the Ingresses, the Services, and the EndpointSlices stored as given (beside the ones the fake's
+    /// EndpointSlice controller derives from Services with a selector); a null list is left as it is.
+    /// </summary>
+    public void Set(IEnumerable<V1Ingress>? ingresses = null, IEnumerable<V1Service>? services = null, IEnumerable<V1EndpointSlice>? slices = null)
+    {
+        lock (_gate)
+        {
+            _ingresses = ingresses?.ToList() ?? _ingresses;
+            _storedSlices = slices?.ToList() ?? _storedSlices;
+            if (services is not null)
+            {
+                _services.Clear();
+                foreach (var service in services)
+                {
+                    _services[$"{service.Metadata.NamespaceProperty}/{service.Metadata.Name}"] = service;
+                }
+            }
+        }
     }
 
     public void AddNode(string name, bool ready = true, string kernel = "6.18.0-fake", string os = "Debian GNU/Linux 12 (bookworm)") =>
@@ -127,6 +160,7 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>A kubeconfig naming this server (or <paramref name="port"/>), written as <c>kubeconfig</c> in <paramref name="directory"/>.</summary>
     public string WriteKubeconfig(string directory, string context = "fake", int? port = null)
     {
         var path = Path.Combine(directory, "kubeconfig");
@@ -190,6 +224,12 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         var request = http.Request;
         var path = request.Path.Value ?? "/";
         Requests.Enqueue($"{request.Method} {path}{request.QueryString}");
+        if (Failing)
+        {
+            await WriteStatusAsync(http, HttpStatusCode.InternalServerError, "etcd is down");
+            return;
+        }
+
         if (Fault(request.Method, path) is { } status)
         {
             await WriteStatusAsync(http, status, $"fake failure {(int)status} for {path}");
@@ -254,8 +294,23 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
             case ("DELETE", ["api", "v1", "namespaces", var ns, "services", var name]):
                 await ServeServiceAsync(http, ns, name, delete: true);
                 break;
+            case ("GET", ["api", "v1", "services"]):
+                await WriteJsonAsync(http, new V1ServiceList { Items = Snapshot(_services.Values) });
+                break;
+            case ("GET", ["api", "v1", "namespaces", var ns, "services"]):
+                await WriteJsonAsync(http, new V1ServiceList { Items = [.. ServicesIn(ns)] });
+                break;
+            case ("GET", ["apis", "discovery.k8s.io", "v1", "endpointslices"]):
+                await WriteJsonAsync(http, EndpointSlices(null, request.Query["labelSelector"]));
+                break;
             case ("GET", ["apis", "discovery.k8s.io", "v1", "namespaces", var ns, "endpointslices"]):
                 await WriteJsonAsync(http, EndpointSlices(ns, request.Query["labelSelector"]));
+                break;
+            case ("GET", ["apis", "networking.k8s.io", "v1", "ingresses"]):
+                await WriteJsonAsync(http, new V1IngressList { Items = Snapshot(_ingresses) });
+                break;
+            case ("GET", ["apis", "networking.k8s.io", "v1", "namespaces", var ns, "ingresses"]):
+                await WriteJsonAsync(http, new V1IngressList { Items = [.. Snapshot(_ingresses).Where(i => i.Metadata.NamespaceProperty == ns)] });
                 break;
             case ("GET", ["api", "v1", "namespaces", _, "events"]):
                 await WriteJsonAsync(http, new Corev1EventList { Items = Events });
@@ -452,35 +507,43 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         await WriteJsonAsync(http, found);
     }
 
-    /// <summary>What the EndpointSlice controller would publish: Ready pods with an IP whose labels match the Service's selector.</summary>
-    private V1EndpointSliceList EndpointSlices(string ns, string? selector)
+    /// <summary>
+    /// The stored slices, and what the EndpointSlice controller would publish for each Service with a selector: Ready
+    /// pods with an IP whose labels match it. <paramref name="ns"/> null lists every namespace.
+    /// </summary>
+    private V1EndpointSliceList EndpointSlices(string? ns, string? selector)
     {
-        const string prefix = "kubernetes.io/service-name=";
-        var name = selector?.StartsWith(prefix, StringComparison.Ordinal) == true ? selector[prefix.Length..] : null;
         lock (_gate)
         {
-            if (name is null || !_services.TryGetValue($"{ns}/{name}", out var service))
+            var derived = _services.Values
+                .Where(s => s.Spec?.Selector is { Count: > 0 })
+                .Select(DerivedSlice);
+            return new V1EndpointSliceList
             {
-                return new V1EndpointSliceList { Items = [] };
-            }
-
-            var selected = _pods.Values
-                .Where(p => p.Metadata.NamespaceProperty == ns && p.Status?.PodIP is not null)
-                .Where(p => EndpointSlicesFollowPods && service.Spec.Selector.All(kv => p.Metadata.Labels?.TryGetValue(kv.Key, out var v) == true && v == kv.Value))
-                .ToList();
-            var slice = new V1EndpointSlice
-            {
-                AddressType = "IPv4",
-                Metadata = new V1ObjectMeta { Name = $"{name}-abcde", NamespaceProperty = ns, Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = name } },
-                Endpoints = [.. selected.Select(p => new V1Endpoint
-                {
-                    Addresses = [p.Status.PodIP],
-                    Conditions = new V1EndpointConditions { Ready = p.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true },
-                })],
-                Ports = [.. service.Spec.Ports.Select(p => new Discoveryv1EndpointPort { Name = p.Name, Port = p.Port, Protocol = p.Protocol })],
+                Items = [.. _storedSlices.Concat(derived).Where(s => (ns is null || s.Metadata.NamespaceProperty == ns) && Matches(s.Metadata, selector))],
             };
-            return new V1EndpointSliceList { Items = [slice] };
         }
+    }
+
+    private V1EndpointSlice DerivedSlice(V1Service service)
+    {
+        var ns = service.Metadata.NamespaceProperty;
+        var name = service.Metadata.Name;
+        var selected = _pods.Values
+            .Where(p => p.Metadata.NamespaceProperty == ns && p.Status?.PodIP is not null)
+            .Where(p => EndpointSlicesFollowPods && service.Spec.Selector.All(kv => p.Metadata.Labels?.TryGetValue(kv.Key, out var v) == true && v == kv.Value))
+            .ToList();
+        return new V1EndpointSlice
+        {
+            AddressType = "IPv4",
+            Metadata = new V1ObjectMeta { Name = $"{name}-abcde", NamespaceProperty = ns, Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = name } },
+            Endpoints = [.. selected.Select(p => new V1Endpoint
+            {
+                Addresses = [p.Status.PodIP],
+                Conditions = new V1EndpointConditions { Ready = p.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true },
+            })],
+            Ports = [.. service.Spec.Ports.Select(p => new Discoveryv1EndpointPort { Name = p.Name, Port = p.Port, Protocol = p.Protocol })],
+        };
     }
 
     private void Publish(string type, V1Pod pod)
