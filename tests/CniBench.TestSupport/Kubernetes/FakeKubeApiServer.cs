@@ -32,7 +32,6 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
     private List<V1Ingress> _ingresses = [];
     private int _nextPodIp = 10;
     private int _nextClusterIp = 10;
-    private readonly List<Channel<(string Type, V1Pod Pod)>> _watchers = [];
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _held = new(StringComparer.Ordinal);
     private int _nextPid = 100;
 
@@ -66,6 +65,12 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
 
     /// <summary>False plays a cluster whose EndpointSlice controller is stuck: slices never list any endpoint.</summary>
     public bool EndpointSlicesFollowPods { get; set; } = true;
+
+    /// <summary>
+    /// True plays garbage collection lagging behind: a deleted Service's EndpointSlices stay listed (with the old
+    /// Service's UID as owner) until the test clears them with <see cref="Set"/>.
+    /// </summary>
+    public bool SlicesOfDeletedServicesLinger { get; set; }
 
     public IReadOnlyList<V1Service> ServicesIn(string ns)
     {
@@ -142,6 +147,8 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
         {
             _pods[$"{pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}"] = pod;
         }
+
+        Publish("ADDED", pod);
     }
 
     public IReadOnlyList<string> NamespaceNames()
@@ -250,13 +257,20 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
             case ("GET", ["version"]):
                 await WriteJsonAsync(http, new VersionInfo { GitVersion = "v1.31.0-fake", Major = "1", Minor = "31", Platform = "linux/amd64", GoVersion = "go1.23", Compiler = "gc", GitCommit = "0", GitTreeState = "clean", BuildDate = "2026-01-01T00:00:00Z" });
                 break;
+            case ("GET", ["api", "v1", "nodes", var node, "proxy", "stats", "summary"]):
+                await ServeSummaryAsync(http, node);
+                break;
+            case ("GET", ["api", "v1", "nodes", var node, "proxy", var escaped]) when escaped.Equals("stats%2Fsummary", StringComparison.OrdinalIgnoreCase):
+                // The client library escapes the proxied path's '/' and the API server unescapes it.
+                await ServeSummaryAsync(http, node);
+                break;
             case ("GET", ["api", "v1", "nodes"]):
                 await WriteJsonAsync(http, new V1NodeList { Items = Nodes });
                 break;
             case ("GET", ["api", "v1", "pods"]):
                 lock (_gate)
                 {
-                    http.Items["list"] = new V1PodList { Items = [.. _pods.Values] };
+                    http.Items["list"] = new V1PodList { Metadata = ListMeta(), Items = [.. _pods.Values] };
                 }
 
                 await WriteJsonAsync(http, http.Items["list"]!);
@@ -277,7 +291,7 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
                 await WatchPodsAsync(http, ns);
                 break;
             case ("GET", ["api", "v1", "namespaces", var ns, "pods"]):
-                await WriteJsonAsync(http, new V1PodList { Items = [.. PodsIn(ns).Where(p => Matches(p.Metadata, request.Query["labelSelector"]))] });
+                await WriteJsonAsync(http, new V1PodList { Metadata = ListMeta(), Items = [.. PodsIn(ns).Where(p => Matches(p.Metadata, request.Query["labelSelector"]))] });
                 break;
             case ("PATCH", ["api", "v1", "namespaces", var ns, "pods", var name]) when request.ContentType?.StartsWith("application/merge-patch+json", StringComparison.Ordinal) == true:
                 await MergePodLabelsAsync(http, ns, name);
@@ -375,7 +389,8 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
                     _namespaces.Remove(name);
                     foreach (var key in _pods.Keys.Where(k => k.StartsWith(name + "/", StringComparison.Ordinal)).ToList())
                     {
-                        _pods.Remove(key);
+                        _pods.Remove(key, out var gone);
+                        Publish("DELETED", gone!);
                     }
                 }
             },
@@ -480,6 +495,7 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
         {
             var key = $"{ns}/{service.Metadata.Name}";
             service.Spec.ClusterIP = _services.TryGetValue(key, out var existing) ? existing.Spec.ClusterIP : $"198.18.128.{_nextClusterIp++}";
+            service.Metadata.Uid = existing?.Metadata.Uid ?? Guid.NewGuid().ToString();
             _services[key] = service;
         }
 
@@ -492,9 +508,13 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
         lock (_gate)
         {
             _services.TryGetValue($"{ns}/{name}", out found);
-            if (delete)
+            if (delete && found is not null)
             {
                 _services.Remove($"{ns}/{name}");
+                if (SlicesOfDeletedServicesLinger && found.Spec?.Selector is { Count: > 0 })
+                {
+                    _storedSlices.Add(DerivedSlice(found));
+                }
             }
         }
 
@@ -536,7 +556,13 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
         return new V1EndpointSlice
         {
             AddressType = "IPv4",
-            Metadata = new V1ObjectMeta { Name = $"{name}-abcde", NamespaceProperty = ns, Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = name } },
+            Metadata = new V1ObjectMeta
+            {
+                Name = $"{name}-abcde",
+                NamespaceProperty = ns,
+                Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = name },
+                OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "Service", Name = name, Uid = service.Metadata.Uid ?? string.Empty, Controller = true, BlockOwnerDeletion = true }],
+            },
             Endpoints = [.. selected.Select(p => new V1Endpoint
             {
                 Addresses = [p.Status.PodIP],
@@ -544,118 +570,6 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
             })],
             Ports = [.. service.Spec.Ports.Select(p => new Discoveryv1EndpointPort { Name = p.Name, Port = p.Port, Protocol = p.Protocol })],
         };
-    }
-
-    private void Publish(string type, V1Pod pod)
-    {
-        lock (_gate)
-        {
-            foreach (var watcher in _watchers)
-            {
-                watcher.Writer.TryWrite((type, pod));
-            }
-        }
-    }
-
-    private async Task WatchPodsAsync(HttpContext http, string ns)
-    {
-        var channel = Channel.CreateUnbounded<(string Type, V1Pod Pod)>();
-        lock (_gate)
-        {
-            foreach (var pod in _pods.Values.Where(p => p.Metadata.NamespaceProperty == ns))
-            {
-                channel.Writer.TryWrite(("ADDED", pod));
-            }
-
-            _watchers.Add(channel);
-        }
-
-        try
-        {
-            http.Response.ContentType = "application/json";
-            await http.Response.StartAsync(http.RequestAborted);
-            await foreach (var (type, pod) in channel.Reader.ReadAllAsync(http.RequestAborted))
-            {
-                if (pod.Metadata.NamespaceProperty != ns)
-                {
-                    continue;
-                }
-
-                var line = $"{{\"type\":\"{type}\",\"object\":{KubernetesJson.Serialize(pod)}}}\n";
-                await http.Response.WriteAsync(line, http.RequestAborted);
-                await http.Response.Body.FlushAsync(http.RequestAborted);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The client stopped watching.
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _watchers.Remove(channel);
-            }
-        }
-    }
-
-    private async Task ExecAsync(HttpContext http, string ns, string pod)
-    {
-        var argv = (IReadOnlyList<string>)[.. http.Request.Query["command"].Select(c => c ?? string.Empty)];
-        Execs.Enqueue(argv);
-        var offered = http.WebSockets.WebSocketRequestedProtocols;
-        using var socket = await http.WebSockets.AcceptWebSocketAsync(offered.FirstOrDefault(p => p.StartsWith("v4.", StringComparison.Ordinal)) ?? offered.FirstOrDefault());
-        var token = http.RequestAborted;
-        var inner = UnwrapStart(argv, out var started);
-        ExecReply reply = PodsIn(ns).Any(p => p.Metadata.Name == pod)
-            ? Exec(inner)
-            : new ExecReply(Stderr: $"pod {pod} not found", ExitCode: 1);
-        if (inner is ["kill", var killPid] && _held.TryRemove(killPid, out var victim))
-        {
-            victim.TrySetResult();
-        }
-
-        if (started)
-        {
-            var pid = Interlocked.Increment(ref _nextPid).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await SendAsync(socket, 1, $"{PodExecRunner.PidMarker}{pid}\n", token);
-            if (reply.Hold)
-            {
-                var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _held[pid] = killed;
-                await SendAsync(socket, 1, reply.Stdout, token);
-                var closed = socket.ReceiveAsync(new byte[64], token);
-                await Task.WhenAny(killed.Task, closed);
-                if (!killed.Task.IsCompleted)
-                {
-                    return;
-                }
-
-                await SendAsync(socket, 3, StatusJson(143), token);
-                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, token);
-                return;
-            }
-        }
-
-        await SendAsync(socket, 1, reply.Stdout, token);
-        await SendAsync(socket, 2, reply.Stderr, token);
-        if (reply.Hold)
-        {
-            // A program that never ends: only the client closing the stream (its timeout) ends the exec.
-            try
-            {
-                await socket.ReceiveAsync(new byte[64], token);
-            }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-            {
-                // The client went away, as a timed-out caller does.
-            }
-
-            return;
-        }
-
-        await SendAsync(socket, 3, StatusJson(reply.ExitCode), token);
-        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, token);
     }
 
     /// <summary>Takes the provider's start wrapper (sh -c 'echo pid; exec "$@"' name argv...) off, so scripts see the real argv.</summary>
