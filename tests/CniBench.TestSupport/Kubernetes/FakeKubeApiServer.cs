@@ -244,6 +244,12 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
         }
 
         var parts = path.Trim('/').Split('/');
+        if (TerminatingNamespaceRefuses(request.Method, parts) is { } refusal)
+        {
+            await WriteStatusAsync(http, HttpStatusCode.Forbidden, refusal);
+            return;
+        }
+
         foreach (var route in ExtraRoutes)
         {
             if (await route(http, parts))
@@ -278,6 +284,10 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
             case ("GET", ["api", "v1", "namespaces"]):
                 await WriteJsonAsync(http, new V1NamespaceList { Items = [.. Snapshot(_namespaces.Values).Where(n => Matches(n.Metadata, request.Query["labelSelector"]))] });
                 break;
+            case ("GET", ["api", "v1", "namespaces", var name]):
+                var known = Snapshot(_namespaces.Values).FirstOrDefault(n => n.Metadata.Name == name);
+                await (known is null ? WriteStatusAsync(http, HttpStatusCode.NotFound, $"namespaces \"{name}\" not found") : WriteJsonAsync(http, known));
+                break;
             case ("POST", ["api", "v1", "namespaces"]):
                 await CreateNamespaceAsync(http);
                 break;
@@ -297,7 +307,7 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
                 await MergePodLabelsAsync(http, ns, name);
                 break;
             case ("PATCH", ["api", "v1", "namespaces", var ns, "pods", _]):
-                await ApplyAsync<V1Pod>(http, pod => AcceptPod(ns, pod));
+                await ApplyAsync<V1Pod>(http, pod => ImmutablePodFieldChanged(ns, pod) ?? (object)AcceptPod(ns, pod));
                 break;
             case ("PATCH", ["api", "v1", "namespaces", var ns, "services", _]):
                 await ApplyAsync<V1Service>(http, service => AcceptService(ns, service));
@@ -386,31 +396,28 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
             {
                 lock (_gate)
                 {
-                    _namespaces.Remove(name);
+                    // The namespace controller deletes the content first; the namespace goes only when it is empty.
                     foreach (var key in _pods.Keys.Where(k => k.StartsWith(name + "/", StringComparison.Ordinal)).ToList())
                     {
                         _pods.Remove(key, out var gone);
                         Publish("DELETED", gone!);
                     }
+
+                    foreach (var key in _services.Keys.Where(k => k.StartsWith(name + "/", StringComparison.Ordinal)).ToList())
+                    {
+                        _services.Remove(key);
+                    }
+
+                    _namespaces.Remove(name);
                 }
             },
             TaskScheduler.Default);
-        found.Status = new V1NamespaceStatus { Phase = "Terminating" };
-        await WriteJsonAsync(http, found);
-    }
-
-    private static async Task ApplyAsync<T>(HttpContext http, Func<T, object> accept)
-    {
-        var request = http.Request;
-        if (request.ContentType?.StartsWith("application/apply-patch+yaml", StringComparison.Ordinal) != true
-            || request.Query["fieldManager"] != KubeLabels.FieldManager || request.Query["force"] != "true")
+        lock (_gate)
         {
-            await WriteStatusAsync(http, HttpStatusCode.BadRequest, $"expected a forced server-side apply by {KubeLabels.FieldManager}, got {request.ContentType} {request.QueryString}");
-            return;
+            found.Status = new V1NamespaceStatus { Phase = "Terminating" };
         }
 
-        var body = KubernetesJson.Deserialize<T>(await ReadBodyAsync(http));
-        await WriteJsonAsync(http, accept(body));
+        await WriteJsonAsync(http, found);
     }
 
     private V1Pod AcceptPod(string ns, V1Pod pod)
