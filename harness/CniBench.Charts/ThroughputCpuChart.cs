@@ -24,7 +24,7 @@ public static class ThroughputCpuChart
         [
             .. crossNode
                 .Where(r => r.Metric == Metrics.ThroughputBps)
-                .Select(t => (t, cost: crossNode.FirstOrDefault(c => c.Metric == Metrics.HostCpuCoresPerGbps && c.Cni == t.Cni && c.Variant == t.Variant)))
+                .Select(t => (t, cost: crossNode.FirstOrDefault(c => c.Metric == Metrics.DatapathCpuCoresPerGbps && c.Cni == t.Cni && c.Variant == t.Variant)))
                 .Where(p => p.cost is not null)
                 .Select(p => new Point(p.t.Cni, p.t.Variant, p.t.Median!.Value / 1e9, p.cost!.Median!.Value))
                 .OrderBy(p => p.Cni, StringComparer.Ordinal)

@@ -6,6 +6,7 @@ using CniBench.Lab.Capture;
 using CniBench.Lab.Policy;
 using CniBench.Lab.Probes;
 using CniBench.Lab.Services;
+using CniBench.Lab.Telemetry;
 using CniBench.NetworkPolicy.Conformance;
 using CniBench.NetworkPolicy.Model;
 
@@ -19,6 +20,7 @@ public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry, IS
     private readonly TimeProvider _time;
     private readonly bool _persistent;
     private readonly WireTelemetry _wire;
+    private readonly DaemonCpuTelemetry _daemons;
     private readonly LabServiceProxy _services;
     private readonly string _keyRoot;
     private readonly Dictionary<string, string> _facts;
@@ -36,6 +38,7 @@ public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry, IS
         _time = time;
         _persistent = persistent;
         _wire = new WireTelemetry(blueprint.SwitchNamespace, WireSamplerOptions.Default, time);
+        _daemons = new DaemonCpuTelemetry([.. blueprint.Nodes.Select(n => n.Namespace)], runner, time);
         _services = new LabServiceProxy([.. blueprint.Nodes.Select(n => n.Namespace)], runner);
         var facts = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -108,8 +111,9 @@ public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry, IS
         _services.ExposeAsync(request, cancellationToken);
 
     /// <summary>Samples the underlay in the switch namespace during a measurement: is the workload's plaintext on the wire?</summary>
-    public Task<ITelemetryWindow> BeginAsync(TelemetryRequest request, CancellationToken cancellationToken) =>
-        _wire.BeginAsync(request, cancellationToken);
+    /// <remarks>And the CPU of the datapath's daemons (wireguard-go) over the same window.</remarks>
+    public async Task<ITelemetryWindow> BeginAsync(TelemetryRequest request, CancellationToken cancellationToken) =>
+        new CombinedTelemetryWindow([await _wire.BeginAsync(request, cancellationToken), await _daemons.BeginAsync(cancellationToken)]);
 
     /// <summary>Names a dead wireguard-go (the datapath of userspace WireGuard variants); null while the datapath is intact.</summary>
     public ValueTask<string?> CheckAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_wireGuard?.Check());

@@ -1,12 +1,14 @@
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
+using CniBench.Runs;
+using CniBench.Workloads.Ingress;
 
 namespace CniBench.Catalog.Tests;
 
 /// <summary>The scenarios this checkout ships (scenarios/*.yaml), read from disk against the catalogs it ships.</summary>
 public sealed class ShippedScenarioTests
 {
-    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" }, LocalScenarioFiles.Instance);
+    private static readonly ScenarioLoader Loader = new(TestKinds.All, new HashSet<string> { "flannel", "calico" }, LocalScenarioFiles.Instance);
 
     [Theory]
     [InlineData("quick.yaml")]
@@ -20,7 +22,7 @@ public sealed class ShippedScenarioTests
         // Every cni and cni+variant of the shipped catalog (default.yaml runs variants such as calico+wireguard).
         var cnis = ShippedCatalog.Cni.ClusterIds;
         var ingress = IngressCatalog.Load(RepoPaths.IngressManifests).Names;
-        var spec = new ScenarioLoader(cnis, LocalScenarioFiles.Instance) { IngressControllers = ingress }.LoadFile(Path.Combine(RepoPaths.Root, "scenarios", file));
+        var spec = new ScenarioLoader(TestKinds.All, cnis, LocalScenarioFiles.Instance) { IngressControllers = ingress }.LoadFile(Path.Combine(RepoPaths.Root, "scenarios", file));
 
         Assert.NotEmpty(spec.Tests);
     }
@@ -31,7 +33,7 @@ public sealed class ShippedScenarioTests
         var scenario = Loader.LoadFile(Path.Combine(RepoPaths.Root, "scenarios", "ingress.yaml"));
 
         var test = Assert.Single(scenario.Tests);
-        var ingress = Assert.IsType<IngressTestSpec>(test.Ingress);
+        var ingress = Assert.IsType<IngressTestSpec>(test.Settings);
         Assert.Equal(["yarp", "nginx", "haproxy"], ingress.Controllers);
         Assert.Equal((1024L, "keepalive", TimeSpan.FromSeconds(8)), (ingress.PayloadBytes, ingress.ConnectionMode, ingress.Churn));
         Assert.Equal(TimeSpan.FromSeconds(3), test.Duration);
@@ -51,6 +53,6 @@ public sealed class ShippedScenarioTests
         Assert.Equal(["flannel"], plan.Clusters);
         Assert.Equal(7, plan.Measurements.Count);
         Assert.Equal(3, plan.Measurements.Count(m => m.Key.Variant.EndsWith(IngressTestSpec.TlsSuffix, StringComparison.Ordinal)));
-        Assert.Equal(TimeSpan.FromSeconds(8), Assert.Single(scenario.Tests).Ingress!.Churn);
+        Assert.Equal(TimeSpan.FromSeconds(8), Assert.Single(scenario.Tests).SettingsAs<IngressTestSpec>().Churn);
     }
 }

@@ -13,7 +13,7 @@ public sealed class ThroughputCpuChartTests
             for (var rep = 1; rep <= 3; rep++)
             {
                 rows.Add(Row(cni, topology, rep, Metrics.ThroughputBps, gbps * 1e9, Metrics.BitsPerSecond));
-                rows.Add(Row(cni, topology, rep, Metrics.HostCpuCoresPerGbps, coresPerGbps, Metrics.Cores));
+                rows.Add(Row(cni, topology, rep, Metrics.DatapathCpuCoresPerGbps, coresPerGbps, Metrics.Cores));
             }
         }
 

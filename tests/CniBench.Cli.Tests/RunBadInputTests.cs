@@ -101,7 +101,8 @@ public sealed class RunBadInputTests : IDisposable
         var result = await RunAsync(file, "--cni", "flannel,nosuch");
 
         AssertBadInput(result);
-        Assert.Contains("--cni: unknown CNI 'nosuch'; known CNIs: calico, canal, cilium, flannel, kube-router, weavenet", OutputText.Flat(result.Output), StringComparison.Ordinal);
+        // The message of an unknown CNI in the file (Run_UnknownCni_…), located at the option.
+        Assert.Contains("--cni: unknown CNI 'nosuch': there is no manifests/cni/nosuch.yaml; known CNIs: calico, canal, cilium, flannel, kube-router, weavenet", OutputText.Flat(result.Output), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -146,11 +147,11 @@ public sealed class RunBadInputTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--repetitions", "0", "--repetitions must be from 1 to 1000")]
-    [InlineData("--repetitions", "1001", "--repetitions must be from 1 to 1000")]
-    [InlineData("--duration", "abc", "--duration must be whole seconds, at least 1 (e.g. 10 or 10s), not 'abc'")]
-    [InlineData("--duration", "0s", "--duration must be whole seconds")]
-    [InlineData("--duration", "1.5s", "--duration must be whole seconds")]
+    [InlineData("--repetitions", "0", "--repetitions: repetitions: expected a whole number from 1 to 1000, found '0'")]
+    [InlineData("--repetitions", "1001", "--repetitions: repetitions: expected a whole number from 1 to 1000, found '1001'")]
+    [InlineData("--duration", "abc", "--duration must be a duration such as 10, 10s or 2m, not 'abc'")]
+    [InlineData("--duration", "0s", "--duration: tcp.duration: expected a duration from 1s to 3600s such as 10s, 500ms or 2m, found '0s'")]
+    [InlineData("--duration", "1.5s", "--duration: tcp.duration must be whole seconds (iperf3's -t has no finer unit)")]
     public async Task Run_BadOptionValue_ExitsBadInputExplainingTheOption(string option, string value, string expected)
     {
         var file = _temp.WriteFile("ok.yaml", Scenarios.Tcp("ok", ["flannel"], 1, 1));

@@ -5,6 +5,7 @@ using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
 using CniBench.TestSupport.Orchestration;
 using CniBench.Results.Export;
+using CniBench.Workloads.Tcp;
 
 namespace CniBench.Runs.Tests;
 
@@ -35,7 +36,7 @@ internal sealed class SessionFolder : IDisposable
             SourcePath = ScenarioPath,
             Cnis = ["flannel", "calico"],
             Repetitions = 1,
-            Tests = [new TestSpec { Test = "tcp", Topologies = ["cross-node"] }],
+            Tests = [new TestSpec { Test = "tcp", Topologies = ["cross-node"], Settings = new TcpTestSpec() }],
         },
         RunId);
 

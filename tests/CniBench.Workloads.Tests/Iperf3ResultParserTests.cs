@@ -19,6 +19,17 @@ public sealed class Iperf3ResultParserTests
     }
 
     [Fact]
+    public void Parse_Tcp_ReadsTheMeasuredLengthAndEachProcesssOwnCpu()
+    {
+        var result = Assert.IsType<Iperf3TcpResult>(Iperf3ResultParser.Parse(TestAssets.Iperf3("tcp-1-stream.json")));
+
+        // The receiver's 2.00383 s after the 1 s -O warm-up, and end.cpu_utilization_percent's host/remote totals.
+        Assert.Equal(2.00383, result.Run.MeasuredSeconds!.Value, 6);
+        Assert.Equal(25.663355413535786, result.Run.ClientCpuPercent!.Value, 6);
+        Assert.Equal(67.79208215458713, result.Run.ServerCpuPercent!.Value, 6);
+    }
+
+    [Fact]
     public void Parse_TcpFourStreams_ReturnsSumOverStreams()
     {
         var result = Assert.IsType<Iperf3TcpResult>(Iperf3ResultParser.Parse(TestAssets.Iperf3("tcp-4-streams.json")));
@@ -35,9 +46,9 @@ public sealed class Iperf3ResultParserTests
 
         var observations = result.ToObservations();
 
-        Assert.Equal([Metrics.ThroughputBps, Metrics.Retransmits], observations.Select(o => o.Metric));
+        Assert.Equal([Metrics.ThroughputBps, Metrics.ToolClientCpuPercent, Metrics.ToolServerCpuPercent, Metrics.Retransmits], observations.Select(o => o.Metric));
         Assert.Equal(Metrics.BitsPerSecond, observations[0].Unit);
-        Assert.Equal(4, observations[1].Value);
+        Assert.Equal(4, observations[3].Value);
     }
 
     [Fact]
@@ -63,7 +74,7 @@ public sealed class Iperf3ResultParserTests
         Assert.Equal(152588, result.Packets);
         Assert.Equal(24.764070569114217, result.LostPercent, 9);
         Assert.Equal(
-            [Metrics.ThroughputBps, Metrics.JitterMs, Metrics.LostPercent],
+            [Metrics.ThroughputBps, Metrics.JitterMs, Metrics.LostPercent, Metrics.ToolClientCpuPercent, Metrics.ToolServerCpuPercent],
             result.ToObservations().Select(o => o.Metric));
     }
 

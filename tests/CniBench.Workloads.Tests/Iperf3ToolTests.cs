@@ -31,6 +31,27 @@ public sealed class Iperf3ToolTests
     }
 
     [Fact]
+    public void Client_PacedTcpOverTwoStreams_SplitsThePacingRateWithoutUdp()
+    {
+        var spec = Iperf3Tool.Client(Options(new Iperf3Request { Duration = TimeSpan.FromSeconds(5), Streams = 2, TcpPacedBitrateBps = 1_000_000_001 }));
+
+        Assert.Equal(
+            ["-c", "198.19.1.2", "-p", "5201", "-J", "-t", "5", "-O", "0", "-P", "2", "-b", "500000001", "--connect-timeout", "3000", "--repeating-payload"],
+            spec.Arguments);
+    }
+
+    [Fact]
+    public void Client_PacedTcpRateOnUdp_IsRejected()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Iperf3Tool.Client(Options(new Iperf3Request
+        {
+            Duration = TimeSpan.FromSeconds(5),
+            UdpBitrateBps = 1_000_000,
+            TcpPacedBitrateBps = 1_000_000,
+        })));
+    }
+
+    [Fact]
     public void Client_FourTcpStreams_AddsParallelFlag()
     {
         var spec = Iperf3Tool.Client(Options(new Iperf3Request { Duration = TimeSpan.FromSeconds(5), Streams = 4 }));

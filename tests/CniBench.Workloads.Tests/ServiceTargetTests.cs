@@ -5,6 +5,8 @@ using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
 using CniBench.Workloads.Iperf3;
 using CniBench.Workloads.Tests.Fakes;
+using CniBench.Workloads.Tcp;
+using CniBench.Workloads.Udp;
 
 namespace CniBench.Workloads.Tests;
 
@@ -18,7 +20,7 @@ public sealed class ServiceTargetTests
 
     private TestInvocation Invocation(FakeProcessRunner client, string test, TestVariant variant)
     {
-        var spec = new TestSpec { Test = test, Duration = TimeSpan.FromSeconds(3) };
+        var spec = new TestSpec { Test = test, Duration = TimeSpan.FromSeconds(3), Settings = test == UdpKind.TestName ? new UdpTestSpec() : new TcpTestSpec() };
         var key = new MeasurementKey("calico", test, variant.Name, Topologies.PodToService, 1);
         return new TestInvocation(
             new PlannedMeasurement(key, spec, variant),
@@ -75,6 +77,6 @@ public sealed class ServiceTargetTests
     [Fact]
     public void ServicePorts_Mtu_IsEmptyBecausePingCannotCrossAPortDnat()
     {
-        Assert.Empty(WorkloadKinds.Create()["mtu"].ServicePorts);
+        Assert.Empty(((ITestKind)new Workloads.Mtu.MtuKind()).ServicePorts);
     }
 }

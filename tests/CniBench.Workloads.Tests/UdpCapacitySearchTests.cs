@@ -1,6 +1,6 @@
 using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
-using CniBench.Core.Scenarios;
+using CniBench.Workloads.Udp;
 
 namespace CniBench.Workloads.Tests;
 

@@ -9,8 +9,8 @@ using CniBench.Core.Scenarios;
 using CniBench.Lab;
 using CniBench.Lab.Probes;
 using CniBench.NetworkPolicy.Model;
-using CniBench.Workloads;
 using CniBench.Workloads.Iperf3;
+using CniBench.Workloads.Tcp;
 using Perfolizer.Mathematics.QuantileEstimators;
 using Spectre.Console;
 
@@ -146,9 +146,9 @@ internal static class BenchCommand
             await using var cluster = await new LabProvider(new CniCatalog([])).CreateAsync(new ClusterRequest(Underlay.Name, new ClusterShape(2, 0, 1500)), null, cancellationToken);
             var client = cluster.Nodes[0].HostNetwork;
             var server = cluster.Nodes[1].HostNetwork;
-            var test = WorkloadKinds.Create()["tcp"];
-            var spec = new TestSpec { Test = "tcp", Duration = duration, Warmup = TimeSpan.FromSeconds(1) };
-            var planned = new PlannedMeasurement(new MeasurementKey(Underlay.Name, "tcp", "1-stream", Topologies.CrossNode, 1), spec, new TestVariant("1-stream", 1));
+            var test = new TcpKind(new Iperf3Driver());
+            var spec = new TestSpec { Test = TcpKind.TestName, Duration = duration, Warmup = TimeSpan.FromSeconds(1), Settings = new TcpTestSpec() };
+            var planned = new PlannedMeasurement(new MeasurementKey(Underlay.Name, TcpKind.TestName, "1-stream", Topologies.CrossNode, 1), spec, new TestVariant("1-stream", 1));
             var harness = new List<double>();
             var byHand = new List<double>();
             for (var i = 0; i < count; i++)

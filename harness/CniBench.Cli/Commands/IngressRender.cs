@@ -21,14 +21,14 @@ internal static class IngressRender
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(catalog);
         var controllers = scenario.Provider == "kubernetes"
-            ? scenario.Tests.Where(t => t.Ingress is not null).SelectMany(t => t.Ingress!.Controllers).Distinct(StringComparer.Ordinal).ToList()
+            ? scenario.Tests.Select(t => t.Settings).OfType<IngressTestSpec>().SelectMany(i => i.Controllers).Distinct(StringComparer.Ordinal).ToList()
             : [];
         if (controllers.Count == 0)
         {
             return null;
         }
 
-        var tls = scenario.Tests.Any(t => t.Ingress is { Tls: true });
+        var tls = scenario.Tests.Any(t => t.Settings is IngressTestSpec { Tls: true });
         var model = IngressModel.FromTemplate(ingressTemplate);
         var tlsModel = IngressModel.FromTemplate(ingressTemplate, tls: true);
         var request = new IngressDeploymentRequest

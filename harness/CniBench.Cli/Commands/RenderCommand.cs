@@ -4,6 +4,7 @@ using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
 using CniBench.Kubernetes.Catalog;
 using CniBench.Kubernetes.Workloads;
+using CniBench.Runs;
 
 namespace CniBench.Cli.Commands;
 
@@ -43,7 +44,7 @@ internal static class RenderCommand
                 catalog = CniCatalog.Load(manifestsDirectory);
                 var ingressDirectory = RepoPaths.ManifestsIngress(manifestsDirectory);
                 ingressCatalog = Directory.Exists(ingressDirectory) ? IngressCatalog.Load(ingressDirectory) : null;
-                spec = new ScenarioLoader(catalog.ClusterIds, LocalScenarioFiles.Instance) { IngressControllers = ingressCatalog?.Names ?? [] }.LoadFile(parse.GetValue(scenario)!);
+                spec = new ScenarioLoader(TestKinds.All, catalog.ClusterIds, LocalScenarioFiles.Instance) { IngressControllers = ingressCatalog?.Names ?? [] }.LoadFile(parse.GetValue(scenario)!);
             }
             catch (ScenarioException ex)
             {

@@ -30,19 +30,13 @@ internal static class RunCommand
         {
             scenario, cni, output, quick, repetitions, duration, manifests, kubeconfig, context, allowInstall, allowUnverified, resume,
         };
-        repetitions.Validators.Add(r =>
-        {
-            // Read the token, not the value: a value that did not parse throws when read, and the parser reports it anyway.
-            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out var value) && value is < 1 or > 1000)
-            {
-                r.AddError("--repetitions must be from 1 to 1000");
-            }
-        });
+        // Only the form of --duration is checked here; its range and whole seconds are the rules of the key it
+        // replaces, checked with the scenario (ScenarioLoader), as are --repetitions and --cni.
         duration.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string?>() is { } text && (!Quantities.TryParseDuration(text, out var d) || d < TimeSpan.FromSeconds(1) || !Quantities.IsWholeSeconds(d)))
+            if (r.GetValueOrDefault<string?>() is { } text && !Quantities.TryParseDuration(text, out _))
             {
-                r.AddError($"--duration must be whole seconds, at least 1 (e.g. 10 or 10s), not '{text}'");
+                r.AddError($"--duration must be a duration such as 10, 10s or 2m, not '{text}'");
             }
         });
 
@@ -61,6 +55,7 @@ internal static class RunCommand
                     Cnis = parse.GetValue(cni)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     Repetitions = parse.GetValue(repetitions),
                     Duration = parse.GetValue(duration) is null ? null : seconds,
+                    DurationText = parse.GetValue(duration),
                     Quick = parse.GetValue(quick),
                 },
                 CommandLine = [.. Environment.GetCommandLineArgs()],

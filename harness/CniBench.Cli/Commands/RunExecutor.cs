@@ -209,8 +209,8 @@ internal sealed class RunExecutor(IAnsiConsole console)
             var catalog = CniCatalog.Load(arguments.ManifestsDirectory);
             var ingressDirectory = RepoPaths.ManifestsIngress(arguments.ManifestsDirectory);
             var ingress = Directory.Exists(ingressDirectory) ? IngressCatalog.Load(ingressDirectory) : null;
-            var loader = new ScenarioLoader(catalog.ClusterIds, LocalScenarioFiles.Instance) { IngressControllers = ingress?.Names ?? [] };
-            var scenario = arguments.Overrides.ApplyTo(loader.LoadFile(arguments.ScenarioPath), catalog.ClusterIds);
+            var loader = new ScenarioLoader(TestKinds.All, catalog.ClusterIds, LocalScenarioFiles.Instance) { IngressControllers = ingress?.Names ?? [] };
+            var scenario = loader.LoadFile(arguments.ScenarioPath, arguments.Overrides);
             scenario = WithKubernetesOverrides(scenario, arguments);
             var modelless = scenario.Provider == "lab" ? scenario.Cnis.Where(c => catalog[ClusterId.Parse(c).Cni].Lab is null).ToList() : [];
             if (modelless.Count > 0)

@@ -31,3 +31,18 @@ public sealed record TelemetryResult(IReadOnlyList<Observation> Observations, IR
 }
 
 public sealed record UnsupportedMetric(string Metric, string Reason);
+
+/// <summary>Several telemetry windows closed together, their results joined.</summary>
+public sealed class CombinedTelemetryWindow(IReadOnlyList<ITelemetryWindow> windows) : ITelemetryWindow
+{
+    public async Task<TelemetryResult> EndAsync(CancellationToken cancellationToken)
+    {
+        var results = new List<TelemetryResult>();
+        foreach (var window in windows)
+        {
+            results.Add(await window.EndAsync(cancellationToken));
+        }
+
+        return new TelemetryResult([.. results.SelectMany(r => r.Observations)], [.. results.SelectMany(r => r.Unsupported)]);
+    }
+}

@@ -31,19 +31,24 @@ public sealed record CpuSnapshot(
         ];
     }
 
+    /// <summary>Host cores kept busy (user + system + softirq) on average since <paramref name="before"/>; 0 over no time.</summary>
+    public double BusyCores(CpuSnapshot before)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var wall = (At - before.At).TotalSeconds;
+        return wall <= 0 ? 0 : Busy(before).TotalSeconds / wall;
+    }
+
     /// <summary>
-    /// Host cores kept busy (user + system + softirq) per Gbit/s of throughput over the interval: the CPU
-    /// cost of a datapath, comparable across CNIs whatever throughput each reached. Null when undefined.
+    /// Host cores kept busy per Gbit/s of throughput over the interval: the CPU cost of a datapath, comparable across
+    /// CNIs only at a common offered rate (at saturation every datapath keeps the host busy). Null when undefined.
     /// </summary>
     public double? CoresPerGbps(CpuSnapshot before, double throughputBps)
     {
+        ArgumentNullException.ThrowIfNull(before);
         var wall = (At - before.At).TotalSeconds;
-        if (wall <= 0 || throughputBps <= 0)
-        {
-            return null;
-        }
-
-        var busy = ((User - before.User) + (System - before.System) + (Softirq - before.Softirq)).TotalSeconds;
-        return busy / wall / (throughputBps / 1e9);
+        return wall <= 0 || throughputBps <= 0 ? null : BusyCores(before) / (throughputBps / 1e9);
     }
+
+    private TimeSpan Busy(CpuSnapshot before) => (User - before.User) + (System - before.System) + (Softirq - before.Softirq);
 }

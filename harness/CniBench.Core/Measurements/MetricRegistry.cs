@@ -61,7 +61,15 @@ public static class MetricRegistry
         new(Metrics.HostCpuSystemSeconds, Metrics.Seconds, None, "Host CPU, system"),
         new(Metrics.HostCpuSoftirqSeconds, Metrics.Seconds, None, "Host CPU, softirq"),
         new(Metrics.HarnessCpuSeconds, Metrics.Seconds, None, "Harness CPU"),
-        new(Metrics.HostCpuCoresPerGbps, Metrics.Cores, Lower, "Host CPU per Gbit/s") { Criteria = [Criteria.CpuPerGbit] },
+        // Host-wide, so a shared host's other load enters it: compared, not rated (datapath_cpu_cores_per_gbps is).
+        new(Metrics.HostCpuCoresPerGbps, Metrics.Cores, Lower, "Host CPU per Gbit/s"),
+        // At saturation busy cores follow throughput; they say something about the datapath only at a fixed offered
+        // rate, where host_cpu_cores_per_gbps is the judged figure.
+        new(Metrics.HostCpuBusyCores, Metrics.Cores, None, "Host cores busy"),
+        new(Metrics.ToolClientCpuPercent, Metrics.Percent, None, "Tool CPU, client process"),
+        new(Metrics.ToolServerCpuPercent, Metrics.Percent, None, "Tool CPU, server process"),
+        new(Metrics.DaemonCpuPercent, Metrics.Percent, None, "Datapath daemon CPU"),
+        new(Metrics.DatapathCpuCoresPerGbps, Metrics.Cores, Lower, "Datapath CPU per Gbit/s") { Criteria = [Criteria.CpuPerGbit] },
 
         // http and ingress (wrk).
         new(Metrics.RequestsPerSecond, Metrics.RequestsPerSecondUnit, Higher, "Requests per second") { Criteria = [Criteria.Http] },

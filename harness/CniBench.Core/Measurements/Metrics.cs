@@ -17,6 +17,24 @@ public static class Metrics
     public const string HarnessCpuSeconds = "harness_cpu_seconds";
     public const string HostCpuCoresPerGbps = "host_cpu_cores_per_gbps";
 
+    /// <summary>Host cores kept busy (user + system + softirq) over the window the tool measured.</summary>
+    public const string HostCpuBusyCores = "host_cpu_busy_cores";
+
+    /// <summary>The client tool process's own CPU over its run, in % of one core, as the tool reports it (iperf3).</summary>
+    public const string ToolClientCpuPercent = "tool_client_cpu_percent";
+
+    /// <summary>The server tool process's own CPU, as the tool reports it.</summary>
+    public const string ToolServerCpuPercent = "tool_server_cpu_percent";
+
+    /// <summary>The lab's long-lived datapath processes (wireguard-go) over the measurement, in % of one core.</summary>
+    public const string DaemonCpuPercent = "daemon_cpu_percent";
+
+    /// <summary>
+    /// Cores the datapath's own processes used per Gbit/s: the tool's client and server processes (with the kernel work
+    /// done in their context) plus the datapath's daemons; unlike host CPU, other load on a shared host does not enter.
+    /// </summary>
+    public const string DatapathCpuCoresPerGbps = "datapath_cpu_cores_per_gbps";
+
     /// <summary>udp capacity search: the receiver's rate at the highest offered rate whose loss stayed under the bound.</summary>
     public const string UdpCapacityBps = "udp_capacity_bps";
 

@@ -187,7 +187,7 @@ public sealed class Orchestrator(
     {
         var rawPath = RawPath(planned.Key);
         // Host CPU means something only where the datapath runs on this host (the lab).
-        var before = cpu?.Read();
+        await using var recording = cpu is null ? null : CpuRecording.Start(cpu, time);
         var window = cluster is IClusterTelemetry telemetry ? await telemetry.BeginAsync(new TelemetryRequest([client.NodeName, server.NodeName], test.SendsPlaintextMarker), cancellationToken) : null;
         TestOutcome outcome;
         try
@@ -199,7 +199,7 @@ public sealed class Orchestrator(
             outcome = TestOutcome.Failed(ex.Message);
         }
 
-        var after = cpu?.Read();
+        var timeline = recording is null ? null : await recording.StopAsync();
         var nodes = window is null ? TelemetryResult.None : await window.EndAsync(cancellationToken);
         if (outcome.Status != MeasurementStatus.Ok)
         {
@@ -212,11 +212,12 @@ public sealed class Orchestrator(
             return [Row(plan, planned, outcome.Status, reason, test.PrimaryMetric, outcome.RawFile)];
         }
 
-        var cpuObservations = after is not null && before is not null ? CpuObservations(before, after, outcome.Observations) : [];
+        var cpuObservations = timeline is null ? [] : CpuObservations(timeline, outcome);
+        IReadOnlyList<Observation> datapathCpu = DatapathCpu.CoresPerGbps([.. outcome.Observations, .. nodes.Observations]) is { } cost ? [cost] : [];
         var now = time.GetUtcNow();
         return
         [
-            .. outcome.Observations.Concat(cpuObservations).Concat(nodes.Observations).Select(o => Row(plan, planned, MeasurementStatus.Ok, null, o.Metric, outcome.RawFile) with
+            .. outcome.Observations.Concat(cpuObservations).Concat(nodes.Observations).Concat(datapathCpu).Select(o => Row(plan, planned, MeasurementStatus.Ok, null, o.Metric, outcome.RawFile) with
             {
                 Value = o.Value,
                 Unit = o.Unit,
@@ -226,13 +227,26 @@ public sealed class Orchestrator(
         ];
     }
 
-    private static IReadOnlyList<Observation> CpuObservations(CpuSnapshot before, CpuSnapshot after, IReadOnlyList<Observation> observations)
+    /// <summary>
+    /// Host CPU over the window the tool measured when it says which that was (iperf3 does), otherwise over the whole
+    /// test; busy cores per Gbit/s only over the measured window, since throughput counts nothing else.
+    /// </summary>
+    private static IReadOnlyList<Observation> CpuObservations(CpuTimeline timeline, TestOutcome outcome)
     {
-        var cpu = after.Since(before);
-        var throughput = observations.FirstOrDefault(o => o.Metric == Metrics.ThroughputBps);
-        return throughput is not null && after.CoresPerGbps(before, throughput.Value) is { } cost
-            ? [.. cpu, new Observation(Metrics.HostCpuCoresPerGbps, cost, Metrics.Cores)]
-            : cpu;
+        if (outcome.Window is not { } window || timeline.Over(window) is not var (start, end))
+        {
+            return timeline.Whole() is var (first, last) ? last.Since(first) : [];
+        }
+
+        var throughput = outcome.Observations.FirstOrDefault(o => o.Metric == Metrics.ThroughputBps);
+        return
+        [
+            .. end.Since(start),
+            new Observation(Metrics.HostCpuBusyCores, end.BusyCores(start), Metrics.Cores),
+            .. throughput is not null && end.CoresPerGbps(start, throughput.Value) is { } cost
+                ? [new Observation(Metrics.HostCpuCoresPerGbps, cost, Metrics.Cores)]
+                : Array.Empty<Observation>(),
+        ];
     }
 
     private Measurement Row(RunPlan plan, PlannedMeasurement planned, MeasurementStatus status, string? reason, string metric = Metrics.ThroughputBps, string? rawFile = null) => new()

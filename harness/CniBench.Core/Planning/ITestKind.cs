@@ -49,6 +49,9 @@ public sealed record TestOutcome
 
     public string? RawFile { get; init; }
 
+    /// <summary>The span the tool's figures cover, when it says; host CPU is then charged over exactly that span.</summary>
+    public MeasuredWindow? Window { get; init; }
+
     public static TestOutcome Ok(IReadOnlyList<Observation> observations, string? rawFile) =>
         new() { Observations = observations, RawFile = rawFile };
 

@@ -32,7 +32,7 @@ public static class RunPlanner
                     foreach (var topology in test.Topologies)
                     {
                         // The underlay has no pods and no CNI: only node-to-node throughput means anything there.
-                        foreach (var cluster in clusters.Where(c => c != Underlay.Name || (topology == Topologies.CrossNode && test.Test != "netpol")))
+                        foreach (var cluster in clusters.Where(c => c != Underlay.Name || (topology == Topologies.CrossNode && test.Settings.RunsOnUnderlay)))
                         {
                             measurements.Add(new PlannedMeasurement(
                                 new MeasurementKey(cluster, test.Test, variant.Name, topology, repetition), test, variant));
@@ -46,54 +46,14 @@ public static class RunPlanner
         return new RunPlan(runId, scenario, [.. clusters.Where(c => measurements.Exists(m => m.Key.Cni == c))], measurements);
     }
 
-    /// <summary>The variant of the netpol test that turns a repetition's case results into one score per CNI.</summary>
-    public const string NetpolScoreVariant = "score";
-
-    /// <summary>The one variant of the mtu test: a don't-fragment ping search.</summary>
-    public const string MtuVariant = "df-probe";
-
-    public static IReadOnlyList<TestVariant> Variants(TestSpec test) => test.Test switch
+    /// <summary>The variants of <paramref name="test"/>, as its kind's settings decide them.</summary>
+    public static IReadOnlyList<TestVariant> Variants(TestSpec test)
     {
-        "mtu" => [new TestVariant(MtuVariant, 1)],
-        "http" => HttpVariants(test.Http ?? new HttpTestSpec()),
-        "ingress" => IngressVariants(test.Ingress ?? new IngressTestSpec()),
-        "netpol" => [.. (test.Netpol?.Cases ?? []).Append(NetpolScoreVariant).Select(c => new TestVariant(c, 1))],
-        "udp" => [.. test.BitratesBps.SelectMany(bps => test.Streams.Select(streams => new TestVariant(
-            streams == 1 ? Quantities.FormatBitrate(bps) : $"{Quantities.FormatBitrate(bps)}-{StreamsLabel(streams)}", streams, bps))),
-            .. test.UdpCapacity is { } capacity
-                ? test.Streams.Select(streams => new TestVariant(
-                    streams == 1 ? UdpCapacitySpec.VariantName : $"{UdpCapacitySpec.VariantName}-{StreamsLabel(streams)}", streams) { UdpCapacity = capacity })
-                : []],
-        _ => [.. test.Streams.Select(streams => new TestVariant(StreamsLabel(streams), streams))],
-    };
+        ArgumentNullException.ThrowIfNull(test);
+        return test.Settings.Variants();
+    }
 
-    /// <summary>
-    /// Payload × connection mode × load mode, e.g. <c>1KiB-keepalive-saturation</c>. Each saturation variant comes
-    /// before its fixed-rate twin, so within a repetition the fixed-rate run finds the saturation figure it halves.
-    /// </summary>
-    private static List<TestVariant> HttpVariants(HttpTestSpec http) =>
-    [
-        .. from payload in http.PayloadsBytes
-           from connection in http.ConnectionModes
-           from mode in http.LoadModes.OrderBy(m => m == HttpTestSpec.Saturation ? 0 : 1)
-           select new TestVariant($"{Quantities.FormatSize(payload)}-{connection}-{mode}", http.Connections)
-           {
-               Http = new HttpVariant(payload, connection, mode),
-           },
-    ];
-
-    /// <summary>
-    /// One variant per controller, named after it; <c>direct</c> (no controller, the generator's ceiling) first; with
-    /// TLS, each controller's <c>-tls</c> variant after the plain ones.
-    /// </summary>
-    private static List<TestVariant> IngressVariants(IngressTestSpec ingress) =>
-    [
-        .. (ingress.IncludeDirect ? [IngressTestSpec.Direct] : Array.Empty<string>())
-            .Concat(ingress.Controllers)
-            .Concat(ingress.Tls ? ingress.Controllers.Select(c => c + IngressTestSpec.TlsSuffix) : [])
-            .Select(name => new TestVariant(name, ingress.Connections)),
-    ];
-
-    private static string StreamsLabel(int streams) =>
+    /// <summary>"1-stream", "4-streams": how variants that differ in parallel streams are named.</summary>
+    public static string StreamsLabel(int streams) =>
         streams.ToString(CultureInfo.InvariantCulture) + (streams == 1 ? "-stream" : "-streams");
 }

@@ -5,15 +5,13 @@ namespace CniBench.Core.Planning;
 /// <summary>The parameters that distinguish one variant of a test from another.</summary>
 public sealed record TestVariant(string Name, int Streams, long? BitrateBps = null)
 {
-    /// <summary>Payload, connection mode and load mode of an <c>http</c> variant; null for other tests.</summary>
-    public HttpVariant? Http { get; init; }
+    /// <summary>What only the variant's kind reads (an http variant's payload and modes, a udp capacity search); null when nothing.</summary>
+    public object? Parameters { get; init; }
 
-    /// <summary>The udp capacity search of this variant; null for fixed-rate variants and other tests.</summary>
-    public UdpCapacitySpec? UdpCapacity { get; init; }
+    /// <summary>The <see cref="Parameters"/> as their kind's type, or null when the variant has none of that type.</summary>
+    public T? ParametersAs<T>()
+        where T : class => Parameters as T;
 }
-
-/// <summary>One http variant: which payload, whether connections are reused, and saturation or fixed rate.</summary>
-public sealed record HttpVariant(long PayloadBytes, string ConnectionMode, string LoadMode);
 
 /// <summary>One tool run the orchestrator will perform.</summary>
 public sealed record PlannedMeasurement(Measurements.MeasurementKey Key, TestSpec Test, TestVariant Variant);

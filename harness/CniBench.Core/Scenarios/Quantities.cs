@@ -6,10 +6,10 @@ namespace CniBench.Core.Scenarios;
 /// <summary>Parses and formats the human quantities scenario files use: durations and bitrates.</summary>
 public static partial class Quantities
 {
-    /// <summary>"10s", "500ms", "2m", "1h", or a bare number of seconds.</summary>
     /// <summary>iperf3's -t/-O and wrk's -d take whole seconds: the one rule for every duration handed to them.</summary>
     public static bool IsWholeSeconds(TimeSpan duration) => duration.Ticks % TimeSpan.TicksPerSecond == 0;
 
+    /// <summary>"10s", "500ms", "2m", "1h", or a bare number of seconds.</summary>
     public static bool TryParseDuration(string text, out TimeSpan duration)
     {
         duration = default;

@@ -1,8 +1,11 @@
-using CniBench.Core.Yaml;
+using System.Text.Json.Serialization;
 
 namespace CniBench.Core.Scenarios;
 
-/// <summary>Command-line settings that take precedence over the scenario file.</summary>
+/// <summary>
+/// Command-line settings that take precedence over the scenario file. The <see cref="ScenarioLoader"/> applies them to
+/// the values it reads, before its rules check them, so an option is held to the rule of the key it replaces.
+/// </summary>
 public sealed record ScenarioOverrides
 {
     public IReadOnlyList<string>? Cnis { get; init; }
@@ -11,6 +14,10 @@ public sealed record ScenarioOverrides
 
     public TimeSpan? Duration { get; init; }
 
+    /// <summary><see cref="Duration"/> as it was typed (<c>2m</c>), so that its errors quote it; not recorded in run.json.</summary>
+    [JsonIgnore]
+    public string? DurationText { get; init; }
+
     /// <summary>Smoke mode: one repetition of a few seconds per test, to check that everything works.</summary>
     public bool Quick { get; init; }
 
@@ -18,27 +25,11 @@ public sealed record ScenarioOverrides
 
     public static TimeSpan QuickWarmup { get; } = TimeSpan.FromSeconds(1);
 
-    public ScenarioSpec ApplyTo(ScenarioSpec scenario, IReadOnlySet<string> knownCnis)
-    {
-        if (Cnis is { } cnis && cnis.FirstOrDefault(c => !knownCnis.Contains(c)) is { } unknown)
-        {
-            throw new ScenarioException(
-                [new InputError("--cni", 0, 0, $"unknown CNI '{unknown}'; known CNIs: {string.Join(", ", knownCnis.Where(c => !c.Contains(Clusters.ClusterId.Separator, StringComparison.Ordinal)).Order(StringComparer.Ordinal))}"
-                    + $" (variants: {string.Join(", ", knownCnis.Where(c => c.Contains(Clusters.ClusterId.Separator, StringComparison.Ordinal)).Order(StringComparer.Ordinal).DefaultIfEmpty("none"))})")]);
-        }
+    /// <summary>The repetitions every test gets: <see cref="Repetitions"/>, else 1 with <see cref="Quick"/>, else the scenario's.</summary>
+    [JsonIgnore]
+    public int? EffectiveRepetitions => Repetitions ?? (Quick ? 1 : null);
 
-        var repetitions = Repetitions ?? (Quick ? 1 : (int?)null);
-        var duration = Duration ?? (Quick ? QuickDuration : null);
-        return scenario with
-        {
-            Cnis = Cnis ?? scenario.Cnis,
-            Repetitions = repetitions ?? scenario.Repetitions,
-            Tests = [.. scenario.Tests.Select(t => t with
-            {
-                Repetitions = repetitions ?? t.Repetitions,
-                Duration = duration ?? t.Duration,
-                Warmup = Quick && t.Warmup > QuickWarmup ? QuickWarmup : t.Warmup,
-            })],
-        };
-    }
+    /// <summary>The option that sets <see cref="EffectiveRepetitions"/>, for its errors.</summary>
+    [JsonIgnore]
+    public string RepetitionsOption => Repetitions is null ? "--quick" : "--repetitions";
 }

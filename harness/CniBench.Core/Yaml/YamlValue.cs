@@ -16,13 +16,24 @@ public sealed class YamlValue
     private readonly string _file;
     private readonly List<InputError> _errors;
 
-    internal YamlValue(YamlNode node, string path, string file, List<InputError> errors)
+    /// <summary>False for a value given on the command line: its errors name the option, with no line or column.</summary>
+    private readonly bool _located;
+
+    internal YamlValue(YamlNode node, string path, string file, List<InputError> errors, bool located = true)
     {
         Node = node;
         Path = path;
         _file = file;
         _errors = errors;
+        _located = located;
     }
+
+    /// <summary>
+    /// A command-line value standing in for a file's value at <paramref name="path"/> (<c>--duration</c> for
+    /// <c>tcp.duration</c>): read and checked by the same rules, its errors located at <paramref name="option"/>.
+    /// </summary>
+    public static YamlValue Option(string option, string path, YamlNode node, List<InputError> errors) =>
+        new(node, path, option, errors, located: false);
 
     public YamlNode Node { get; }
 
@@ -139,15 +150,18 @@ public sealed class YamlValue
     }
 
     /// <summary>A problem with this value that the message names itself (no field path in front).</summary>
-    public void Error(string message) => _errors.Add(InputError.At(_file, Node.Start, message));
+    public void Error(string message) => _errors.Add(Located(message, ""));
 
     /// <summary>A problem with this value, reported under its field path.</summary>
-    public void ErrorHere(string message) => _errors.Add(InputError.At(_file, Node.Start, message, Path));
+    public void ErrorHere(string message) => _errors.Add(Located(message, Path));
 
     /// <summary>"expected <paramref name="what"/>, found …" under this value's field path.</summary>
     public void Expected(string what) => ErrorHere($"expected {what}, found {Describe(Node)}");
 
-    internal YamlValue Child(YamlNode node, string path) => new(node, path, _file, _errors);
+    internal YamlValue Child(YamlNode node, string path) => new(node, path, _file, _errors, _located);
+
+    private InputError Located(string message, string field) =>
+        _located ? InputError.At(_file, Node.Start, message, field) : new InputError(_file, 0, 0, message) { Field = field };
 
     internal string ChildPath(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
 

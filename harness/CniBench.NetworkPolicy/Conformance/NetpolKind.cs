@@ -1,7 +1,6 @@
 using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
-using CniBench.Core.Scenarios;
 using CniBench.NetworkPolicy.Model;
 using CniBench.NetworkPolicy.Oracle;
 
@@ -17,13 +16,13 @@ public sealed class NetpolKind(TimeProvider time) : ITestKind
 
     private readonly Dictionary<ICluster, ClusterState> _clusters = [];
 
-    public string Name => "netpol";
+    public string Name => NetpolDefinition.TestName;
 
     public string PrimaryMetric => Metrics.CasePass;
 
     public async Task<TestOutcome> RunAsync(TestInvocation invocation, CancellationToken cancellationToken)
     {
-        var spec = invocation.Planned.Test.Netpol ?? new NetpolTestSpec();
+        var spec = invocation.Planned.Test.SettingsAs<NetpolTestSpec>();
         if (invocation.Cluster is not { } cluster || cluster is not INetpolCluster netpolCluster)
         {
             return TestOutcome.Unsupported("this provider cannot host the network-policy model");
@@ -36,7 +35,7 @@ public sealed class NetpolKind(TimeProvider time) : ITestKind
         }
 
         var repetition = invocation.Planned.Key.Repetition;
-        if (invocation.Planned.Variant.Name == RunPlanner.NetpolScoreVariant)
+        if (invocation.Planned.Variant.Name == NetpolTestSpec.ScoreVariant)
         {
             return Score(state, repetition);
         }

@@ -38,6 +38,22 @@ public static class CompareMarkdown
             AppendMetricTable(md, regressions);
         }
 
+        var detectable = DetectableChange.PerMetric(report.Metrics, report.Options.Threshold);
+        if (detectable.Count > 0)
+        {
+            md.AppendLine("## Smallest detectable change").AppendLine();
+            md.AppendLine("The smallest change these two runs could have called, per metric: the threshold plus half the 95% interval " +
+                "of the ratio (the median over the metric's rows). A smaller regression can pass unseen; more repetitions or a quieter host narrow it.").AppendLine();
+            md.AppendLine("| metric | smallest detectable change | rows |");
+            md.AppendLine("|---|---:|---:|");
+            foreach (var d in detectable)
+            {
+                md.AppendLine($"| {Cell(d.Metric)} | ±{d.Text} | {d.Rows} |");
+            }
+
+            md.AppendLine();
+        }
+
         if (report.Metrics.Count > 0)
         {
             md.AppendLine("## All metrics").AppendLine();

@@ -65,7 +65,7 @@ public static class SyntheticRunFolder
                             var bps = (test == "tcp" ? 10e9 : 1e9) * factor * (0.97 + (0.06 * random.NextDouble()));
                             rows.Add(Row(spec, key, Metrics.ThroughputBps, bps, Metrics.BitsPerSecond, at));
                             rows.Add(Row(spec, key, Metrics.HostCpuPercent, 40 + (20 * random.NextDouble()), Metrics.Percent, at));
-                            rows.Add(Row(spec, key, Metrics.HostCpuCoresPerGbps, 0.12 / factor, Metrics.Cores, at));
+                            rows.Add(Row(spec, key, Metrics.DatapathCpuCoresPerGbps, 0.12 / factor, Metrics.Cores, at));
                             rows.Add(Row(spec, key, Metrics.Retransmits, random.Next(0, 5000), Metrics.Count, at));
                             rows.Add(topology == Topologies.CrossNode
                                 ? Row(spec, key, Metrics.WirePlaintextSeen, cni.Contains("wireguard", StringComparison.Ordinal) ? 0 : 1, "bool", at)

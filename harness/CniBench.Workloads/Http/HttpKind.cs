@@ -6,7 +6,6 @@ using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
 using CniBench.Core.Processes;
-using CniBench.Core.Scenarios;
 
 namespace CniBench.Workloads.Http;
 
@@ -76,13 +75,13 @@ public sealed class HttpKind(HttpKindOptions options) : ITestKind
     public async Task<TestOutcome> RunAsync(TestInvocation invocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(invocation);
-        if (invocation.Planned.Variant.Http is not { } variant)
+        if (invocation.Planned.Variant.ParametersAs<HttpVariant>() is not { } variant)
         {
             return TestOutcome.Failed($"http variant '{invocation.Planned.Variant.Name}' has no payload, connection mode or load mode");
         }
 
         var spec = invocation.Planned.Test;
-        var http = spec.Http ?? new HttpTestSpec();
+        var http = spec.SettingsAs<HttpTestSpec>();
         NginxServer server;
         try
         {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using CniBench.Core.Clusters;
 using CniBench.Core.Planning;
-using CniBench.Core.Scenarios;
 using CniBench.Workloads.Http;
 
 namespace CniBench.Workloads.Ingress;

@@ -2,7 +2,6 @@ using System.Net;
 using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
-using CniBench.Core.Scenarios;
 
 namespace CniBench.Workloads.Ingress;
 

@@ -57,9 +57,9 @@ public abstract partial class IngressController : IAsyncDisposable
 
     public static IngressController Create(string name, IWorkloadHost host, IPEndPoint listen, IngressControllerOptions options, bool tls = false) => name switch
     {
-        Core.Scenarios.IngressTestSpec.Yarp => new YarpIngressController(host, listen, options, tls),
-        Core.Scenarios.IngressTestSpec.Nginx => new NginxIngressController(host, listen, options, tls),
-        Core.Scenarios.IngressTestSpec.Haproxy => new HaproxyIngressController(host, listen, options, tls),
+        IngressTestSpec.Yarp => new YarpIngressController(host, listen, options, tls),
+        IngressTestSpec.Nginx => new NginxIngressController(host, listen, options, tls),
+        IngressTestSpec.Haproxy => new HaproxyIngressController(host, listen, options, tls),
         _ => throw new ArgumentException($"unknown ingress controller '{name}'", nameof(name)),
     };
 
@@ -388,7 +388,7 @@ internal sealed class YarpIngressController(IWorkloadHost host, IPEndPoint liste
 
     private int _generation = 1;
 
-    public override string Name => Core.Scenarios.IngressTestSpec.Yarp;
+    public override string Name => IngressTestSpec.Yarp;
 
     protected override ProcessSpec StartCommand() => new(
         "env",
@@ -434,7 +434,7 @@ internal sealed class YarpIngressController(IWorkloadHost host, IPEndPoint liste
 internal sealed class NginxIngressController(IWorkloadHost host, IPEndPoint listen, IngressControllerOptions options, bool tls = false)
     : IngressController(host, listen, options, tls)
 {
-    public override string Name => Core.Scenarios.IngressTestSpec.Nginx;
+    public override string Name => IngressTestSpec.Nginx;
 
     private string[] Base => ["-e", "stderr", "-p", Directory + "/", "-c", $"{Directory}/nginx.conf"];
 
@@ -482,7 +482,7 @@ internal sealed class NginxIngressController(IWorkloadHost host, IPEndPoint list
 internal sealed class HaproxyIngressController(IWorkloadHost host, IPEndPoint listen, IngressControllerOptions options, bool tls = false)
     : IngressController(host, listen, options, tls)
 {
-    public override string Name => Core.Scenarios.IngressTestSpec.Haproxy;
+    public override string Name => IngressTestSpec.Haproxy;
 
     /// <summary>Certificate and key in one file (mode 0600), as HAProxy's <c>crt</c> reads them.</summary>
     public string PemPath => $"{Directory}/tls.pem";

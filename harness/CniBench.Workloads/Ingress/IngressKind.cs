@@ -4,7 +4,6 @@ using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
 using CniBench.Core.Processes;
-using CniBench.Core.Scenarios;
 using CniBench.Ingress;
 using CniBench.Workloads.Http;
 
@@ -105,7 +104,7 @@ public sealed class IngressKind(IngressKindOptions options) : ITestKind
     public async Task<TestOutcome> RunAsync(TestInvocation invocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(invocation);
-        var spec = invocation.Planned.Test.Ingress ?? new IngressTestSpec();
+        var spec = invocation.Planned.Test.SettingsAs<IngressTestSpec>();
         var variant = invocation.Planned.Variant.Name;
         if (invocation.Cluster is not { } cluster || IngressLayout.Select(cluster) is not { } layout)
         {

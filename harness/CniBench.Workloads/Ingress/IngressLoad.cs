@@ -5,7 +5,6 @@ using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
 using CniBench.Core.Processes;
-using CniBench.Core.Scenarios;
 using CniBench.Workloads.Http;
 
 namespace CniBench.Workloads.Ingress;

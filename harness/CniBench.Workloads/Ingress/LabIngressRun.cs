@@ -1,7 +1,6 @@
 using System.Net;
 using CniBench.Core.Clusters;
 using CniBench.Core.Planning;
-using CniBench.Core.Scenarios;
 
 namespace CniBench.Workloads.Ingress;
 

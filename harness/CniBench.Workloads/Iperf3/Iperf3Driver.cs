@@ -20,6 +20,9 @@ public sealed record Iperf3DriverOptions
     /// <summary>Added to the test's own length before the client is deemed hung.</summary>
     public TimeSpan ClientTimeoutMargin { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The clock that dates the measured window (when the client exited).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     public static Iperf3DriverOptions Default { get; } = new();
 }
 
@@ -112,9 +115,11 @@ public sealed class Iperf3Driver(Iperf3DriverOptions options)
             }
 
             ProcessResult result;
+            DateTimeOffset exited;
             try
             {
                 result = await client.Runner.RunAsync(clientSpec, cancellationToken);
+                exited = Options.Time.GetUtcNow();
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -135,7 +140,7 @@ public sealed class Iperf3Driver(Iperf3DriverOptions options)
                 return TestOutcome.Failed($"iperf3 client on {client.Name} failed to run: {Detail(ex.Message)}");
             }
 
-            return await InterpretAsync(result, serverProcess, server, sink, rawPath, cancellationToken);
+            return await InterpretAsync(result, exited, serverProcess, server, sink, rawPath, cancellationToken);
         }
     }
 
@@ -171,6 +176,7 @@ public sealed class Iperf3Driver(Iperf3DriverOptions options)
 
     private static async Task<TestOutcome> InterpretAsync(
         ProcessResult result,
+        DateTimeOffset exited,
         IRunningProcess serverProcess,
         IWorkloadHost server,
         IMeasurementSink sink,
@@ -191,11 +197,18 @@ public sealed class Iperf3Driver(Iperf3DriverOptions options)
             Iperf3Failure failure => TestOutcome.Failed(failure.Reason + await ServerStateAsync(serverProcess, server), rawFile),
             _ when !result.Succeeded => TestOutcome.Failed(
                 $"iperf3 client exited with code {result.ExitCode.ToString(CultureInfo.InvariantCulture)} despite a complete report", rawFile),
-            Iperf3TcpResult tcp => TestOutcome.Ok(tcp.ToObservations(), rawFile),
-            Iperf3UdpResult udp => TestOutcome.Ok(udp.ToObservations(), rawFile),
+            Iperf3TcpResult tcp => TestOutcome.Ok(tcp.ToObservations(), rawFile) with { Window = MeasuredWindow(tcp.Run, exited) },
+            Iperf3UdpResult udp => TestOutcome.Ok(udp.ToObservations(), rawFile) with { Window = MeasuredWindow(udp.Run, exited) },
             var other => TestOutcome.Failed($"unexpected iperf3 result {other.GetType().Name}", rawFile),
         };
     }
+
+    /// <summary>
+    /// iperf3's figures cover the last <see cref="Iperf3RunFacts.MeasuredSeconds"/> before the client exits: its warm-up
+    /// (-O) and connection set-up come first, and after the last interval only the result exchange (milliseconds) remains.
+    /// </summary>
+    private static MeasuredWindow? MeasuredWindow(Iperf3RunFacts run, DateTimeOffset exited) =>
+        run.MeasuredSeconds is > 0 and var seconds ? new MeasuredWindow(exited, TimeSpan.FromSeconds(seconds)) : null;
 
     /// <summary>
     /// A note on the server when it is gone, which usually explains a client failure. The client can notice a

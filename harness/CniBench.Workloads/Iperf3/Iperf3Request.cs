@@ -15,6 +15,12 @@ public sealed record Iperf3Request
     /// <summary>Null for TCP; for UDP the total offered rate in bit/s, shared evenly by the streams.</summary>
     public long? UdpBitrateBps { get; init; }
 
+    /// <summary>
+    /// TCP only: the total rate iperf3 paces its streams to (<c>-b</c> without <c>-u</c>), so datapaths can be compared
+    /// at one common offered rate; null sends as fast as the path takes.
+    /// </summary>
+    public long? TcpPacedBitrateBps { get; init; }
+
     public bool IsUdp => UdpBitrateBps is not null;
 }
 

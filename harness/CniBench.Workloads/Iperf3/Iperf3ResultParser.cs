@@ -61,7 +61,7 @@ public static class Iperf3ResultParser
         }
 
         var retransmits = Number(end, "sum_sent", "retransmits");
-        return new Iperf3TcpResult(received.Value, sent.Value, retransmits is { } r ? (long)r : null, streams);
+        return new Iperf3TcpResult(received.Value, sent.Value, retransmits is { } r ? (long)r : null, streams) { Run = RunFacts(end) };
     }
 
     // 3.12 puts the receiver's view in end.sum_received (rate, jitter, loss as the server counted them). end.sum
@@ -92,8 +92,16 @@ public static class Iperf3ResultParser
             return new Iperf3Failure("iperf3 UDP JSON lacks the sender's rate (end.sum_sent or end.sum bits_per_second)");
         }
 
-        return new Iperf3UdpResult(rate.Value, sent.Value, jitter.Value, (long)lost.Value, (long)packets.Value, lostPercent.Value, streams);
+        return new Iperf3UdpResult(rate.Value, sent.Value, jitter.Value, (long)lost.Value, (long)packets.Value, lostPercent.Value, streams)
+        {
+            Run = RunFacts(end),
+        };
     }
+
+    private static Iperf3RunFacts RunFacts(JsonElement end) => new(
+        Number(end, "sum_received", "seconds") ?? Number(end, "sum_sent", "seconds") ?? Number(end, "sum", "seconds"),
+        Number(end, "cpu_utilization_percent", "host_total"),
+        Number(end, "cpu_utilization_percent", "remote_total"));
 
     private static bool IsUdp(JsonElement root, JsonElement end) =>
         root.TryGetProperty("start", out var start)

@@ -46,6 +46,11 @@ public static class Iperf3Tool
             throw new ArgumentOutOfRangeException(nameof(options), request.UdpBitrateBps, "a UDP bitrate must be positive");
         }
 
+        if (request.TcpPacedBitrateBps is <= 0 || (request.TcpPacedBitrateBps is not null && request.IsUdp))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), request.TcpPacedBitrateBps, "a TCP pacing rate must be positive and only for TCP");
+        }
+
         List<string> args =
         [
             "-c", options.Server.ToString(),
@@ -64,6 +69,10 @@ public static class Iperf3Tool
             // iperf3's -b is per stream; the request's rate is the total offered load.
             var perStream = (bitrate + request.Streams - 1) / request.Streams;
             args.AddRange(["-u", "-b", Format(perStream)]);
+        }
+        else if (request.TcpPacedBitrateBps is { } paced)
+        {
+            args.AddRange(["-b", Format((paced + request.Streams - 1) / request.Streams)]);
         }
 
         args.AddRange(["--connect-timeout", Format((long)Math.Ceiling(options.ConnectTimeout.TotalMilliseconds))]);

@@ -27,7 +27,7 @@ public sealed class MetricRegistryTests
     [InlineData(MetricRegistry.Criteria.TcpThroughput, Metrics.ThroughputBps)]
     [InlineData(MetricRegistry.Criteria.EncryptedThroughput, Metrics.ThroughputBps)]
     [InlineData(MetricRegistry.Criteria.Http, Metrics.RequestsPerSecond)]
-    [InlineData(MetricRegistry.Criteria.CpuPerGbit, Metrics.HostCpuCoresPerGbps)]
+    [InlineData(MetricRegistry.Criteria.CpuPerGbit, Metrics.DatapathCpuCoresPerGbps)]
     [InlineData(MetricRegistry.Criteria.PolicyIngress, Metrics.CasePass)]
     [InlineData(MetricRegistry.Criteria.PolicyEgress, Metrics.CasePass)]
     [InlineData(MetricRegistry.Criteria.EncryptionVerified, Metrics.WirePlaintextSeen)]

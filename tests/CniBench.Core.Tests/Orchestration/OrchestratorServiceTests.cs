@@ -4,6 +4,7 @@ using CniBench.Core.Measurements;
 using CniBench.Core.Orchestration;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
+using CniBench.Workloads.Tcp;
 
 namespace CniBench.Core.Tests.Orchestration;
 
@@ -17,7 +18,7 @@ public sealed class OrchestratorServiceTests
         Name = "t",
         Cnis = ["calico"],
         Repetitions = 1,
-        Tests = [new TestSpec { Test = "tcp", Topologies = topologies }],
+        Tests = [new TestSpec { Test = "tcp", Topologies = topologies, Settings = new TcpTestSpec() }],
     }, "run-1");
 
     private static Orchestrator Create(IClusterProvider provider, ITestKind test, MemorySink sink) =>

@@ -2,6 +2,7 @@ using CniBench.Core.Measurements;
 using CniBench.Core.Orchestration;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
+using CniBench.Workloads.Tcp;
 
 namespace CniBench.Core.Tests.Orchestration;
 
@@ -12,7 +13,7 @@ public sealed class OrchestratorTests
         Name = "t",
         Cnis = ["flannel", "calico"],
         Repetitions = repetitions,
-        Tests = [new TestSpec { Test = "tcp", Topologies = ["cross-node"] }],
+        Tests = [new TestSpec { Test = "tcp", Topologies = ["cross-node"], Settings = new TcpTestSpec() }],
     }, "run-1");
 
     private static Orchestrator Create(CniBench.Core.Clusters.IClusterProvider provider, ScriptedTest test, MemorySink sink) =>
@@ -33,9 +34,70 @@ public sealed class OrchestratorTests
         var first = sink.Writes[0];
         Assert.Contains(first, r => r.Metric == Metrics.ThroughputBps && r.Value == 1e9 && r.Cni == "underlay" && r.RawFile == "raw/x.json");
         Assert.Contains(first, r => r.Metric == Metrics.HostCpuPercent && r.Value == 50);
-        // 2 busy seconds over 1 wall second at 1 Gbit/s.
-        Assert.Contains(first, r => r.Metric == Metrics.HostCpuCoresPerGbps && r.Value == 2);
         Assert.All(provider.Created, c => Assert.True(c.Disposed));
+    }
+
+    [Fact]
+    public async Task RunAsync_TestReportsItsMeasuredWindow_ChargesHostCpuOverThatWindowOnly()
+    {
+        // Two cores busy for a 2 s warm-up, one core over the 2 s the tool measured at 1 Gbit/s: the cost is
+        // 1 core per Gbit/s; a before/after pair would have said 1.5.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var start = time.GetUtcNow();
+        var cpu = new PiecewiseCpu(time, start, warmup: TimeSpan.FromSeconds(2));
+        var test = new ScriptedTest("tcp", (_, _, _) =>
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(100));
+            }
+
+            return Task.FromResult(TestOutcome.Ok([new Observation(Metrics.ThroughputBps, 1e9, Metrics.BitsPerSecond)], null) with
+            {
+                Window = new MeasuredWindow(time.GetUtcNow(), TimeSpan.FromSeconds(2)),
+            });
+        });
+        var sink = new MemorySink();
+
+        await new Orchestrator(new FakeProvider(), new Dictionary<string, ITestKind> { ["tcp"] = test }, sink, cpu, time, NullRunObserver.Instance)
+            .RunAsync(Plan(), CancellationToken.None);
+
+        var rows = sink.Writes[0];
+        Assert.Equal(1, rows.Single(r => r.Metric == Metrics.HostCpuCoresPerGbps).Value!.Value, 6);
+        Assert.Equal(1, rows.Single(r => r.Metric == Metrics.HostCpuBusyCores).Value!.Value, 6);
+        Assert.Equal(50, rows.Single(r => r.Metric == Metrics.HostCpuPercent).Value!.Value, 6);
+    }
+
+    [Fact]
+    public async Task RunAsync_TestWithoutAWindow_ChargesTheWholeTestAndNoCostPerGbps()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var cpu = new PiecewiseCpu(time, time.GetUtcNow(), warmup: TimeSpan.FromSeconds(2));
+        var test = new ScriptedTest("tcp", (_, _, _) =>
+        {
+            time.Advance(TimeSpan.FromSeconds(4));
+            return Value(1e9);
+        });
+        var sink = new MemorySink();
+
+        await new Orchestrator(new FakeProvider(), new Dictionary<string, ITestKind> { ["tcp"] = test }, sink, cpu, time, NullRunObserver.Instance)
+            .RunAsync(Plan(), CancellationToken.None);
+
+        var rows = sink.Writes[0];
+        Assert.Equal(75, rows.Single(r => r.Metric == Metrics.HostCpuPercent).Value!.Value, 6);
+        Assert.DoesNotContain(rows, r => r.Metric == Metrics.HostCpuCoresPerGbps);
+    }
+
+    /// <summary>A two-core host: both cores busy during the warm-up after <c>start</c>, one core after it.</summary>
+    private sealed class PiecewiseCpu(TimeProvider time, DateTimeOffset start, TimeSpan warmup) : ICpuSampler
+    {
+        public CpuSnapshot Read()
+        {
+            var at = time.GetUtcNow();
+            var elapsed = at - start;
+            var busy = elapsed <= warmup ? elapsed * 2 : (warmup * 2) + (elapsed - warmup);
+            return new CpuSnapshot(busy, TimeSpan.Zero, TimeSpan.Zero, elapsed * 2, TimeSpan.Zero, at);
+        }
     }
 
     [Fact]

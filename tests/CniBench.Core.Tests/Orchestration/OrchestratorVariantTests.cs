@@ -3,6 +3,7 @@ using CniBench.Core.Measurements;
 using CniBench.Core.Orchestration;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
+using CniBench.Workloads.Tcp;
 
 namespace CniBench.Core.Tests.Orchestration;
 
@@ -14,7 +15,7 @@ public sealed class OrchestratorVariantTests
         Cnis = cnis,
         Underlay = false,
         Repetitions = 1,
-        Tests = [new TestSpec { Test = "tcp", Topologies = ["cross-node"] }],
+        Tests = [new TestSpec { Test = "tcp", Topologies = ["cross-node"], Settings = new TcpTestSpec() }],
     }, "run-1");
 
     [Fact]

@@ -1,5 +1,6 @@
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
+using CniBench.Workloads.Http;
 
 namespace CniBench.Core.Tests.Planning;
 
@@ -11,7 +12,7 @@ public sealed class RunPlannerHttpTests
         var test = new TestSpec
         {
             Test = "http",
-            Http = new HttpTestSpec { LoadModes = [HttpTestSpec.FixedRate, HttpTestSpec.Saturation], Connections = 16 },
+            Settings = new HttpTestSpec { LoadModes = [HttpTestSpec.FixedRate, HttpTestSpec.Saturation], Connections = 16 },
         };
 
         var variants = RunPlanner.Variants(test);
@@ -22,7 +23,7 @@ public sealed class RunPlannerHttpTests
                 "100KiB-keepalive-saturation", "100KiB-keepalive-fixed-rate", "100KiB-close-saturation", "100KiB-close-fixed-rate",
             ],
             variants.Select(v => v.Name));
-        Assert.Equal(new HttpVariant(102_400, "close", "fixed-rate"), variants[^1].Http);
+        Assert.Equal(new HttpVariant(102_400, "close", "fixed-rate"), variants[^1].Parameters);
         Assert.All(variants, v => Assert.Equal(16, v.Streams));
     }
 
@@ -34,7 +35,7 @@ public sealed class RunPlannerHttpTests
             Name = "h",
             Cnis = ["calico", "flannel"],
             Repetitions = 1,
-            Tests = [new TestSpec { Test = "http", Http = new HttpTestSpec { PayloadsBytes = [1024], ConnectionModes = ["keepalive"] } }],
+            Tests = [new TestSpec { Test = "http", Settings = new HttpTestSpec { PayloadsBytes = [1024], ConnectionModes = ["keepalive"] } }],
         };
 
         var plan = RunPlanner.Create(scenario, "run");

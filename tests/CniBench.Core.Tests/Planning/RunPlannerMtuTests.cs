@@ -1,5 +1,6 @@
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
+using CniBench.Workloads.Mtu;
 
 namespace CniBench.Core.Tests.Planning;
 
@@ -10,13 +11,13 @@ public sealed class RunPlannerMtuTests
         Name = "m",
         Cnis = ["flannel", "calico"],
         Repetitions = 2,
-        Tests = [new TestSpec { Test = "mtu", Topologies = topologies }],
+        Tests = [new TestSpec { Test = "mtu", Topologies = topologies, Settings = new MtuTestSpec() }],
     };
 
     [Fact]
     public void Variants_Mtu_IsTheSingleDfProbe()
     {
-        var variant = Assert.Single(RunPlanner.Variants(new TestSpec { Test = "mtu", Streams = [1, 4] }));
+        var variant = Assert.Single(RunPlanner.Variants(new TestSpec { Test = "mtu", Settings = new MtuTestSpec() }));
 
         Assert.Equal(new TestVariant("df-probe", 1), variant);
     }

@@ -1,5 +1,7 @@
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
+using CniBench.Workloads.Tcp;
+using CniBench.Workloads.Udp;
 
 namespace CniBench.Core.Tests.Planning;
 
@@ -13,8 +15,8 @@ public sealed class RunPlannerTests
         Repetitions = 2,
         Tests =
         [
-            new TestSpec { Test = "tcp", Streams = [1, 4] },
-            new TestSpec { Test = "udp", BitratesBps = [1_000_000_000], Topologies = ["cross-node"], Repetitions = 1 },
+            new TestSpec { Test = "tcp", Settings = new TcpTestSpec { Streams = [1, 4] } },
+            new TestSpec { Test = "udp", Settings = new UdpTestSpec { BitratesBps = [1_000_000_000] }, Topologies = ["cross-node"], Repetitions = 1 },
         ],
     };
 
@@ -43,26 +45,9 @@ public sealed class RunPlannerTests
     [Fact]
     public void Variants_TcpStreamsAndUdpBitrates_HaveReadableNames()
     {
-        Assert.Equal(["1-stream", "4-streams"], RunPlanner.Variants(new TestSpec { Test = "tcp", Streams = [1, 4] }).Select(v => v.Name));
-        var udp = RunPlanner.Variants(new TestSpec { Test = "udp", Streams = [1, 2], BitratesBps = [500_000_000] });
+        Assert.Equal(["1-stream", "4-streams"], RunPlanner.Variants(new TestSpec { Test = "tcp", Settings = new TcpTestSpec { Streams = [1, 4] } }).Select(v => v.Name));
+        var udp = RunPlanner.Variants(new TestSpec { Test = "udp", Settings = new UdpTestSpec { Streams = [1, 2], BitratesBps = [500_000_000] } });
         Assert.Equal(["500M", "500M-2-streams"], udp.Select(v => v.Name));
         Assert.Equal(500_000_000, udp[1].BitrateBps);
-    }
-
-    [Fact]
-    public void ApplyTo_QuickOverride_ShortensEveryTestToOneRepetition()
-    {
-        var quick = new ScenarioOverrides { Quick = true }.ApplyTo(Scenario(), new HashSet<string> { "flannel", "calico" });
-
-        Assert.All(quick.Tests, t => Assert.Equal((1, TimeSpan.FromSeconds(2)), (t.Repetitions ?? 0, t.Duration)));
-    }
-
-    [Fact]
-    public void ApplyTo_UnknownCni_Throws()
-    {
-        var ex = Assert.Throws<ScenarioException>(() =>
-            new ScenarioOverrides { Cnis = ["cilium"] }.ApplyTo(Scenario(), new HashSet<string> { "flannel", "calico" }));
-
-        Assert.Contains("unknown CNI 'cilium'", ex.Message, StringComparison.Ordinal);
     }
 }

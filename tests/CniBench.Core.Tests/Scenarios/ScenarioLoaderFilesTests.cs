@@ -1,4 +1,6 @@
 using CniBench.Core.Scenarios;
+using CniBench.Runs;
+using CniBench.NetworkPolicy.Conformance;
 
 namespace CniBench.Core.Tests.Scenarios;
 
@@ -18,7 +20,7 @@ public sealed class ScenarioLoaderFilesTests
     {
         var files = new InMemoryScenarioFiles(new Dictionary<string, string> { ["/repo/scenarios/s.yaml"] = "name: s\ncnis: [calico]\ntests: [{test: tcp}]\n" });
 
-        var spec = new ScenarioLoader(new HashSet<string> { "calico" }, files).LoadFile("/repo/scenarios/s.yaml");
+        var spec = new ScenarioLoader(TestKinds.All, new HashSet<string> { "calico" }, files).LoadFile("/repo/scenarios/s.yaml");
 
         Assert.Equal(("s", "/repo/scenarios/s.yaml"), (spec.Name, spec.SourcePath));
     }
@@ -34,7 +36,7 @@ public sealed class ScenarioLoaderFilesTests
             ["/repo/suites/netpol/README.md"] = "",
         });
 
-        var netpol = Assert.Single(new ScenarioLoader(new HashSet<string> { "calico" }, files).LoadFile("/repo/scenarios/n.yaml").Tests).Netpol!;
+        var netpol = Assert.Single(new ScenarioLoader(TestKinds.All, new HashSet<string> { "calico" }, files).LoadFile("/repo/scenarios/n.yaml").Tests).SettingsAs<NetpolTestSpec>();
 
         Assert.Equal("/repo/suites/netpol", netpol.Suite);
         Assert.Equal(["allow-dns", "deny-all"], netpol.Cases);
@@ -46,7 +48,7 @@ public sealed class ScenarioLoaderFilesTests
         var files = new InMemoryScenarioFiles(new Dictionary<string, string> { ["suites/netpol/deny-all.yaml"] = "" });
         var yaml = Netpol + "\n    cases: [deny-all, nosuch]\n    model: models/m.yaml\n";
 
-        var errors = Assert.Throws<ScenarioException>(() => new ScenarioLoader(new HashSet<string> { "calico" }, files).Load(yaml, "n.yaml")).Errors;
+        var errors = Assert.Throws<ScenarioException>(() => new ScenarioLoader(TestKinds.All, new HashSet<string> { "calico" }, files).Load(yaml, "n.yaml")).Errors;
 
         Assert.Equal(
             ["n.yaml:6:23: unknown case 'nosuch': no nosuch.yaml in suites/netpol", "n.yaml:7:12: netpol.model 'models/m.yaml' does not exist; paths are relative to the folder cnibench runs in"],
@@ -57,7 +59,7 @@ public sealed class ScenarioLoaderFilesTests
     public void Load_NetpolSuiteWithoutCases_IsAnError()
     {
         var error = Assert.Single(Assert.Throws<ScenarioException>(() =>
-            new ScenarioLoader(new HashSet<string> { "calico" }, InMemoryScenarioFiles.None).Load(Netpol, "n.yaml")).Errors);
+            new ScenarioLoader(TestKinds.All, new HashSet<string> { "calico" }, InMemoryScenarioFiles.None).Load(Netpol, "n.yaml")).Errors);
 
         Assert.StartsWith("netpol.suite 'suites/netpol' has no case files (*.yaml)", error.Message, StringComparison.Ordinal);
         Assert.Equal(5, error.Line);

@@ -1,10 +1,12 @@
 using CniBench.Core.Scenarios;
+using CniBench.Runs;
+using CniBench.Workloads.Http;
 
 namespace CniBench.Core.Tests.Scenarios;
 
 public sealed class ScenarioLoaderHttpTests
 {
-    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" }, InMemoryScenarioFiles.None);
+    private static readonly ScenarioLoader Loader = new(TestKinds.All, new HashSet<string> { "flannel", "calico" }, InMemoryScenarioFiles.None);
 
     private static ScenarioException Errors(string testYaml) =>
         Assert.Throws<ScenarioException>(() => Loader.Load("name: x\ncnis: [calico]\ntests:\n" + testYaml, "x.yaml"));
@@ -35,7 +37,7 @@ public sealed class ScenarioLoaderHttpTests
         Assert.Equal(TimeSpan.Zero, test.Warmup);
         Assert.Equal(["same-node", "pod-to-service"], test.Topologies);
         Assert.Equal(2, test.Repetitions);
-        var http = Assert.IsType<HttpTestSpec>(test.Http);
+        var http = Assert.IsType<HttpTestSpec>(test.Settings);
         Assert.Equal([1024L, 102_400L], http.PayloadsBytes);
         Assert.Equal((16, 4), (http.Connections, http.Threads));
         Assert.Equal(["close"], http.ConnectionModes);
@@ -49,7 +51,7 @@ public sealed class ScenarioLoaderHttpTests
 
         Assert.Equal(TimeSpan.FromSeconds(5), test.Duration);
         Assert.Equal(["same-node", "cross-node"], test.Topologies);
-        var http = Assert.IsType<HttpTestSpec>(test.Http);
+        var http = Assert.IsType<HttpTestSpec>(test.Settings);
         Assert.Equal([1024L, 102_400L], http.PayloadsBytes);
         Assert.Equal((32, 2), (http.Connections, http.Threads));
         Assert.Equal(["keepalive", "close"], http.ConnectionModes);

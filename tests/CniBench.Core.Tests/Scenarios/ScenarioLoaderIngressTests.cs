@@ -1,11 +1,13 @@
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
+using CniBench.Runs;
+using CniBench.Workloads.Ingress;
 
 namespace CniBench.Core.Tests.Scenarios;
 
 public sealed class ScenarioLoaderIngressTests
 {
-    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" }, InMemoryScenarioFiles.None);
+    private static readonly ScenarioLoader Loader = new(TestKinds.All, new HashSet<string> { "flannel", "calico" }, InMemoryScenarioFiles.None);
 
     [Fact]
     public void Load_IngressWithBadValues_ReportsEveryError()
@@ -40,11 +42,11 @@ public sealed class ScenarioLoaderIngressTests
         var scenario = Loader.Load("name: x\ncnis: [calico]\ntests: [{test: ingress, controllers: [nginx], direct: false, churn: 0s}]", "x.yaml");
 
         var test = Assert.Single(scenario.Tests);
-        Assert.Equal(TimeSpan.Zero, test.Ingress!.Churn);
+        Assert.Equal(TimeSpan.Zero, test.SettingsAs<IngressTestSpec>().Churn);
         Assert.Equal(["nginx"], RunPlanner.Variants(test).Select(v => v.Name));
     }
 
-    private static readonly ScenarioLoader CatalogLoader = new(new HashSet<string> { "calico" }, InMemoryScenarioFiles.None)
+    private static readonly ScenarioLoader CatalogLoader = new(TestKinds.All, new HashSet<string> { "calico" }, InMemoryScenarioFiles.None)
     {
         IngressControllers = ["contour", "ingress-nginx", "yarp"],
     };

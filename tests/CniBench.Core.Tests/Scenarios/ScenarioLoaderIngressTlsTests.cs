@@ -1,11 +1,13 @@
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
+using CniBench.Runs;
+using CniBench.Workloads.Ingress;
 
 namespace CniBench.Core.Tests.Scenarios;
 
 public sealed class ScenarioLoaderIngressTlsTests
 {
-    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" }, InMemoryScenarioFiles.None);
+    private static readonly ScenarioLoader Loader = new(TestKinds.All, new HashSet<string> { "flannel", "calico" }, InMemoryScenarioFiles.None);
 
     [Fact]
     public void Load_IngressWithTls_PlansTheTlsVariantsAfterThePlainOnesAndDirectStaysPlain()
@@ -13,7 +15,7 @@ public sealed class ScenarioLoaderIngressTlsTests
         var scenario = Loader.Load("name: x\ncnis: [flannel]\ntests: [{test: ingress, controllers: [yarp, nginx, haproxy], tls: true}]", "x.yaml");
 
         var test = Assert.Single(scenario.Tests);
-        Assert.True(test.Ingress!.Tls);
+        Assert.True(test.SettingsAs<IngressTestSpec>().Tls);
         Assert.Equal(
             ["direct", "yarp", "nginx", "haproxy", "yarp-tls", "nginx-tls", "haproxy-tls"],
             RunPlanner.Variants(test).Select(v => v.Name));
@@ -25,7 +27,7 @@ public sealed class ScenarioLoaderIngressTlsTests
         var scenario = Loader.Load("name: x\ncnis: [flannel]\ntests: [{test: ingress, controllers: [nginx], direct: false}]", "x.yaml");
 
         var test = Assert.Single(scenario.Tests);
-        Assert.False(test.Ingress!.Tls);
+        Assert.False(test.SettingsAs<IngressTestSpec>().Tls);
         Assert.Equal(["nginx"], RunPlanner.Variants(test).Select(v => v.Name));
     }
 

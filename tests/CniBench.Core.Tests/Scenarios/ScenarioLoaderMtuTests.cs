@@ -1,10 +1,11 @@
 using CniBench.Core.Scenarios;
+using CniBench.Runs;
 
 namespace CniBench.Core.Tests.Scenarios;
 
 public sealed class ScenarioLoaderMtuTests
 {
-    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" }, InMemoryScenarioFiles.None);
+    private static readonly ScenarioLoader Loader = new(TestKinds.All, new HashSet<string> { "flannel", "calico" }, InMemoryScenarioFiles.None);
 
     [Fact]
     public void Load_MtuWithOnlyItsName_DefaultsToCrossNodeAndScenarioRepetitions()
@@ -97,5 +98,5 @@ public sealed class ScenarioLoaderMtuTests
 
     [Fact]
     public void KnownTests_Always_IncludesMtu() =>
-        Assert.Contains("mtu", ScenarioLoader.KnownTests);
+        Assert.Contains("mtu", Loader.KnownTests);
 }

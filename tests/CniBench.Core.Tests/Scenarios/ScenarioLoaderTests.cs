@@ -1,10 +1,13 @@
 using CniBench.Core.Scenarios;
+using CniBench.Runs;
+using CniBench.Workloads.Tcp;
+using CniBench.Workloads.Udp;
 
 namespace CniBench.Core.Tests.Scenarios;
 
 public sealed class ScenarioLoaderTests
 {
-    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "flannel", "calico" }, InMemoryScenarioFiles.None);
+    private static readonly ScenarioLoader Loader = new(TestKinds.All, new HashSet<string> { "flannel", "calico" }, InMemoryScenarioFiles.None);
 
     [Fact]
     public void Load_CompleteScenario_ReadsEveryField()
@@ -33,9 +36,9 @@ public sealed class ScenarioLoaderTests
         Assert.Equal(["flannel", "calico"], spec.Cnis);
         Assert.Equal(2, spec.Lab.Nodes);
         Assert.Equal(TimeSpan.FromSeconds(3), spec.Tests[0].Duration);
-        Assert.Equal([1, 4], spec.Tests[0].Streams);
+        Assert.Equal([1, 4], spec.Tests[0].SettingsAs<TcpTestSpec>().Streams);
         Assert.Equal(["same-node", "cross-node"], spec.Tests[0].Topologies);
-        Assert.Equal([500_000_000L, 1_000_000_000L], spec.Tests[1].BitratesBps);
+        Assert.Equal([500_000_000L, 1_000_000_000L], spec.Tests[1].SettingsAs<UdpTestSpec>().BitratesBps);
         Assert.Equal(["cross-node"], spec.Tests[1].Topologies);
         Assert.Equal(1, spec.Tests[1].Repetitions);
     }

@@ -1,10 +1,11 @@
 using CniBench.Core.Scenarios;
+using CniBench.Runs;
 
 namespace CniBench.Core.Tests.Scenarios;
 
 public sealed class ScenarioLoaderVariantTests
 {
-    private static readonly ScenarioLoader Loader = new(new HashSet<string> { "calico", "calico+wireguard", "calico+vxlan", "kube-router" }, InMemoryScenarioFiles.None);
+    private static readonly ScenarioLoader Loader = new(TestKinds.All, new HashSet<string> { "calico", "calico+wireguard", "calico+vxlan", "kube-router" }, InMemoryScenarioFiles.None);
 
     [Fact]
     public void Load_OfferedVariant_IsAClusterOfItsOwn()

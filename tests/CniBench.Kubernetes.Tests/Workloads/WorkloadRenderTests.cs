@@ -3,6 +3,7 @@ using CniBench.Core.Scenarios;
 using CniBench.Kubernetes.Workloads;
 using k8s;
 using k8s.Models;
+using CniBench.Runs;
 
 namespace CniBench.Kubernetes.Tests.Workloads;
 
@@ -76,7 +77,7 @@ public sealed class WorkloadRenderTests
             Assert.Skip($"manifests/cni has only {string.Join(", ", catalog.Names.Order(StringComparer.Ordinal))}; scenarios/kubernetes.yaml names all six");
         }
 
-        var scenario = new ScenarioLoader(catalog.Names, LocalScenarioFiles.Instance).LoadFile(Path.Combine(WorkloadTestPaths.Scenarios, "kubernetes.yaml"));
+        var scenario = new ScenarioLoader(TestKinds.All, catalog.Names, LocalScenarioFiles.Instance).LoadFile(Path.Combine(WorkloadTestPaths.Scenarios, "kubernetes.yaml"));
 
         Assert.Equal("kubernetes", scenario.Provider);
         Assert.Equal(six, scenario.Cnis);
@@ -126,7 +127,7 @@ public sealed class WorkloadRenderTests
         File.WriteAllText(path, text);
         try
         {
-            return new ScenarioLoader(catalog.Names, LocalScenarioFiles.Instance).LoadFile(path);
+            return new ScenarioLoader(TestKinds.All, catalog.Names, LocalScenarioFiles.Instance).LoadFile(path);
         }
         finally
         {

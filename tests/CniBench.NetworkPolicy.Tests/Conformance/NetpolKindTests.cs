@@ -19,7 +19,7 @@ public sealed class NetpolKindTests
         new(
             new PlannedMeasurement(
                 new MeasurementKey("fake", "netpol", variant, Topologies.PodToPod, repetition),
-                new TestSpec { Test = "netpol", Netpol = new NetpolTestSpec { Suite = Suite, Samples = samples, ProbeTimeout = TimeSpan.FromMilliseconds(100) } },
+                new TestSpec { Test = "netpol", Settings = new NetpolTestSpec { Suite = Suite, Samples = samples, ProbeTimeout = TimeSpan.FromMilliseconds(100) } },
                 new TestVariant(variant, 1)),
             new NoHost(),
             new NoHost(),
@@ -91,7 +91,7 @@ public sealed class NetpolKindTests
         await test.RunAsync(Invocation(cluster, "01-deny-all-ingress"), CancellationToken.None);
         await test.RunAsync(Invocation(cluster, "04-allow-all-ingress"), CancellationToken.None);
 
-        var values = Values(await test.RunAsync(Invocation(cluster, RunPlanner.NetpolScoreVariant), CancellationToken.None));
+        var values = Values(await test.RunAsync(Invocation(cluster, NetpolTestSpec.ScoreVariant), CancellationToken.None));
 
         Assert.Equal(50, values[Metrics.ConformanceScorePercent]);
         Assert.Equal(1, cluster.Deployments);

@@ -199,7 +199,7 @@ public sealed partial class ReportGeneratorTests
         Assert.Contains("<a id=\"methodology\"></a>\n\n## Methodology", markdown, StringComparison.Ordinal);
         // The synthetic folder has no raw tool output, so the window is the scenario's, and the report says it could not read it.
         ContainsAll(Section(html, ReportBuilder.MethodologyId),
-            "iperf3&#39;s receiver rate", "host cores kept busy", "wrk&#39;s completed requests per second", "underlay bridge", "DF set",
+            "iperf3&#39;s receiver rate", "the datapath&#39;s own processes", "wrk&#39;s completed requests per second", "underlay bridge", "DF set",
             "95% Hodges–Lehmann interval of the ratio", "95% confidence interval of the mean", "More than 100% of the underlay",
             "GSO", "2-core host", "within noise unless its interval excludes 100%", "this run measured no noise control",
             "no raw tool output in this folder");

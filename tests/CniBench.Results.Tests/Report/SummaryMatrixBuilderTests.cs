@@ -204,10 +204,10 @@ public sealed class SummaryMatrixBuilderTests
     {
         List<Measurement> rows =
         [
-            .. Repeated(Underlay.Name, 0.10, Metrics.HostCpuCoresPerGbps),
-            .. Repeated("lean", 0.105, Metrics.HostCpuCoresPerGbps),
-            .. Repeated("heavier", 0.125, Metrics.HostCpuCoresPerGbps),
-            .. Repeated("heavy", 0.2, Metrics.HostCpuCoresPerGbps),
+            .. Repeated(Underlay.Name, 0.10, Metrics.DatapathCpuCoresPerGbps),
+            .. Repeated("lean", 0.105, Metrics.DatapathCpuCoresPerGbps),
+            .. Repeated("heavier", 0.125, Metrics.DatapathCpuCoresPerGbps),
+            .. Repeated("heavy", 0.2, Metrics.DatapathCpuCoresPerGbps),
         ];
         var summary = SummaryBuilder.Build(rows);
 
@@ -215,6 +215,30 @@ public sealed class SummaryMatrixBuilderTests
 
         var cpu = matrix.Criteria.ToList().FindIndex(c => c.Id == "cpu-per-gbit");
         Assert.Equal([Rating.Best, Rating.Acceptable, Rating.Poor], matrix.Rows.Select(r => r.Cells[cpu].Rating));
+    }
+
+    [Fact]
+    public void Build_CpuPerGbitWithAPacedVariant_GradesThePacedRowsNotSaturation()
+    {
+        // At saturation the costs track 1/throughput (here reversed); at the common paced rate "lean" really is lean.
+        static IEnumerable<Measurement> Paced(string cni, double median) =>
+            Enumerable.Range(1, 5).Select(i => Samples.Row(cni, median * (1 + ((i - 3) * 0.005)), repetition: i, variant: "paced-200M", metric: Metrics.DatapathCpuCoresPerGbps));
+        List<Measurement> rows =
+        [
+            .. Repeated(Underlay.Name, 0.10, Metrics.DatapathCpuCoresPerGbps),
+            .. Repeated("lean", 0.30, Metrics.DatapathCpuCoresPerGbps),
+            .. Repeated("heavy", 0.10, Metrics.DatapathCpuCoresPerGbps),
+            .. Paced(Underlay.Name, 0.50),
+            .. Paced("lean", 0.52),
+            .. Paced("heavy", 1.0),
+        ];
+        var summary = SummaryBuilder.Build(rows);
+
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
+
+        var cpu = matrix.Criteria.ToList().FindIndex(c => c.Id == "cpu-per-gbit");
+        Assert.Equal([Rating.Best, Rating.Poor], matrix.Rows.Select(r => r.Cells[cpu].Rating));
+        Assert.Contains("common paced rate", matrix.Criteria[cpu].Rule, StringComparison.Ordinal);
     }
 
     [Fact]

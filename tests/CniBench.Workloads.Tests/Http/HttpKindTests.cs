@@ -38,7 +38,7 @@ public sealed class HttpKindTests
 
     private TestInvocation Invocation(string variant, TestSpec? spec = null, string topology = "cross-node", IPAddress? target = null)
     {
-        spec ??= new TestSpec { Test = "http", Duration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.Zero, Http = new HttpTestSpec() };
+        spec ??= new TestSpec { Test = "http", Duration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.Zero, Settings = new HttpTestSpec() };
         var planned = RunPlanner.Variants(spec).Single(v => v.Name == variant);
         return new TestInvocation(
             new PlannedMeasurement(new MeasurementKey("calico", "http", variant, topology, 1), spec, planned),
@@ -124,7 +124,7 @@ public sealed class HttpKindTests
     {
         _wrkFixtures.Enqueue("keepalive-1KiB");
         _wrkFixtures.Enqueue("fixed-rate-1KiB");
-        var spec = new TestSpec { Test = "http", Duration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.FromSeconds(1), Http = new HttpTestSpec() };
+        var spec = new TestSpec { Test = "http", Duration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.FromSeconds(1), Settings = new HttpTestSpec() };
 
         var outcome = await _test.RunAsync(Invocation("1KiB-keepalive-fixed-rate", spec), TestContext.Current.CancellationToken);
 
@@ -140,7 +140,7 @@ public sealed class HttpKindTests
     {
         _wrkFixtures.Enqueue("close-100KiB");
         _wrkFixtures.Enqueue("keepalive-1KiB");
-        var spec = new TestSpec { Test = "http", Duration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.FromSeconds(1), Http = new HttpTestSpec() };
+        var spec = new TestSpec { Test = "http", Duration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.FromSeconds(1), Settings = new HttpTestSpec() };
 
         var outcome = await _test.RunAsync(Invocation("1KiB-keepalive-saturation", spec), TestContext.Current.CancellationToken);
 
@@ -181,7 +181,7 @@ public sealed class HttpKindTests
     [Fact]
     public async Task RunAsync_VariantWithoutHttpParameters_Fails()
     {
-        var spec = new TestSpec { Test = "http" };
+        var spec = new TestSpec { Test = "http", Settings = new HttpTestSpec() };
         var invocation = new TestInvocation(
             new PlannedMeasurement(new MeasurementKey("calico", "http", "1-stream", "same-node", 1), spec, new TestVariant("1-stream", 1)),
             new FakeWorkloadHost("a", ServerAddress, _client),
@@ -198,7 +198,7 @@ public sealed class HttpKindTests
     [Fact]
     public void Create_Registry_HasHttpWithRequestsPerSecondAsPrimaryMetric()
     {
-        var test = WorkloadKinds.Create()["http"];
+        var test = new HttpDefinition().CreateRunner(TimeProvider.System);
 
         Assert.Equal(Metrics.RequestsPerSecond, test.PrimaryMetric);
     }

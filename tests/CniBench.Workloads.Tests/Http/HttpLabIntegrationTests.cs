@@ -36,7 +36,7 @@ public sealed partial class HttpLabIntegrationTests
             Test = HttpKind.TestName,
             Duration = TimeSpan.FromSeconds(1),
             Warmup = TimeSpan.Zero,
-            Http = new HttpTestSpec { PayloadsBytes = [1024], ConnectionModes = [HttpTestSpec.KeepAlive], LoadModes = [HttpTestSpec.Saturation], Connections = 8, Threads = 1 },
+            Settings = new HttpTestSpec { PayloadsBytes = [1024], ConnectionModes = [HttpTestSpec.KeepAlive], LoadModes = [HttpTestSpec.Saturation], Connections = 8, Threads = 1 },
         };
         var variant = Assert.Single(RunPlanner.Variants(spec));
         var test = new HttpKind();

@@ -67,7 +67,7 @@ public sealed class CatalogIngressTests
         var spec = new TestSpec
         {
             Test = IngressKind.TestName, Duration = TimeSpan.FromSeconds(1), Warmup = TimeSpan.Zero,
-            Ingress = new IngressTestSpec { Churn = churn, Tls = variant.EndsWith(IngressTestSpec.TlsSuffix, StringComparison.Ordinal) },
+            Settings = new IngressTestSpec { Churn = churn, Tls = variant.EndsWith(IngressTestSpec.TlsSuffix, StringComparison.Ordinal) },
         };
         var key = new MeasurementKey("calico", IngressKind.TestName, variant, Topologies.Ingress, 1);
         return new TestInvocation(new PlannedMeasurement(key, spec, new TestVariant(variant, 32)), cluster.Nodes[0].Pods[1], cluster.Nodes[0].Pods[0], _sink, "raw/calico/ingress-x.json")

@@ -10,7 +10,7 @@ public sealed class IngressKindTests
 {
     private static TestInvocation Invocation(FakeCluster cluster, string variant, RecordingSink sink)
     {
-        var spec = new TestSpec { Test = IngressKind.TestName, Duration = TimeSpan.FromSeconds(1), Ingress = new IngressTestSpec() };
+        var spec = new TestSpec { Test = IngressKind.TestName, Duration = TimeSpan.FromSeconds(1), Settings = new IngressTestSpec() };
         var key = new MeasurementKey("calico", IngressKind.TestName, variant, Topologies.Ingress, 1);
         var client = cluster.Nodes[0].Pods[^1];
         return new TestInvocation(new PlannedMeasurement(key, spec, new TestVariant(variant, 32)), client, cluster.Nodes[0].Pods[0], sink, "raw/calico/ingress.json")

@@ -90,7 +90,7 @@ internal sealed class IngressLabSession : IAsyncDisposable
             Duration = TimeSpan.FromSeconds(1),
             Warmup = TimeSpan.FromSeconds(1),
             Topologies = [Topologies.Ingress],
-            Ingress = new IngressTestSpec { Connections = 8, Threads = 1, Churn = churn, Tls = tls },
+            Settings = new IngressTestSpec { Connections = 8, Threads = 1, Churn = churn, Tls = tls },
         };
         var key = new MeasurementKey(Cni, IngressKind.TestName, variant, Topologies.Ingress, 1);
         var outcome = await _test.RunAsync(

@@ -22,9 +22,9 @@ public sealed class MtuIntegrationTests
 
         var token = TestContext.Current.CancellationToken;
         await using var pair = await VethPair.CreateAsync(clientMtu, serverMtu, token);
-        var key = new MeasurementKey("veth", MtuKind.TestName, RunPlanner.MtuVariant, Topologies.CrossNode, 1);
+        var key = new MeasurementKey("veth", MtuKind.TestName, MtuTestSpec.Variant, Topologies.CrossNode, 1);
         var invocation = new TestInvocation(
-            new PlannedMeasurement(key, new TestSpec { Test = MtuKind.TestName }, new TestVariant(RunPlanner.MtuVariant, 1)),
+            new PlannedMeasurement(key, new TestSpec { Test = MtuKind.TestName, Settings = new MtuTestSpec() }, new TestVariant(MtuTestSpec.Variant, 1)),
             pair.Client,
             pair.Server,
             _sink,

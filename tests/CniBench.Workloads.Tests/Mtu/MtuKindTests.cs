@@ -16,9 +16,9 @@ public sealed class MtuKindTests
 
     private TestInvocation Invocation(FakeProcessRunner client, int podMtu = 1500, string serverAddress = "198.19.2.2")
     {
-        var key = new MeasurementKey("flannel", MtuKind.TestName, RunPlanner.MtuVariant, Topologies.CrossNode, 1);
+        var key = new MeasurementKey("flannel", MtuKind.TestName, MtuTestSpec.Variant, Topologies.CrossNode, 1);
         return new TestInvocation(
-            new PlannedMeasurement(key, new TestSpec { Test = MtuKind.TestName }, new TestVariant(RunPlanner.MtuVariant, 1)),
+            new PlannedMeasurement(key, new TestSpec { Test = MtuKind.TestName, Settings = new MtuTestSpec() }, new TestVariant(MtuTestSpec.Variant, 1)),
             new FakeWorkloadHost("n1-p1", IPAddress.Parse("198.19.1.2"), client) { Mtu = podMtu },
             new FakeWorkloadHost("n2-p1", IPAddress.Parse(serverAddress), _server) { NodeName = "n2" },
             _sink,

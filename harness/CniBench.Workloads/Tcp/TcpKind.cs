@@ -2,9 +2,9 @@ using CniBench.Core.Clusters;
 using CniBench.Core.Planning;
 using CniBench.Workloads.Iperf3;
 
-namespace CniBench.Workloads;
+namespace CniBench.Workloads.Tcp;
 
-/// <summary>TCP throughput: one iperf3 run with the variant's stream count.</summary>
+/// <summary>TCP throughput: one iperf3 run with the variant's stream count, as fast as the path goes or paced to the variant's rate.</summary>
 public sealed class TcpKind(Iperf3Driver driver) : ITestKind
 {
     public const string TestName = "tcp";
@@ -25,6 +25,7 @@ public sealed class TcpKind(Iperf3Driver driver) : ITestKind
             Duration = invocation.Planned.Test.Duration,
             Warmup = invocation.Planned.Test.Warmup,
             Streams = invocation.Planned.Variant.Streams,
+            TcpPacedBitrateBps = invocation.Planned.Variant.BitrateBps,
         };
         return driver.RunAsync(request, invocation.Client, invocation.Server, invocation.Target, invocation.Sink, invocation.RawPath, cancellationToken);
     }

@@ -3,7 +3,7 @@ using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
 
-namespace CniBench.Workloads;
+namespace CniBench.Workloads.Udp;
 
 /// <summary>What one probe of the search saw: the rate offered, what arrived, and the loss the receiver counted.</summary>
 public sealed record UdpProbe(long OfferedBps, double ReceivedBps, double LostPercent, double JitterMs, string? RawFile);

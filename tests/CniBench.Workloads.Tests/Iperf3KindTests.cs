@@ -4,17 +4,19 @@ using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
 using CniBench.Workloads.Iperf3;
 using CniBench.Workloads.Tests.Fakes;
+using CniBench.Workloads.Tcp;
+using CniBench.Workloads.Udp;
 
 namespace CniBench.Workloads.Tests;
 
-public sealed class WorkloadKindsTests
+public sealed class Iperf3KindTests
 {
     private readonly FakeProcessRunner _server = new();
     private readonly RecordingSink _sink = new();
 
     private TestInvocation Invocation(FakeProcessRunner client, string test, TestVariant variant)
     {
-        var spec = new TestSpec { Test = test, Duration = TimeSpan.FromSeconds(7), Warmup = TimeSpan.FromSeconds(2) };
+        var spec = new TestSpec { Test = test, Duration = TimeSpan.FromSeconds(7), Warmup = TimeSpan.FromSeconds(2), Settings = test == UdpKind.TestName ? new UdpTestSpec() : new TcpTestSpec() };
         var key = new MeasurementKey("flannel", test, variant.Name, Topologies.CrossNode, 1);
         return new TestInvocation(
             new PlannedMeasurement(key, spec, variant),
@@ -22,31 +24,6 @@ public sealed class WorkloadKindsTests
             new FakeWorkloadHost("n2-p1", IPAddress.Parse("198.19.2.2"), _server),
             _sink,
             "raw/x.json");
-    }
-
-    [Fact]
-    public void Create_Default_RegistersTcpUdpMtuAndHttpByName()
-    {
-        var tests = WorkloadKinds.Create();
-
-        // Other test kinds (ingress) register here too; these four must be among them.
-        Assert.Subset(tests.Keys.ToHashSet(StringComparer.Ordinal), new HashSet<string>(["http", "mtu", "tcp", "udp"], StringComparer.Ordinal));
-        Assert.IsType<Workloads.Http.HttpKind>(tests["http"]);
-        Assert.IsType<TcpKind>(tests["tcp"]);
-        Assert.IsType<UdpKind>(tests["udp"]);
-        Assert.IsType<Workloads.Mtu.MtuKind>(tests["mtu"]);
-        Assert.All(tests, pair => Assert.Equal(pair.Key, pair.Value.Name));
-    }
-
-    [Fact]
-    public void Create_Default_OnlyTheIperf3TestsAnnounceThePlaintextMarker()
-    {
-        // Without this the wire check never runs: the lab samples only traffic known to carry the marker.
-        var tests = WorkloadKinds.Create();
-
-        Assert.True(tests["tcp"].SendsPlaintextMarker);
-        Assert.True(tests["udp"].SendsPlaintextMarker);
-        Assert.False(tests["mtu"].SendsPlaintextMarker);
     }
 
     [Fact]

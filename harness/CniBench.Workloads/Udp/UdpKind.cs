@@ -3,7 +3,7 @@ using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
 using CniBench.Workloads.Iperf3;
 
-namespace CniBench.Workloads;
+namespace CniBench.Workloads.Udp;
 
 /// <summary>UDP at a fixed offered rate (receiver throughput, jitter and loss), or the capacity search (<see cref="UdpCapacitySearch"/>).</summary>
 public sealed class UdpKind(Iperf3Driver driver) : ITestKind
@@ -22,7 +22,7 @@ public sealed class UdpKind(Iperf3Driver driver) : ITestKind
     {
         ArgumentNullException.ThrowIfNull(invocation);
         var variant = invocation.Planned.Variant;
-        if (variant.UdpCapacity is { } capacity)
+        if (variant.ParametersAs<UdpCapacitySpec>() is { } capacity)
         {
             return UdpCapacitySearch.RunAsync(capacity, (offered, number, token) => ProbeAsync(invocation, capacity, offered, number, token), cancellationToken);
         }
