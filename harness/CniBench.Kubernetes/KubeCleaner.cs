@@ -40,7 +40,8 @@ public static class KubeCleaner
         return names;
     }
 
-    private static async Task WaitGoneAsync(IKubernetes client, string cluster, string labelSelector, List<string> names, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Waits until the named namespaces no longer exist (a Terminating one lasts until its content is gone).</summary>
+    internal static async Task WaitGoneAsync(IKubernetes client, string cluster, string? labelSelector, List<string> names, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         if (names.Count == 0)
         {

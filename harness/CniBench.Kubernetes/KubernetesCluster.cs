@@ -68,9 +68,9 @@ public sealed class KubernetesCluster : ICluster, INetpolCluster, IClusterTeleme
     public Task<NetpolDeployment> DeployAsync(ClusterModel model, CancellationToken cancellationToken) =>
         KubernetesNetpolDeployer.DeployAsync(Client, Context, RunId, Namespace, model, _time, cancellationToken);
 
-    /// <summary>Node CPU and memory from the metrics API around each measurement (unsupported without metrics-server).</summary>
+    /// <summary>Node CPU and memory from the kubelets' summary API around each measurement (see <see cref="KubeletSummarySampler"/>).</summary>
     public Task<ITelemetryWindow> BeginAsync(TelemetryRequest request, CancellationToken cancellationToken) =>
-        new NodeMetricsSampler(Client, Context).BeginAsync(request, cancellationToken);
+        new KubeletSummarySampler(Client, Context).BeginAsync(request, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -9,6 +9,7 @@ using CniBench.Kubernetes.Provisioning;
 using CniBench.Kubernetes.Workloads;
 using CniBench.Processes;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 
 namespace CniBench.Kubernetes;
@@ -269,7 +270,36 @@ public sealed class KubernetesProvider(KubernetesProviderOptions options) : IClu
                 Labels = new Dictionary<string, string> { [KubeLabels.Run] = KubeLabels.LabelValue(options.RunId) },
             },
         };
-        await KubeErrors.GuardAsync(() => client.CoreV1.CreateNamespaceAsync(body, cancellationToken: cancellationToken), context, $"creating namespace {ns}");
+        try
+        {
+            await KubeErrors.GuardAsync(() => client.CoreV1.CreateNamespaceAsync(body, cancellationToken: cancellationToken), context, $"creating namespace {ns}");
+        }
+        catch (KubeOperationException ex) when (ex.InnerException is HttpOperationException { Response.StatusCode: HttpStatusCode.Conflict })
+        {
+            // The run's namespace from an earlier attempt (a resumed run) may still be Terminating: the API server keeps
+            // it, and refuses new content in it with 403, until the namespace controller has deleted its content. Wait
+            // for it to go, then create it afresh; an Active one is a real clash and stays an error.
+            if (!await IsTerminatingAsync(client, ns, cancellationToken))
+            {
+                throw;
+            }
+
+            await KubeCleaner.WaitGoneAsync(client, context, null, [ns], options.NamespaceGoneTimeout, options.TimeProvider, cancellationToken);
+            await KubeErrors.GuardAsync(() => client.CoreV1.CreateNamespaceAsync(body, cancellationToken: cancellationToken), context, $"creating namespace {ns}");
+        }
+    }
+
+    private static async Task<bool> IsTerminatingAsync(IKubernetes client, string ns, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await client.CoreV1.ReadNamespaceAsync(ns, cancellationToken: cancellationToken)).Status?.Phase == "Terminating";
+        }
+        catch (Exception ex) when (KubeErrors.IsApiFailure(ex))
+        {
+            // Unreadable: the conflict stands as it was reported.
+            return false;
+        }
     }
 
     private async Task<IReadOnlyList<ClusterNode>> HostsAsync(KubeConnection connection, string ns, IReadOnlyList<V1Node> nodes, CancellationToken cancellationToken)

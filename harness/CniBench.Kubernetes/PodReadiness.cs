@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 
 namespace CniBench.Kubernetes;
@@ -13,6 +15,14 @@ internal static class PodReadiness
     public static bool IsReady(V1Pod pod) =>
         pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
 
+    /// <summary>
+    /// Lists, then watches from the list's resourceVersion, as client-go's reflector does
+    /// (kubernetes/kubernetes staging/src/k8s.io/client-go/tools/cache/reflector.go): a watch that ends is resumed from
+    /// the last resourceVersion seen (bookmarks included), so events in between, a deletion among them, are replayed;
+    /// when that version is too old the server answers 410 Gone, as an ERROR event (the watch cache,
+    /// staging/src/k8s.io/apiserver/pkg/storage/cacher/cacher.go) or as the HTTP status, and the pods are listed
+    /// afresh, which also drops a pod deleted meanwhile. Any other ERROR event fails the wait with its message.
+    /// </summary>
     public static async Task WaitAsync(IKubernetes client, string cluster, string ns, int expectedPods, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(timeout, time);
@@ -20,31 +30,51 @@ internal static class PodReadiness
         var pods = new Dictionary<string, V1Pod>(StringComparer.Ordinal);
         try
         {
-            var list = await KubeErrors.GuardAsync(() => client.CoreV1.ListNamespacedPodAsync(ns, cancellationToken: linked.Token), cluster, $"listing pods in namespace {ns}");
-            foreach (var pod in list.Items)
-            {
-                pods[pod.Metadata.Name] = pod;
-            }
+            var resourceVersion = await ListAsync(client, cluster, ns, pods, linked.Token);
 
             // A watch may end (server-side timeout, proxy); restart it a bounded number of times until the deadline.
             for (var restart = 0; !AllReady(pods, expectedPods) && restart < MaxWatchRestarts; restart++)
             {
-                await foreach (var (type, pod) in client.CoreV1.WatchListNamespacedPodAsync(ns, cancellationToken: linked.Token))
+                Exception? watchError = null;
+                try
                 {
-                    if (type == WatchEventType.Deleted)
+                    var events = client.CoreV1.WatchListNamespacedPodAsync(
+                        ns, allowWatchBookmarks: true, resourceVersion: resourceVersion, onError: e => watchError ??= e, cancellationToken: linked.Token);
+                    await foreach (var (type, pod) in events)
                     {
-                        pods.Remove(pod.Metadata.Name);
-                    }
-                    else if (type is WatchEventType.Added or WatchEventType.Modified)
-                    {
-                        pods[pod.Metadata.Name] = pod;
-                    }
+                        resourceVersion = pod.Metadata?.ResourceVersion ?? resourceVersion;
+                        if (type == WatchEventType.Deleted)
+                        {
+                            pods.Remove(pod.Metadata!.Name);
+                        }
+                        else if (type is WatchEventType.Added or WatchEventType.Modified)
+                        {
+                            pods[pod.Metadata!.Name] = pod;
+                        }
 
-                    if (AllReady(pods, expectedPods))
-                    {
-                        return;
+                        if (AllReady(pods, expectedPods))
+                        {
+                            return;
+                        }
                     }
                 }
+                catch (HttpOperationException ex) when (ex.Response?.StatusCode == HttpStatusCode.Gone)
+                {
+                    watchError = ex;
+                }
+
+                if (watchError is null)
+                {
+                    continue;
+                }
+
+                if (IsGone(watchError))
+                {
+                    resourceVersion = await ListAsync(client, cluster, ns, pods, linked.Token);
+                    continue;
+                }
+
+                throw new KubeOperationException($"the pod watch on cluster '{cluster}' (namespace {ns}) failed: {Describe(watchError)}", watchError);
             }
 
             if (!AllReady(pods, expectedPods))
@@ -56,11 +86,36 @@ internal static class PodReadiness
         {
             throw new TimeoutException(await TimeoutMessageAsync(client, ns, expectedPods, timeout, pods.Values));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && KubeErrors.IsApiFailure(ex))
+        catch (Exception ex) when (ex is not OperationCanceledException and not KubeOperationException && KubeErrors.IsApiFailure(ex))
         {
             throw new KubeOperationException(KubeErrors.Describe(ex, cluster, $"watching pods in namespace {ns}"), ex);
         }
     }
+
+    /// <summary>Replaces the cache with a fresh list; returns the list's resourceVersion to watch from.</summary>
+    private static async Task<string?> ListAsync(IKubernetes client, string cluster, string ns, Dictionary<string, V1Pod> pods, CancellationToken cancellationToken)
+    {
+        var list = await KubeErrors.GuardAsync(() => client.CoreV1.ListNamespacedPodAsync(ns, cancellationToken: cancellationToken), cluster, $"listing pods in namespace {ns}");
+        pods.Clear();
+        foreach (var pod in list.Items)
+        {
+            pods[pod.Metadata.Name] = pod;
+        }
+
+        return list.Metadata?.ResourceVersion;
+    }
+
+    /// <summary>410 Gone (reason Expired): the resourceVersion watched from is older than the server keeps.</summary>
+    private static bool IsGone(Exception error) => error switch
+    {
+        KubernetesException { Status.Code: 410 } => true,
+        HttpOperationException { Response.StatusCode: HttpStatusCode.Gone } => true,
+        _ => false,
+    };
+
+    private static string Describe(Exception error) => error is KubernetesException { Status: { } status }
+        ? $"ERROR event {status.Code?.ToString(CultureInfo.InvariantCulture) ?? "?"} {status.Reason}: {status.Message}"
+        : error.Message;
 
     private static bool AllReady(Dictionary<string, V1Pod> pods, int expected) =>
         pods.Count >= expected && pods.Values.All(IsReady);

@@ -88,7 +88,7 @@ internal sealed class PodRunningProcess : IRunningProcess
         await Task.Yield();
         try
         {
-            var (exit, _, stderr) = await _runner.ExecAsync(PodExecRunner.StartArgv(Spec), OnStdout, _close.Token);
+            var (exit, _, stderr) = await _runner.ExecAsync(PodExecRunner.StartCommand(Spec), OnStdout, _close.Token);
             return Snapshot(exit, stderr);
         }
         catch (OperationCanceledException)

@@ -11,7 +11,7 @@ public sealed class KubernetesIngressSourceTests
     public async Task PollOnceAsync_UnchangedClusterState_AppliesOnlyOnce()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var api = await FakeKubernetesApi.StartAsync(ct);
+        await using var api = await FakeKubeApiServer.StartAsync();
         api.Set([IngressTo("web", "cnibench", "web")], [Service("web", "default", (null, 80))], [Slice("web-1", "web", "default", [(null, 8080)], ("10.0.0.1", true), ("10.0.0.2", true))]);
         using var client = api.Client();
         using var provider = new IngressProxyConfigProvider();
@@ -29,7 +29,7 @@ public sealed class KubernetesIngressSourceTests
     public async Task PollOnceAsync_ServiceDisappears_RejectedOnceAndLastGoodKept()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var api = await FakeKubernetesApi.StartAsync(ct);
+        await using var api = await FakeKubeApiServer.StartAsync();
         api.Set([IngressTo("web", "cnibench", "web")], [Service("web", "default", (null, 80))], [Slice("web-1", "web", "default", [(null, 8080)], ("10.0.0.1", true))]);
         using var client = api.Client();
         using var provider = new IngressProxyConfigProvider();
@@ -50,7 +50,7 @@ public sealed class KubernetesIngressSourceTests
     public async Task PollOnceAsync_ApiFailsThenRecovers_KeepsConfigThenAppliesChange()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var api = await FakeKubernetesApi.StartAsync(ct);
+        await using var api = await FakeKubeApiServer.StartAsync();
         api.Set([IngressTo("web", "cnibench", "web")], [Service("web", "default", (null, 80))], [Slice("web-1", "web", "default", [(null, 8080)], ("10.0.0.1", true))]);
         using var client = api.Client();
         using var provider = new IngressProxyConfigProvider();
@@ -74,7 +74,7 @@ public sealed class KubernetesIngressSourceTests
     public async Task PollOnceAsync_NamespaceGiven_ListsOnlyThatNamespace()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var api = await FakeKubernetesApi.StartAsync(ct);
+        await using var api = await FakeKubeApiServer.StartAsync();
         // The Ingress in "other" routes to a Service that does not exist: read, it would make the configuration invalid.
         api.Set(
             [IngressTo("web", "cnibench", "web", ns: "bench"), IngressTo("broken", "cnibench", "gone", ns: "other")],

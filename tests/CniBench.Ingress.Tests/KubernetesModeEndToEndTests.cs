@@ -19,9 +19,9 @@ public sealed class KubernetesModeEndToEndTests
     public async Task KubernetesMode_EndpointSliceChanges_ProxyFollowsAndHealthTurnsReady()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var backendA = await LoopbackBackend.StartAsync("A", ct);
-        await using var backendB = await LoopbackBackend.StartAsync("B", ct);
-        await using var api = await FakeKubernetesApi.StartAsync(ct);
+        await using var backendA = await LoopbackServer.AnsweringAsync("A", ct);
+        await using var backendB = await LoopbackServer.AnsweringAsync("B", ct);
+        await using var api = await FakeKubeApiServer.StartAsync();
         api.Failing = true;
         api.Set(
             [IngressTo("web", "cnibench", "web", portName: "http", ns: "bench")],
@@ -30,7 +30,7 @@ public sealed class KubernetesModeEndToEndTests
         using var dir = new TempDirectory();
         var options = new IngressHostOptions
         {
-            Kubernetes = new KubernetesSourceOptions { KubeconfigPath = api.WriteKubeconfig(Path.Combine(dir.Path, "kubeconfig")) },
+            Kubernetes = new KubernetesSourceOptions { KubeconfigPath = api.WriteKubeconfig(dir.Path) },
             IngressClass = "cnibench",
             Listen = [new IPEndPoint(IPAddress.Loopback, 0)],
             HealthListen = [new IPEndPoint(IPAddress.Loopback, 0)],
@@ -69,8 +69,8 @@ public sealed class KubernetesModeEndToEndTests
 
         Assert.Equal("B", await proxy.GetStringAsync("/any", ct));
         // Unchanged state afterwards: no further configuration.
-        var requests = api.Requests;
-        await WaitUntilAsync(() => api.Requests >= requests + 9, ct);
+        var requests = api.Requests.Count;
+        await WaitUntilAsync(() => api.Requests.Count >= requests + 9, ct);
         Assert.Equal(2, source.Generation);
         Assert.Equal(0, source.Rejected);
     }

@@ -60,15 +60,15 @@ public sealed class LiveProxyTests
     private static async Task RunAgainstAsync(Func<string, int, IngressConfigSet, ProcessSpec> proxy)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var a = await LoopbackBackend.StartAsync("a", ct);
-        await using var b = await LoopbackBackend.StartAsync("b", ct);
-        await using var fallback = await LoopbackBackend.StartAsync("fallback", ct);
+        await using var a = await LoopbackServer.AnsweringAsync("a", ct);
+        await using var b = await LoopbackServer.AnsweringAsync("b", ct);
+        await using var fallback = await LoopbackServer.AnsweringAsync("fallback", ct);
         using var run = new TempDirectory();
         var ingressPath = Path.Combine(run.Path, "ingress.yaml");
         await File.WriteAllTextAsync(ingressPath, IngressYaml, ct);
         var endpoints = new EndpointsSet([Service("a", a.Port), Service("b", b.Port), Service("fallback", fallback.Port)]);
         var config = IngressConfigLoader.Load([ingressPath], endpoints);
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
 
         await using var process = LocalProcessRunner.Instance.Start(proxy(run.Path, port, config) with { Timeout = TimeSpan.FromSeconds(60) });
         try
@@ -124,12 +124,6 @@ public sealed class LiveProxyTests
     private static ServiceEndpoints Service(string name, int port) =>
         new("default", name, [new ServicePortEndpoints(null, 80, [new IPEndPoint(IPAddress.Loopback, port)])]);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string SkipMissing(string tool)
     {

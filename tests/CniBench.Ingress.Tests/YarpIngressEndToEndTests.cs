@@ -33,8 +33,8 @@ public sealed class YarpIngressEndToEndTests
     public async Task EndpointsRewritten_KeepAliveConnectionOpen_NewBackendUsedWithoutFailures()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var backendA = await LoopbackBackend.StartAsync("A", ct);
-        await using var backendB = await LoopbackBackend.StartAsync("B", ct);
+        await using var backendA = await LoopbackServer.AnsweringAsync("A", ct);
+        await using var backendB = await LoopbackServer.AnsweringAsync("B", ct);
         using var dir = new TempDirectory();
         var endpointsPath = Path.Combine(dir.Path, "endpoints.yaml");
         var ingressDir = Directory.CreateDirectory(Path.Combine(dir.Path, "ingress")).FullName;
@@ -97,7 +97,7 @@ public sealed class YarpIngressEndToEndTests
     public async Task EndpointsRewrittenInvalid_OldConfigurationKept()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var backendA = await LoopbackBackend.StartAsync("A", ct);
+        await using var backendA = await LoopbackServer.AnsweringAsync("A", ct);
         using var dir = new TempDirectory();
         var endpointsPath = Path.Combine(dir.Path, "endpoints.yaml");
         var ingressDir = Directory.CreateDirectory(Path.Combine(dir.Path, "ingress")).FullName;

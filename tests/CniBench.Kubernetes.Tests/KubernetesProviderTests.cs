@@ -84,7 +84,7 @@ public sealed class KubernetesProviderTests
     public async Task CreateAsync_NobodyListens_SaysTheApiServerIsUnreachable()
     {
         await using var harness = await ProviderHarness.StartAsync();
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var kubeconfig = harness.Server.WriteKubeconfig(Path.GetDirectoryName(harness.Kubeconfig)!, ProviderHarness.Context, port);
         var provider = harness.Provider(o => o with { Spec = o.Spec with { Kubeconfig = kubeconfig } });
 
@@ -247,12 +247,6 @@ public sealed class KubernetesProviderTests
         Assert.StartsWith("no: ", cluster.Facts["variant.verified"], StringComparison.Ordinal);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class SyncProgress(Action<string> onReport) : IProgress<string>
     {

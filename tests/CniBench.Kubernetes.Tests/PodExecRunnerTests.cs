@@ -41,16 +41,46 @@ public sealed class PodExecRunnerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RunAsync_StandardInput_PassesItAsAnArgumentToSh()
+    public async Task RunAsync_StandardInput_SentOverV5AndClosedSoTheProgramEnds()
     {
-        _server.Exec = argv => new ExecReply(argv[4]);
+        // The fake, like a real program reading stdin, answers only once its input has ended. Before, the runner
+        // opened v4 with stdin on and never closed it: against this server the exec hung until its timeout.
+        _server.ExecWithInput = (_, stdin) => new ExecReply(stdin ?? "(no stdin)");
 
-        var result = await Runner().RunAsync(new ProcessSpec("cat", []) { StandardInput = "line one\nline 'two'\n" }, Ct);
+        var result = await Runner().RunAsync(new ProcessSpec("cat", []) { StandardInput = "line one\nline 'two'\n", Timeout = TimeSpan.FromSeconds(20) }, Ct);
 
         Assert.Equal("line one\nline 'two'\n", result.StandardOutput);
-        var argv = Assert.Single(_server.Execs);
-        Assert.Equal(["sh", "-c"], argv.Take(2));
-        Assert.Equal(["cnibench-stdin", "line one\nline 'two'\n", "cat"], argv.Skip(3));
+        var exec = Assert.Single(_server.ExecInputs);
+        Assert.Equal(["cat"], exec.Argv);
+        Assert.Equal(FakeKubeApiServer.ExecV5, exec.Protocol);
+        Assert.Contains(_server.Requests, r => r.Contains("/exec?", StringComparison.Ordinal) && r.Contains("stdin=1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_ServerWithoutV5_FallsBackToV4WithInputAsAnArgumentToSh()
+    {
+        _server.ExecProtocols = [FakeKubeApiServer.ExecV4];
+        _server.Exec = argv => new ExecReply(argv[4]);
+
+        var result = await Runner().RunAsync(new ProcessSpec("cat", []) { StandardInput = "line one\nline 'two'\n", Timeout = TimeSpan.FromSeconds(20) }, Ct);
+
+        Assert.Equal("line one\nline 'two'\n", result.StandardOutput);
+        var exec = Assert.Single(_server.ExecInputs);
+        Assert.Equal(FakeKubeApiServer.ExecV4, exec.Protocol);
+        Assert.Null(exec.Stdin);
+        Assert.Equal(["sh", "-c"], exec.Argv.Take(2));
+        Assert.Equal(["cnibench-stdin", "line one\nline 'two'\n", "cat"], exec.Argv.Skip(3));
+    }
+
+    [Fact]
+    public async Task RunAsync_NoInput_OpensTheExecWithoutStdin()
+    {
+        var result = await Runner().RunAsync(new ProcessSpec("true", []), Ct);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Null(Assert.Single(_server.ExecInputs).Stdin);
+        var exec = Assert.Single(_server.Requests, r => r.Contains("/exec?", StringComparison.Ordinal));
+        Assert.Contains("stdin=0", exec, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using CniBench.Core.Scenarios;
-using CniBench.Core.Tests.Orchestration;
+using CniBench.TestSupport.Orchestration;
 
 namespace CniBench.Runs.Tests;
 

@@ -1,6 +1,6 @@
 using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
-using CniBench.Core.Tests.Orchestration;
+using CniBench.TestSupport.Orchestration;
 using CniBench.Results;
 using CniBench.Results.Export;
 

@@ -3,7 +3,7 @@ using CniBench.Core.Measurements;
 using CniBench.Core.Orchestration;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
-using CniBench.Core.Tests.Orchestration;
+using CniBench.TestSupport.Orchestration;
 using CniBench.Results.Export;
 using CniBench.Workloads.Tcp;
 

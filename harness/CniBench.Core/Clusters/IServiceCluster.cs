@@ -28,7 +28,21 @@ public sealed record ServicePort(string Protocol, int Port)
 }
 
 /// <summary>A Service to create: a DNS-safe name, its backends, and the ports it forwards to the same port on each backend.</summary>
-public sealed record ServiceRequest(string Name, IReadOnlyList<IWorkloadHost> Backends, IReadOnlyList<ServicePort> Ports);
+public sealed record ServiceRequest(string Name, IReadOnlyList<IWorkloadHost> Backends, IReadOnlyList<ServicePort> Ports)
+{
+    /// <summary>
+    /// The workload that will connect through the Service: a provider whose Services are programmed asynchronously
+    /// (Kubernetes) counts the Service ready only once this client reaches it.
+    /// </summary>
+    public IWorkloadHost? Client { get; init; }
+
+    /// <summary>
+    /// True lets the provider append a random suffix to <see cref="Name"/>, so that each measurement's Service is a new
+    /// object that nothing left from an earlier one (a lingering EndpointSlice) can stand for. False keeps the name
+    /// exactly, for Services other objects refer to by name (an Ingress backend).
+    /// </summary>
+    public bool UniqueName { get; init; }
+}
 
 /// <summary>A live Service; disposing removes it.</summary>
 public interface IServiceExposure : IAsyncDisposable
@@ -40,4 +54,7 @@ public interface IServiceExposure : IAsyncDisposable
 
     /// <summary>Replaces the backends (scale up/down under load); connections already established keep their backend.</summary>
     Task SetBackendsAsync(IReadOnlyList<IWorkloadHost> backends, CancellationToken cancellationToken);
+
+    /// <summary>How long the Service took to become usable from the client, where the provider waits for that (Kubernetes).</summary>
+    TimeSpan? ReadyWait => null;
 }

@@ -120,9 +120,12 @@ public static class MetricRegistry
         new(Metrics.CasesPassed, Metrics.Count, Higher, "Policy cases passed"),
         new(Metrics.CasesGraded, Metrics.Count, None, "Policy cases graded"),
 
-        // Kubernetes nodes (metrics-server).
+        // Kubernetes nodes (kubelet summary API).
         new(Metrics.NodeCpuCores, Metrics.Cores, Lower, "Node CPU"),
         new(Metrics.NodeMemoryBytes, Metrics.Bytes, None, "Node memory"),
+
+        // Kubernetes Services: how long kube-proxy (or the CNI's replacement) took to make a new Service usable.
+        new(Metrics.ServiceReadyMs, Metrics.Milliseconds, Lower, "Service ready time"),
     ];
 
     private static readonly Dictionary<string, MetricDefinition> ByName = Declared.ToDictionary(d => d.Name, StringComparer.Ordinal);

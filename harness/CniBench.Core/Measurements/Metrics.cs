@@ -134,10 +134,13 @@ public static class Metrics
     public const string CasesPassed = "cases_passed";
     public const string CasesGraded = "cases_graded";
 
-    /// <summary>Kubernetes nodes' CPU from metrics-server, in cores.</summary>
+    /// <summary>Kubernetes nodes' CPU over the measured window, from the kubelets' cumulative CPU time, in cores.</summary>
     public const string NodeCpuCores = "node_cpu_cores";
 
     public const string NodeMemoryBytes = "node_memory_bytes";
+
+    /// <summary>From creating a measurement's Service until the client pod reached its ClusterIP (Kubernetes).</summary>
+    public const string ServiceReadyMs = "service_ready_ms";
 
     public const string BitsPerSecond = "bit/s";
     public const string Count = "count";

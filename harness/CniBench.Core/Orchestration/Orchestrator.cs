@@ -151,7 +151,7 @@ public sealed class Orchestrator(
 
             try
             {
-                service = await services.ExposeAsync(new ServiceRequest($"cnb-{test.Name}", [server], test.ServicePorts), cancellationToken);
+                service = await services.ExposeAsync(new ServiceRequest($"cnb-{test.Name}", [server], test.ServicePorts) { Client = client, UniqueName = true }, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -161,7 +161,10 @@ public sealed class Orchestrator(
 
         try
         {
-            return await MeasureAsync(plan, planned, test, cluster, client, server, service?.Address ?? server.Address, cancellationToken);
+            var measured = await MeasureAsync(plan, planned, test, cluster, client, server, service?.Address ?? server.Address, cancellationToken);
+            return service?.ReadyWait is { } wait && measured.Any(m => m.Status == MeasurementStatus.Ok)
+                ? [.. measured, Row(plan, planned, MeasurementStatus.Ok, null, Metrics.ServiceReadyMs) with { Value = wait.TotalMilliseconds, Unit = Metrics.Milliseconds }]
+                : measured;
         }
         finally
         {

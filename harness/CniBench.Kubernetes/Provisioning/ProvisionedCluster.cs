@@ -40,7 +40,7 @@ public sealed class ProvisionedCluster : ICluster, INetpolCluster, IClusterTelem
     public Task<IServiceExposure> ExposeAsync(ServiceRequest request, CancellationToken cancellationToken) => Cluster.ExposeAsync(request, cancellationToken);
 
     public Task<ITelemetryWindow> BeginAsync(TelemetryRequest request, CancellationToken cancellationToken) =>
-        new NodeMetricsSampler(Cluster.Client, Cluster.Context).BeginAsync(request, cancellationToken);
+        new KubeletSummarySampler(Cluster.Client, Cluster.Context).BeginAsync(request, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

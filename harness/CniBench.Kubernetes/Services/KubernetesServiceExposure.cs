@@ -3,16 +3,20 @@ using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CniBench.Core.Clusters;
+using CniBench.Core.Processes;
 using k8s;
 using k8s.Models;
 
 namespace CniBench.Kubernetes.Services;
 
 /// <summary>
-/// A real ClusterIP Service in the run namespace. Its selector is a label of its own
-/// (<c>svc.cnibench.io/&lt;name&gt;=backend</c>) that only the chosen backend pods carry, so other pods with the
-/// same role never receive its traffic; changing the backends relabels pods. It is ready when its EndpointSlices
-/// list exactly the backends' addresses, with every port.
+/// A real ClusterIP Service in the run namespace, made for one measurement: its name is the request's plus a random
+/// suffix, so a slice of an earlier Service that garbage collection has not removed yet never stands for it. Its
+/// selector is a label of its own (<c>svc.cnibench.io/&lt;name&gt;=backend</c>) that only the chosen backend pods
+/// carry, so other pods with the same role never receive its traffic; changing the backends relabels pods. It is
+/// ready when the EndpointSlices <em>owned by this Service's UID</em> list exactly the backends' addresses with every
+/// port, and then, when the request names the client pod, once that pod reaches the ClusterIP: a ready
+/// EndpointSlice does not mean kube-proxy (or the CNI's replacement) has programmed the address on the client's node.
 /// </summary>
 public sealed partial class KubernetesServiceExposure : IServiceExposure
 {
@@ -20,7 +24,14 @@ public sealed partial class KubernetesServiceExposure : IServiceExposure
 
     public const string BackendValue = "backend";
 
+    /// <summary>The extra TCP port the reachability probe connects to, served on a backend by a listener of its own.</summary>
+    public const int ReadinessPort = 18099;
+
+    public const string ReadinessPortName = "cnb-ready";
+
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
 
     private static readonly TimeSpan DisposeTimeout = TimeSpan.FromSeconds(30);
 
@@ -30,10 +41,12 @@ public sealed partial class KubernetesServiceExposure : IServiceExposure
     private readonly ServiceRequest _request;
     private readonly TimeProvider _time;
     private readonly TimeSpan _readyTimeout;
+    private readonly string _uid;
     private int _disposed;
 
-    private KubernetesServiceExposure(IKubernetes client, string context, string ns, ServiceRequest request, IPAddress address, TimeProvider time, TimeSpan readyTimeout)
+    private KubernetesServiceExposure(IKubernetes client, string context, string ns, ServiceRequest request, IPAddress address, string uid, TimeProvider time, TimeSpan readyTimeout)
     {
+        _uid = uid;
         _client = client;
         _context = context;
         _namespace = ns;
@@ -49,6 +62,17 @@ public sealed partial class KubernetesServiceExposure : IServiceExposure
     public IReadOnlyList<IWorkloadHost> Backends { get; private set; }
 
     public string Name => _request.Name;
+
+    /// <summary>From applying the Service until its slices were ready and (with a client) the client reached it.</summary>
+    public TimeSpan? ReadyWait { get; private set; }
+
+    /// <summary>A Service name of its own for one measurement: <paramref name="name"/> (shortened to fit) plus a random suffix.</summary>
+    public static string UniqueName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var suffix = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3));
+        return $"{name[..Math.Min(name.Length, 63 - 7)].TrimEnd('-')}-{suffix}";
+    }
 
     /// <summary>The label only this Service's backends carry, e.g. <c>svc.cnibench.io/cnb-tcp</c>.</summary>
     public string SelectorLabel => LabelPrefix + _request.Name;
@@ -88,8 +112,14 @@ public sealed partial class KubernetesServiceExposure : IServiceExposure
     {
         ArgumentNullException.ThrowIfNull(request);
         Validate(request);
+        var started = time.GetTimestamp();
+        request = request.UniqueName ? request with { Name = UniqueName(request.Name) } : request;
         var label = LabelPrefix + request.Name;
         var service = ServiceObject(ns, runId, request);
+        if (request.Client is not null)
+        {
+            service.Spec.Ports.Add(new V1ServicePort { Name = ReadinessPortName, Protocol = "TCP", Port = ReadinessPort, TargetPort = ReadinessPort });
+        }
 
         var labelled = new List<IWorkloadHost>();
         var serviceApplied = false;
@@ -109,8 +139,19 @@ public sealed partial class KubernetesServiceExposure : IServiceExposure
                 throw new KubeOperationException($"cluster '{context}': Service {ns}/{request.Name} has no ClusterIP ('{read.Spec?.ClusterIP}')");
             }
 
-            var exposure = new KubernetesServiceExposure(client, context, ns, request, address, time, readyTimeout);
+            if (string.IsNullOrEmpty(read.Metadata?.Uid))
+            {
+                throw new KubeOperationException($"cluster '{context}': Service {ns}/{request.Name} has no metadata.uid to match its EndpointSlices by");
+            }
+
+            var exposure = new KubernetesServiceExposure(client, context, ns, request, address, read.Metadata.Uid, time, readyTimeout);
             await exposure.WaitForEndpointsAsync(cancellationToken);
+            if (request.Client is { } clientPod)
+            {
+                await exposure.WaitReachableAsync(clientPod, cancellationToken);
+            }
+
+            exposure.ReadyWait = time.GetElapsedTime(started);
             return exposure;
         }
         catch (Exception)
@@ -187,16 +228,17 @@ public sealed partial class KubernetesServiceExposure : IServiceExposure
         var selector = $"kubernetes.io/service-name={_request.Name}";
         while (true)
         {
-            var slices = await KubeErrors.GuardAsync(
+            var listed = await KubeErrors.GuardAsync(
                 () => _client.DiscoveryV1.ListNamespacedEndpointSliceAsync(_namespace, labelSelector: selector, cancellationToken: cancellationToken),
                 _context,
                 $"listing the EndpointSlices of Service {_namespace}/{_request.Name}");
-            var have = slices.Items
+            var slices = OwnedBy(listed.Items, _uid);
+            var have = slices
                 .SelectMany(s => s.Endpoints ?? [])
                 .Where(e => e.Conditions?.Ready != false)
                 .SelectMany(e => e.Addresses ?? [])
                 .ToHashSet(StringComparer.Ordinal);
-            var ports = slices.Items.SelectMany(s => s.Ports ?? []).Select(p => (p.Port, (p.Protocol ?? "TCP").ToUpperInvariant())).ToHashSet();
+            var ports = slices.SelectMany(s => s.Ports ?? []).Select(p => (p.Port, (p.Protocol ?? "TCP").ToUpperInvariant())).ToHashSet();
             var portsListed = _request.Ports.All(p => ports.Contains((p.Port, p.Protocol.ToUpperInvariant())));
             if (have.SetEquals(want) && portsListed)
             {
@@ -213,6 +255,63 @@ public sealed partial class KubernetesServiceExposure : IServiceExposure
 
             await Task.Delay(PollInterval, _time, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The slices whose owner is the Service with <paramref name="uid"/>. The EndpointSlice controller labels each slice
+    /// with <c>kubernetes.io/service-name</c> and makes the Service its controlling owner
+    /// (kubernetes/kubernetes staging/src/k8s.io/endpointslice/utils.go, newEndpointSlice and ownerRef); the label
+    /// alone also matches a slice of a deleted Service of the same name that garbage collection has not removed yet.
+    /// </summary>
+    internal static IReadOnlyList<V1EndpointSlice> OwnedBy(IEnumerable<V1EndpointSlice> slices, string uid) =>
+        [.. slices.Where(s => s.Metadata?.OwnerReferences?.Any(o => o.Kind == "Service" && o.Uid == uid) == true)];
+
+    /// <summary>
+    /// Waits until <paramref name="clientPod"/> opens a TCP connection to the ClusterIP's readiness port, served on a
+    /// backend by an iperf3 server of its own for the duration. A connection proves the path end to end; refused or
+    /// timed out means kube-proxy (or the CNI's replacement of it) has not programmed the address on that node yet.
+    /// The probe uses bash's /dev/tcp (the workload image is Debian-based) under coreutils' timeout, so it is bounded.
+    /// </summary>
+    private async Task WaitReachableAsync(IWorkloadHost clientPod, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetUtcNow() + _readyTimeout;
+        await using var listener = Backends[0].Runner.Start(new ProcessSpec("iperf3", ["-s", "-p", ReadinessPort.ToString(CultureInfo.InvariantCulture)]) { Timeout = _readyTimeout + ProbeTimeout });
+        var probe = ReachabilityProbe(Address, ReadinessPort);
+        string last = "not tried";
+        while (true)
+        {
+            try
+            {
+                var result = await clientPod.Runner.RunAsync(probe, cancellationToken);
+                if (result.ExitCode == 0)
+                {
+                    return;
+                }
+
+                last = $"exit {result.ExitCode.ToString(CultureInfo.InvariantCulture)} {result.StandardError.Trim()}".Trim();
+            }
+            catch (Exception ex) when (ex is ProcessTimeoutException or KubeOperationException)
+            {
+                last = ex.Message;
+            }
+
+            if (_time.GetUtcNow() >= deadline)
+            {
+                var served = listener.Completion.IsCompleted ? $"; the readiness listener on {Backends[0].Name} ended: {(await listener.Completion).StandardError.Trim()}" : string.Empty;
+                throw new KubeOperationException(
+                    $"cluster '{_context}': pod {clientPod.Name} could not reach Service {_namespace}/{_request.Name} at {Address}:{ReadinessPort.ToString(CultureInfo.InvariantCulture)} " +
+                    $"within {_readyTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s although its EndpointSlices list the backends (last probe: {last}){served}; is kube-proxy (or the CNI's replacement) running on node {clientPod.NodeName}?");
+            }
+
+            await Task.Delay(PollInterval, _time, cancellationToken);
+        }
+    }
+
+    /// <summary>One bounded TCP connect from a pod: exit 0 when it connects.</summary>
+    public static ProcessSpec ReachabilityProbe(IPAddress address, int port)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return new ProcessSpec("timeout", ["2", "bash", "-c", string.Create(CultureInfo.InvariantCulture, $"exec 3<>/dev/tcp/{address}/{port}")]) { Timeout = ProbeTimeout };
     }
 
     // A merge patch, not server-side apply: an apply of only the labels by the field manager that applied the pod

@@ -49,6 +49,24 @@ public sealed class OrchestratorServiceTests
     }
 
     [Fact]
+    public async Task RunAsync_PodToService_NamesTheClientAndRecordsServiceReadyMs()
+    {
+        var provider = new ServiceProvider();
+        var test = new ServiceTest([ServicePort.Tcp(5201)]);
+        var sink = new MemorySink();
+
+        await Create(provider, test, sink).RunAsync(Plan(Topologies.PodToService), CancellationToken.None);
+
+        var invocation = Assert.Single(test.Invocations);
+        var exposure = Assert.Single(Assert.Single(provider.Created).Exposures);
+        Assert.Equal(invocation.Client.Name, exposure.Request.Client?.Name);
+        Assert.True(exposure.Request.UniqueName);
+        var ready = Assert.Single(Calico(sink), r => r.Metric == Metrics.ServiceReadyMs);
+        Assert.Equal((MeasurementStatus.Ok, 1234.0, Metrics.Milliseconds), (ready.Status, ready.Value, ready.Unit));
+        Assert.Equal(MetricDirection.LowerIsBetter, MetricRegistry.DirectionOf(Metrics.ServiceReadyMs));
+    }
+
+    [Fact]
     public async Task RunAsync_CrossNode_TargetsTheServerItselfAndCreatesNoService()
     {
         var provider = new ServiceProvider();
@@ -190,6 +208,8 @@ public sealed class OrchestratorServiceTests
         public IPAddress Address => ClusterIp;
 
         public IReadOnlyList<IWorkloadHost> Backends => Request.Backends;
+
+        public TimeSpan? ReadyWait => TimeSpan.FromMilliseconds(1234);
 
         public Task SetBackendsAsync(IReadOnlyList<IWorkloadHost> backends, CancellationToken cancellationToken) => Task.CompletedTask;
 

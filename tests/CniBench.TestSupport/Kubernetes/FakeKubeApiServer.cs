@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CniBench.Kubernetes;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
@@ -10,25 +11,27 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace CniBench.Kubernetes.Tests.Fakes;
+namespace CniBench.TestSupport.Kubernetes;
 
 /// <summary>What an exec of one argv prints and returns. <see cref="Hold"/> keeps it running until killed or closed.</summary>
-internal sealed record ExecReply(string Stdout = "", string Stderr = "", int ExitCode = 0, bool Hold = false);
+public sealed record ExecReply(string Stdout = "", string Stderr = "", int ExitCode = 0, bool Hold = false);
 
 /// <summary>
-/// A loopback Kubernetes API server with just the calls CniBench makes: namespaces, nodes, pods (server-side apply,
-/// list, watch, Ready after a delay), events, version, and the exec websocket (v4 channel protocol).
+/// The one loopback Kubernetes API server the tests share, with just the calls CniBench makes: namespaces, nodes,
+/// pods (server-side apply, list, watch, Ready after a delay), Services and EndpointSlices, Ingresses (the YARP
+/// ingress's in-cluster lists), events, version, and the exec websocket (v4 channel protocol).
 /// </summary>
-internal sealed class FakeKubeApiServer : IAsyncDisposable
+public sealed partial class FakeKubeApiServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, V1Namespace> _namespaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, V1Pod> _pods = new(StringComparer.Ordinal);
     private readonly Dictionary<string, V1Service> _services = new(StringComparer.Ordinal);
+    private List<V1EndpointSlice> _storedSlices = [];
+    private List<V1Ingress> _ingresses = [];
     private int _nextPodIp = 10;
     private int _nextClusterIp = 10;
-    private readonly List<Channel<(string Type, V1Pod Pod)>> _watchers = [];
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _held = new(StringComparer.Ordinal);
     private int _nextPid = 100;
 
@@ -46,7 +49,7 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
     /// <summary>Answers an argv; the default prints nothing and exits 0.</summary>
     public Func<IReadOnlyList<string>, ExecReply> Exec { get; set; } = _ => new ExecReply();
 
-    /// <summary>Answers an argv knowing the pod it runs in (namespace, pod), e.g. <see cref="SimulatedCni"/>; null falls through to <see cref="Exec"/>.</summary>
+    /// <summary>Answers an argv knowing the pod it runs in (namespace, pod), e.g. a simulated CNI's probe answers; null falls through to <see cref="Exec"/>.</summary>
     public Func<string, string, IReadOnlyList<string>, ExecReply?>? ExecInPod { get; set; }
 
     /// <summary>Returns an HTTP status to fail a request with (method, path), or null to serve it.</summary>
@@ -58,8 +61,19 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
 
     public int Port { get; private set; }
 
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>When true every call answers 500, as an API server that is down behind its load balancer.</summary>
+    public bool Failing { get; set; }
+
     /// <summary>False plays a cluster whose EndpointSlice controller is stuck: slices never list any endpoint.</summary>
     public bool EndpointSlicesFollowPods { get; set; } = true;
+
+    /// <summary>
+    /// True plays garbage collection lagging behind: a deleted Service's EndpointSlices stay listed (with the old
+    /// Service's UID as owner) until the test clears them with <see cref="Set"/>.
+    /// </summary>
+    public bool SlicesOfDeletedServicesLinger { get; set; }
 
     public IReadOnlyList<V1Service> ServicesIn(string ns)
     {
@@ -84,6 +98,30 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         await app.StartAsync();
         server.Port = new Uri(app.Urls.First()).Port;
         return server;
+    }
+
+    /// <summary>A client of this server, as a test that calls the API itself needs.</summary>
+    public IKubernetes Client() => new k8s.Kubernetes(new KubernetesClientConfiguration { Host = BaseAddress.AbsoluteUri });
+
+    /// <summary>
+    /// Replaces the Ingresses, the Services, and the EndpointSlices stored as given (beside the ones the fake's
+    /// EndpointSlice controller derives from Services with a selector); a null list is left as it is.
+    /// </summary>
+    public void Set(IEnumerable<V1Ingress>? ingresses = null, IEnumerable<V1Service>? services = null, IEnumerable<V1EndpointSlice>? slices = null)
+    {
+        lock (_gate)
+        {
+            _ingresses = ingresses?.ToList() ?? _ingresses;
+            _storedSlices = slices?.ToList() ?? _storedSlices;
+            if (services is not null)
+            {
+                _services.Clear();
+                foreach (var service in services)
+                {
+                    _services[$"{service.Metadata.NamespaceProperty}/{service.Metadata.Name}"] = service;
+                }
+            }
+        }
     }
 
     public void AddNode(string name, bool ready = true, string kernel = "6.18.0-fake", string os = "Debian GNU/Linux 12 (bookworm)") =>
@@ -112,6 +150,8 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         {
             _pods[$"{pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}"] = pod;
         }
+
+        Publish("ADDED", pod);
     }
 
     public IReadOnlyList<string> NamespaceNames()
@@ -130,6 +170,7 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>A kubeconfig naming this server (or <paramref name="port"/>), written as <c>kubeconfig</c> in <paramref name="directory"/>.</summary>
     public string WriteKubeconfig(string directory, string context = "fake", int? port = null)
     {
         var path = Path.Combine(directory, "kubeconfig");
@@ -193,6 +234,12 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         var request = http.Request;
         var path = request.Path.Value ?? "/";
         Requests.Enqueue($"{request.Method} {path}{request.QueryString}");
+        if (Failing)
+        {
+            await WriteStatusAsync(http, HttpStatusCode.InternalServerError, "etcd is down");
+            return;
+        }
+
         if (Fault(request.Method, path) is { } status)
         {
             await WriteStatusAsync(http, status, $"fake failure {(int)status} for {path}");
@@ -200,6 +247,12 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         }
 
         var parts = path.Trim('/').Split('/');
+        if (TerminatingNamespaceRefuses(request.Method, parts) is { } refusal)
+        {
+            await WriteStatusAsync(http, HttpStatusCode.Forbidden, refusal);
+            return;
+        }
+
         foreach (var route in ExtraRoutes)
         {
             if (await route(http, parts))
@@ -213,19 +266,30 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
             case ("GET", ["version"]):
                 await WriteJsonAsync(http, new VersionInfo { GitVersion = "v1.31.0-fake", Major = "1", Minor = "31", Platform = "linux/amd64", GoVersion = "go1.23", Compiler = "gc", GitCommit = "0", GitTreeState = "clean", BuildDate = "2026-01-01T00:00:00Z" });
                 break;
+            case ("GET", ["api", "v1", "nodes", var node, "proxy", "stats", "summary"]):
+                await ServeSummaryAsync(http, node);
+                break;
+            case ("GET", ["api", "v1", "nodes", var node, "proxy", var escaped]) when escaped.Equals("stats%2Fsummary", StringComparison.OrdinalIgnoreCase):
+                // The client library escapes the proxied path's '/' and the API server unescapes it.
+                await ServeSummaryAsync(http, node);
+                break;
             case ("GET", ["api", "v1", "nodes"]):
                 await WriteJsonAsync(http, new V1NodeList { Items = Nodes });
                 break;
             case ("GET", ["api", "v1", "pods"]):
                 lock (_gate)
                 {
-                    http.Items["list"] = new V1PodList { Items = [.. _pods.Values] };
+                    http.Items["list"] = new V1PodList { Metadata = ListMeta(), Items = [.. _pods.Values] };
                 }
 
                 await WriteJsonAsync(http, http.Items["list"]!);
                 break;
             case ("GET", ["api", "v1", "namespaces"]):
                 await WriteJsonAsync(http, new V1NamespaceList { Items = [.. Snapshot(_namespaces.Values).Where(n => Matches(n.Metadata, request.Query["labelSelector"]))] });
+                break;
+            case ("GET", ["api", "v1", "namespaces", var name]):
+                var known = Snapshot(_namespaces.Values).FirstOrDefault(n => n.Metadata.Name == name);
+                await (known is null ? WriteStatusAsync(http, HttpStatusCode.NotFound, $"namespaces \"{name}\" not found") : WriteJsonAsync(http, known));
                 break;
             case ("POST", ["api", "v1", "namespaces"]):
                 await CreateNamespaceAsync(http);
@@ -240,13 +304,13 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
                 await WatchPodsAsync(http, ns);
                 break;
             case ("GET", ["api", "v1", "namespaces", var ns, "pods"]):
-                await WriteJsonAsync(http, new V1PodList { Items = [.. PodsIn(ns).Where(p => Matches(p.Metadata, request.Query["labelSelector"]))] });
+                await WriteJsonAsync(http, new V1PodList { Metadata = ListMeta(), Items = [.. PodsIn(ns).Where(p => Matches(p.Metadata, request.Query["labelSelector"]))] });
                 break;
             case ("PATCH", ["api", "v1", "namespaces", var ns, "pods", var name]) when request.ContentType?.StartsWith("application/merge-patch+json", StringComparison.Ordinal) == true:
                 await MergePodLabelsAsync(http, ns, name);
                 break;
             case ("PATCH", ["api", "v1", "namespaces", var ns, "pods", _]):
-                await ApplyAsync<V1Pod>(http, pod => AcceptPod(ns, pod));
+                await ApplyAsync<V1Pod>(http, pod => ImmutablePodFieldChanged(ns, pod) ?? (object)AcceptPod(ns, pod));
                 break;
             case ("PATCH", ["api", "v1", "namespaces", var ns, "services", _]):
                 await ApplyAsync<V1Service>(http, service => AcceptService(ns, service));
@@ -257,8 +321,23 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
             case ("DELETE", ["api", "v1", "namespaces", var ns, "services", var name]):
                 await ServeServiceAsync(http, ns, name, delete: true);
                 break;
+            case ("GET", ["api", "v1", "services"]):
+                await WriteJsonAsync(http, new V1ServiceList { Items = Snapshot(_services.Values) });
+                break;
+            case ("GET", ["api", "v1", "namespaces", var ns, "services"]):
+                await WriteJsonAsync(http, new V1ServiceList { Items = [.. ServicesIn(ns)] });
+                break;
+            case ("GET", ["apis", "discovery.k8s.io", "v1", "endpointslices"]):
+                await WriteJsonAsync(http, EndpointSlices(null, request.Query["labelSelector"]));
+                break;
             case ("GET", ["apis", "discovery.k8s.io", "v1", "namespaces", var ns, "endpointslices"]):
                 await WriteJsonAsync(http, EndpointSlices(ns, request.Query["labelSelector"]));
+                break;
+            case ("GET", ["apis", "networking.k8s.io", "v1", "ingresses"]):
+                await WriteJsonAsync(http, new V1IngressList { Items = Snapshot(_ingresses) });
+                break;
+            case ("GET", ["apis", "networking.k8s.io", "v1", "namespaces", var ns, "ingresses"]):
+                await WriteJsonAsync(http, new V1IngressList { Items = [.. Snapshot(_ingresses).Where(i => i.Metadata.NamespaceProperty == ns)] });
                 break;
             case ("GET", ["api", "v1", "namespaces", _, "events"]):
                 await WriteJsonAsync(http, new Corev1EventList { Items = Events });
@@ -320,30 +399,28 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
             {
                 lock (_gate)
                 {
-                    _namespaces.Remove(name);
+                    // The namespace controller deletes the content first; the namespace goes only when it is empty.
                     foreach (var key in _pods.Keys.Where(k => k.StartsWith(name + "/", StringComparison.Ordinal)).ToList())
                     {
-                        _pods.Remove(key);
+                        _pods.Remove(key, out var gone);
+                        Publish("DELETED", gone!);
                     }
+
+                    foreach (var key in _services.Keys.Where(k => k.StartsWith(name + "/", StringComparison.Ordinal)).ToList())
+                    {
+                        _services.Remove(key);
+                    }
+
+                    _namespaces.Remove(name);
                 }
             },
             TaskScheduler.Default);
-        found.Status = new V1NamespaceStatus { Phase = "Terminating" };
-        await WriteJsonAsync(http, found);
-    }
-
-    private static async Task ApplyAsync<T>(HttpContext http, Func<T, object> accept)
-    {
-        var request = http.Request;
-        if (request.ContentType?.StartsWith("application/apply-patch+yaml", StringComparison.Ordinal) != true
-            || request.Query["fieldManager"] != KubeLabels.FieldManager || request.Query["force"] != "true")
+        lock (_gate)
         {
-            await WriteStatusAsync(http, HttpStatusCode.BadRequest, $"expected a forced server-side apply by {KubeLabels.FieldManager}, got {request.ContentType} {request.QueryString}");
-            return;
+            found.Status = new V1NamespaceStatus { Phase = "Terminating" };
         }
 
-        var body = KubernetesJson.Deserialize<T>(await ReadBodyAsync(http));
-        await WriteJsonAsync(http, accept(body));
+        await WriteJsonAsync(http, found);
     }
 
     private V1Pod AcceptPod(string ns, V1Pod pod)
@@ -428,6 +505,7 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         {
             var key = $"{ns}/{service.Metadata.Name}";
             service.Spec.ClusterIP = _services.TryGetValue(key, out var existing) ? existing.Spec.ClusterIP : $"198.18.128.{_nextClusterIp++}";
+            service.Metadata.Uid = existing?.Metadata.Uid ?? Guid.NewGuid().ToString();
             _services[key] = service;
         }
 
@@ -440,9 +518,13 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         lock (_gate)
         {
             _services.TryGetValue($"{ns}/{name}", out found);
-            if (delete)
+            if (delete && found is not null)
             {
                 _services.Remove($"{ns}/{name}");
+                if (SlicesOfDeletedServicesLinger && found.Spec?.Selector is { Count: > 0 })
+                {
+                    _storedSlices.Add(DerivedSlice(found));
+                }
             }
         }
 
@@ -455,147 +537,49 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         await WriteJsonAsync(http, found);
     }
 
-    /// <summary>What the EndpointSlice controller would publish: Ready pods with an IP whose labels match the Service's selector.</summary>
-    private V1EndpointSliceList EndpointSlices(string ns, string? selector)
+    /// <summary>
+    /// The stored slices, and what the EndpointSlice controller would publish for each Service with a selector: Ready
+    /// pods with an IP whose labels match it. <paramref name="ns"/> null lists every namespace.
+    /// </summary>
+    private V1EndpointSliceList EndpointSlices(string? ns, string? selector)
     {
-        const string prefix = "kubernetes.io/service-name=";
-        var name = selector?.StartsWith(prefix, StringComparison.Ordinal) == true ? selector[prefix.Length..] : null;
         lock (_gate)
         {
-            if (name is null || !_services.TryGetValue($"{ns}/{name}", out var service))
+            var derived = _services.Values
+                .Where(s => s.Spec?.Selector is { Count: > 0 })
+                .Select(DerivedSlice);
+            return new V1EndpointSliceList
             {
-                return new V1EndpointSliceList { Items = [] };
-            }
-
-            var selected = _pods.Values
-                .Where(p => p.Metadata.NamespaceProperty == ns && p.Status?.PodIP is not null)
-                .Where(p => EndpointSlicesFollowPods && service.Spec.Selector.All(kv => p.Metadata.Labels?.TryGetValue(kv.Key, out var v) == true && v == kv.Value))
-                .ToList();
-            var slice = new V1EndpointSlice
-            {
-                AddressType = "IPv4",
-                Metadata = new V1ObjectMeta { Name = $"{name}-abcde", NamespaceProperty = ns, Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = name } },
-                Endpoints = [.. selected.Select(p => new V1Endpoint
-                {
-                    Addresses = [p.Status.PodIP],
-                    Conditions = new V1EndpointConditions { Ready = p.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true },
-                })],
-                Ports = [.. service.Spec.Ports.Select(p => new Discoveryv1EndpointPort { Name = p.Name, Port = p.Port, Protocol = p.Protocol })],
+                Items = [.. _storedSlices.Concat(derived).Where(s => (ns is null || s.Metadata.NamespaceProperty == ns) && Matches(s.Metadata, selector))],
             };
-            return new V1EndpointSliceList { Items = [slice] };
         }
     }
 
-    private void Publish(string type, V1Pod pod)
+    private V1EndpointSlice DerivedSlice(V1Service service)
     {
-        lock (_gate)
+        var ns = service.Metadata.NamespaceProperty;
+        var name = service.Metadata.Name;
+        var selected = _pods.Values
+            .Where(p => p.Metadata.NamespaceProperty == ns && p.Status?.PodIP is not null)
+            .Where(p => EndpointSlicesFollowPods && service.Spec.Selector.All(kv => p.Metadata.Labels?.TryGetValue(kv.Key, out var v) == true && v == kv.Value))
+            .ToList();
+        return new V1EndpointSlice
         {
-            foreach (var watcher in _watchers)
+            AddressType = "IPv4",
+            Metadata = new V1ObjectMeta
             {
-                watcher.Writer.TryWrite((type, pod));
-            }
-        }
-    }
-
-    private async Task WatchPodsAsync(HttpContext http, string ns)
-    {
-        var channel = Channel.CreateUnbounded<(string Type, V1Pod Pod)>();
-        lock (_gate)
-        {
-            foreach (var pod in _pods.Values.Where(p => p.Metadata.NamespaceProperty == ns))
+                Name = $"{name}-abcde",
+                NamespaceProperty = ns,
+                Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = name },
+                OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "Service", Name = name, Uid = service.Metadata.Uid ?? string.Empty, Controller = true, BlockOwnerDeletion = true }],
+            },
+            Endpoints = [.. selected.Select(p => new V1Endpoint
             {
-                channel.Writer.TryWrite(("ADDED", pod));
-            }
-
-            _watchers.Add(channel);
-        }
-
-        try
-        {
-            http.Response.ContentType = "application/json";
-            await http.Response.StartAsync(http.RequestAborted);
-            await foreach (var (type, pod) in channel.Reader.ReadAllAsync(http.RequestAborted))
-            {
-                if (pod.Metadata.NamespaceProperty != ns)
-                {
-                    continue;
-                }
-
-                var line = $"{{\"type\":\"{type}\",\"object\":{KubernetesJson.Serialize(pod)}}}\n";
-                await http.Response.WriteAsync(line, http.RequestAborted);
-                await http.Response.Body.FlushAsync(http.RequestAborted);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The client stopped watching.
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _watchers.Remove(channel);
-            }
-        }
-    }
-
-    private async Task ExecAsync(HttpContext http, string ns, string pod)
-    {
-        var argv = (IReadOnlyList<string>)[.. http.Request.Query["command"].Select(c => c ?? string.Empty)];
-        Execs.Enqueue(argv);
-        var offered = http.WebSockets.WebSocketRequestedProtocols;
-        using var socket = await http.WebSockets.AcceptWebSocketAsync(offered.FirstOrDefault(p => p.StartsWith("v4.", StringComparison.Ordinal)) ?? offered.FirstOrDefault());
-        var token = http.RequestAborted;
-        var inner = UnwrapStart(argv, out var started);
-        ExecReply reply = PodsIn(ns).Any(p => p.Metadata.Name == pod)
-            ? ExecInPod?.Invoke(ns, pod, inner) ?? Exec(inner)
-            : new ExecReply(Stderr: $"pod {pod} not found", ExitCode: 1);
-        if (inner is ["kill", var killPid] && _held.TryRemove(killPid, out var victim))
-        {
-            victim.TrySetResult();
-        }
-
-        if (started)
-        {
-            var pid = Interlocked.Increment(ref _nextPid).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await SendAsync(socket, 1, $"{PodExecRunner.PidMarker}{pid}\n", token);
-            if (reply.Hold)
-            {
-                var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _held[pid] = killed;
-                await SendAsync(socket, 1, reply.Stdout, token);
-                var closed = socket.ReceiveAsync(new byte[64], token);
-                await Task.WhenAny(killed.Task, closed);
-                if (!killed.Task.IsCompleted)
-                {
-                    return;
-                }
-
-                await SendAsync(socket, 3, StatusJson(143), token);
-                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, token);
-                return;
-            }
-        }
-
-        await SendAsync(socket, 1, reply.Stdout, token);
-        await SendAsync(socket, 2, reply.Stderr, token);
-        if (reply.Hold)
-        {
-            // A program that never ends: only the client closing the stream (its timeout) ends the exec.
-            try
-            {
-                await socket.ReceiveAsync(new byte[64], token);
-            }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-            {
-                // The client went away, as a timed-out caller does.
-            }
-
-            return;
-        }
-
-        await SendAsync(socket, 3, StatusJson(reply.ExitCode), token);
-        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, token);
+                Addresses = [p.Status.PodIP],
+                Conditions = new V1EndpointConditions { Ready = p.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true },
+            })],
+            Ports = [.. service.Spec.Ports.Select(p => new Discoveryv1EndpointPort { Name = p.Name, Port = p.Port, Protocol = p.Protocol })],
+        };
     }
 
     /// <summary>Takes the provider's start wrapper (sh -c 'echo pid; exec "$@"' name argv...) off, so scripts see the real argv.</summary>

@@ -4,9 +4,9 @@ using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
 using CniBench.Core.Processes;
 
-namespace CniBench.Core.Tests.Orchestration;
+namespace CniBench.TestSupport.Orchestration;
 
-internal sealed class FakeHost(string name, string node) : IWorkloadHost
+public sealed class FakeHost(string name, string node) : IWorkloadHost
 {
     public string Name { get; } = name;
 
@@ -19,7 +19,7 @@ internal sealed class FakeHost(string name, string node) : IWorkloadHost
     public IProcessRunner Runner => throw new NotSupportedException("fakes run nothing");
 }
 
-internal sealed class FakeCluster(string cni) : ICluster
+public sealed class FakeCluster(string cni) : ICluster
 {
     public string Cni { get; } = cni;
 
@@ -42,7 +42,7 @@ internal sealed class FakeCluster(string cni) : ICluster
     }
 }
 
-internal sealed class FakeProvider(params string[] failing) : IClusterProvider
+public sealed class FakeProvider(params string[] failing) : IClusterProvider
 {
     public List<FakeCluster> Created { get; } = [];
 
@@ -62,7 +62,7 @@ internal sealed class FakeProvider(params string[] failing) : IClusterProvider
 }
 
 /// <summary>A test whose behaviour per call is scripted: a value, a failure, an exception or a cancellation.</summary>
-internal sealed class ScriptedTest(string name, Func<TestInvocation, int, CancellationToken, Task<TestOutcome>> behaviour) : ITestKind
+public sealed class ScriptedTest(string name, Func<TestInvocation, int, CancellationToken, Task<TestOutcome>> behaviour) : ITestKind
 {
     private int _calls;
 
@@ -77,7 +77,7 @@ internal sealed class ScriptedTest(string name, Func<TestInvocation, int, Cancel
     }
 }
 
-internal sealed class MemorySink : IMeasurementSink
+public sealed class MemorySink : IMeasurementSink
 {
     public List<IReadOnlyList<Measurement>> Writes { get; } = [];
 
@@ -90,7 +90,7 @@ internal sealed class MemorySink : IMeasurementSink
     public Task<string> WriteRawAsync(string relativePath, string content, CancellationToken cancellationToken) => Task.FromResult(relativePath);
 }
 
-internal sealed class FixedCpu : ICpuSampler
+public sealed class FixedCpu : ICpuSampler
 {
     private int _reads;
 
