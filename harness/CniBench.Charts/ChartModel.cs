@@ -47,6 +47,11 @@ internal static class ChartModelBuilder
         new(Metrics.ThroughputBps, "throughput"),
         new(Metrics.HostCpuPercent, "cpu"),
         new(Metrics.RequestsPerSecond, "requests"),
+        // rr and crr: the median and the tail of the merged round trips (connect times), and the rate.
+        new(Metrics.LatencyP50Us, "latency-p50"),
+        new(Metrics.LatencyP99Us, "latency-p99"),
+        new(Metrics.TransactionsPerSecond, "transactions"),
+        new(Metrics.ConnectionsPerSecond, "connections"),
     ];
 
     /// <summary>CNIs in a fixed order over all charts, so each keeps its colour everywhere.</summary>
@@ -131,10 +136,12 @@ internal static class ChartModelBuilder
             Metrics.ThroughputBps => ThroughputTitle(test),
             Metrics.RequestsPerSecond when test == "ingress" => "Ingress requests/s per controller (wrk → controller → nginx; direct: no controller)",
             Metrics.RequestsPerSecond => "HTTP requests/s at saturation (wrk → nginx)",
+            Metrics.LatencyP50Us or Metrics.LatencyP99Us => $"{ThroughputTitle(test)}: {MetricRegistry.TitleOf(charted.Metric)}, lower is better",
+            Metrics.TransactionsPerSecond or Metrics.ConnectionsPerSecond => $"{ThroughputTitle(test)}: {MetricRegistry.TitleOf(charted.Metric)}",
             _ => $"Host CPU during {ThroughputTitle(test)}",
         };
         // The axis names the metric as the registry declares it; a count per second is its own unit.
-        var yLabel = charted.Metric == Metrics.RequestsPerSecond
+        var yLabel = charted.Metric is Metrics.RequestsPerSecond or Metrics.TransactionsPerSecond or Metrics.ConnectionsPerSecond
             ? MetricRegistry.TitleOf(charted.Metric)
             : $"{MetricRegistry.TitleOf(charted.Metric)} ({scale.Unit})";
         return new ChartModel(
@@ -168,6 +175,8 @@ internal static class ChartModelBuilder
         "tcp" => "TCP throughput (iperf3)",
         "udp" => "UDP throughput (iperf3)",
         "http" => "HTTP load (wrk → nginx)",
+        "rr" => "Request/response round trip (sockperf ping-pong)",
+        "crr" => "New TCP connection per transaction (iperf2 connect-only)",
         _ => $"{test} throughput",
     };
 

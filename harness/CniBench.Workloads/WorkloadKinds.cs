@@ -12,7 +12,8 @@ public static class WorkloadKinds
     public static IReadOnlyDictionary<string, ITestKind> Create(Iperf3DriverOptions? options = null)
     {
         var driver = new Iperf3Driver(options ?? Iperf3DriverOptions.Default);
-        ITestKind[] tests = [new TcpKind(driver), new UdpKind(driver), new MtuKind(), new HttpKind(), new IngressKind(IngressKindOptions.FromRepository())];
+        ITestKind[] tests = [new TcpKind(driver), new UdpKind(driver), new MtuKind(), new HttpKind(), new IngressKind(IngressKindOptions.FromRepository()),
+            new Rr.RrKind(new Rr.SockperfDriver(Rr.SockperfDriverOptions.Default)), new Crr.CrrKind(new Crr.CrrDriver(Crr.CrrDriverOptions.Default))];
         return tests.ToDictionary(t => t.Name, StringComparer.Ordinal);
     }
 }

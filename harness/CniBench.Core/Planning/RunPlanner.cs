@@ -57,6 +57,7 @@ public static class RunPlanner
         "mtu" => [new TestVariant(MtuVariant, 1)],
         "http" => HttpVariants(test.Http ?? new HttpTestSpec()),
         "ingress" => IngressVariants(test.Ingress ?? new IngressTestSpec()),
+        Latency.LatencyTestSpec.Rr or Latency.LatencyTestSpec.Crr => [.. (test.Latency ?? new Latency.LatencyTestSpec()).Variants(test.Test).Select(v => new TestVariant(v.Name, v.Flows) { Latency = v })],
         "netpol" => [.. (test.Netpol?.Cases ?? []).Append(NetpolScoreVariant).Select(c => new TestVariant(c, 1))],
         "udp" => [.. test.BitratesBps.SelectMany(bps => test.Streams.Select(streams => new TestVariant(
             streams == 1 ? Quantities.FormatBitrate(bps) : $"{Quantities.FormatBitrate(bps)}-{StreamsLabel(streams)}", streams, bps))),

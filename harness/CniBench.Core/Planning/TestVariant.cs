@@ -10,6 +10,9 @@ public sealed record TestVariant(string Name, int Streams, long? BitrateBps = nu
 
     /// <summary>The udp capacity search of this variant; null for fixed-rate variants and other tests.</summary>
     public UdpCapacitySpec? UdpCapacity { get; init; }
+
+    /// <summary>Protocol, message size and flows of an <c>rr</c> or <c>crr</c> variant; null for other tests.</summary>
+    public Latency.LatencyVariant? Latency { get; init; }
 }
 
 /// <summary>One http variant: which payload, whether connections are reused, and saturation or fixed rate.</summary>

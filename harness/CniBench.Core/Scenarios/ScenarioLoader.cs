@@ -18,7 +18,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis, IScenarioFile
 
     public static IReadOnlyList<string> Providers { get; } = ["lab", "kubernetes"];
 
-    public static IReadOnlyList<string> KnownTests { get; } = ["tcp", "udp", "netpol", "mtu", "http", "ingress"];
+    public static IReadOnlyList<string> KnownTests { get; } = ["tcp", "udp", "netpol", "mtu", "http", "ingress", Latency.LatencyTestSpec.Rr, Latency.LatencyTestSpec.Crr];
 
     /// <summary>Reads the scenario file through the loader's <see cref="IScenarioFiles"/>, then <see cref="Load"/>s it.</summary>
     public ScenarioSpec LoadFile(string path) =>
@@ -161,7 +161,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis, IScenarioFile
     /// A duration that a tool takes in whole seconds (iperf3's -t and -O, wrk's -d), or <paramref name="fallback"/> when
     /// the key is absent; a fraction is an error at the key, naming the test, the key and the tool.
     /// </summary>
-    private static TimeSpan WholeSeconds(YamlMap map, string test, string key, string tool, TimeSpan min, TimeSpan max, TimeSpan fallback)
+    internal static TimeSpan WholeSeconds(YamlMap map, string test, string key, string tool, TimeSpan min, TimeSpan max, TimeSpan fallback)
     {
         var node = map.Value(key);
         var value = Duration(node, min, max) ?? fallback;
@@ -296,6 +296,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis, IScenarioFile
             "mtu" => ReadMtuTest(map, lab),
             "http" => ReadHttpTest(map, lab),
             "ingress" => ReadIngressTest(map, provider),
+            Latency.LatencyTestSpec.Rr or Latency.LatencyTestSpec.Crr => Latency.LatencySpecReader.Read(map, kind, lab),
             _ => ReadIperfTest(map, kind, lab),
         };
         map.Finish();
@@ -378,7 +379,7 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis, IScenarioFile
     private static bool TryParsePercent(string text, out double percent) =>
         double.TryParse(text.Trim().TrimEnd('%'), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out percent);
 
-    private static List<string> ReadTopologies(YamlMap map, string kind, LabSpec lab, IReadOnlyList<string>? allowed = null)
+    internal static List<string> ReadTopologies(YamlMap map, string kind, LabSpec lab, IReadOnlyList<string>? allowed = null)
     {
         allowed ??= Measurements.Topologies.All;
         var topologies = new List<string>();

@@ -69,6 +69,9 @@ public sealed record TestSpec
 
     /// <summary>Controllers, load and churn settings; only for the <c>ingress</c> test.</summary>
     public IngressTestSpec? Ingress { get; init; }
+
+    /// <summary>Protocols, sizes, flows and percentiles; only for the <c>rr</c> and <c>crr</c> tests.</summary>
+    public Latency.LatencyTestSpec? Latency { get; init; }
 }
 
 /// <summary>
