@@ -7,7 +7,7 @@ public sealed class TestKindsTests
     {
         var kinds = TestKinds.Create(TimeProvider.System);
 
-        Assert.Equal(["http", "ingress", "mtu", "netpol", "tcp", "udp"], kinds.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["crr", "http", "ingress", "mtu", "netpol", "rr", "tcp", "udp"], kinds.Keys.Order(StringComparer.Ordinal));
         Assert.All(kinds, k => Assert.Equal(k.Key, k.Value.Name));
     }
 }
