@@ -136,8 +136,10 @@ internal static class ChartModelBuilder
             Metrics.ThroughputBps => ThroughputTitle(test),
             Metrics.RequestsPerSecond when test == "ingress" => "Ingress requests/s per controller (wrk → controller → nginx; direct: no controller)",
             Metrics.RequestsPerSecond => "HTTP requests/s at saturation (wrk → nginx)",
-            Metrics.LatencyP50Us or Metrics.LatencyP99Us => $"{ThroughputTitle(test)}: {MetricRegistry.TitleOf(charted.Metric)}, lower is better",
-            Metrics.TransactionsPerSecond or Metrics.ConnectionsPerSecond => $"{ThroughputTitle(test)}: {MetricRegistry.TitleOf(charted.Metric)}",
+            // Short enough for the chart's width: the test names what the latency is (a round trip, a connect).
+            Metrics.LatencyP50Us or Metrics.LatencyP99Us =>
+                $"{(test == "crr" ? "Connect time" : "Round trip")} {(charted.Metric == Metrics.LatencyP50Us ? "p50" : "p99")}, {ThroughputTitle(test)}, lower is better",
+            Metrics.TransactionsPerSecond or Metrics.ConnectionsPerSecond => $"{MetricRegistry.TitleOf(charted.Metric)}, {ThroughputTitle(test)}",
             _ => $"Host CPU during {ThroughputTitle(test)}",
         };
         // The axis names the metric as the registry declares it; a count per second is its own unit.
@@ -175,8 +177,8 @@ internal static class ChartModelBuilder
         "tcp" => "TCP throughput (iperf3)",
         "udp" => "UDP throughput (iperf3)",
         "http" => "HTTP load (wrk → nginx)",
-        "rr" => "Request/response round trip (sockperf ping-pong)",
-        "crr" => "New TCP connection per transaction (iperf2 connect-only)",
+        "rr" => "rr (sockperf ping-pong)",
+        "crr" => "crr (iperf2 connect-only)",
         _ => $"{test} throughput",
     };
 
