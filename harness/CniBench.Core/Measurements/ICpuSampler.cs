@@ -31,6 +31,20 @@ public sealed record CpuSnapshot(
         ];
     }
 
+    /// <summary>Host core-seconds (user + system + softirq) per million packets at <paramref name="packetsPerSecond"/> over the interval; null when undefined.</summary>
+    public double? CoreSecondsPerMillionPackets(CpuSnapshot before, double packetsPerSecond)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var wall = (At - before.At).TotalSeconds;
+        if (wall <= 0 || packetsPerSecond <= 0)
+        {
+            return null;
+        }
+
+        var busy = ((User - before.User) + (System - before.System) + (Softirq - before.Softirq)).TotalSeconds;
+        return busy / (packetsPerSecond * wall / 1e6);
+    }
+
     /// <summary>
     /// Host cores kept busy (user + system + softirq) per Gbit/s of throughput over the interval: the CPU
     /// cost of a datapath, comparable across CNIs whatever throughput each reached. Null when undefined.

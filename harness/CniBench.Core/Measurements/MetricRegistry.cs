@@ -52,6 +52,10 @@ public static class MetricRegistry
         new(Metrics.UdpCapacityBps, Metrics.BitsPerSecond, Higher, "UDP capacity") { Criteria = [Criteria.UdpThroughput] },
         new(Metrics.UdpCapacityOfferedBps, Metrics.BitsPerSecond, None, "UDP capacity, offered rate"),
         new(Metrics.UdpCapacityProbes, Metrics.Count, None, "UDP capacity probes"),
+        // The small-packet rate (udp with payload: 64B): per-packet work, where datapaths differ most.
+        new(Metrics.UdpCapacityPps, Metrics.PacketsPerSecondUnit, Higher, "Small-packet capacity"),
+        new(Metrics.PacketsPerSecond, Metrics.PacketsPerSecondUnit, Higher, "Packets per second"),
+        new(Metrics.HostCpuSecondsPerMillionPackets, Metrics.Seconds, Lower, "Host CPU per million packets"),
         new(Metrics.Retransmits, Metrics.Count, Lower, "TCP retransmits"),
         new(Metrics.JitterMs, Metrics.Milliseconds, Lower, "UDP jitter"),
         new(Metrics.LostPercent, Metrics.Percent, Lower, "UDP datagrams lost"),

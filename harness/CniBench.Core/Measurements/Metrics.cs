@@ -26,6 +26,15 @@ public static class Metrics
     /// <summary>udp capacity search: how many probes it took (bounded by the scenario).</summary>
     public const string UdpCapacityProbes = "udp_capacity_probes";
 
+    /// <summary>udp with a small payload (<c>payload: 64B</c>): the capacity in datagrams per second at the receiver, under the loss bound.</summary>
+    public const string UdpCapacityPps = "udp_capacity_pps";
+
+    /// <summary>udp with a payload at a fixed rate: datagrams per second at the receiver.</summary>
+    public const string PacketsPerSecond = "packets_per_second";
+
+    /// <summary>Host CPU (user + system + softirq) per million datagrams received at a fixed rate, in core-seconds.</summary>
+    public const string HostCpuSecondsPerMillionPackets = "host_cpu_seconds_per_million_packets";
+
     /// <summary>HTTP requests completed per second (wrk), over the measured duration.</summary>
     public const string RequestsPerSecond = "requests_per_second";
 
@@ -156,6 +165,7 @@ public static class Metrics
     public const string Bytes = "bytes";
     public const string RequestsPerSecondUnit = "req/s";
     public const string TransactionsPerSecondUnit = "trans/s";
+    public const string PacketsPerSecondUnit = "pkt/s";
     public const string ConnectionsPerSecondUnit = "conn/s";
 
     /// <summary>The unit of yes/no metrics (1 or 0).</summary>

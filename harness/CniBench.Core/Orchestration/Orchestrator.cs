@@ -227,9 +227,15 @@ public sealed class Orchestrator(
     {
         var cpu = after.Since(before);
         var throughput = observations.FirstOrDefault(o => o.Metric == Metrics.ThroughputBps);
-        return throughput is not null && after.CoresPerGbps(before, throughput.Value) is { } cost
-            ? [.. cpu, new Observation(Metrics.HostCpuCoresPerGbps, cost, Metrics.Cores)]
-            : cpu;
+        var packets = observations.FirstOrDefault(o => o.Metric == Metrics.PacketsPerSecond);
+        return
+        [
+            .. cpu,
+            .. throughput is not null && after.CoresPerGbps(before, throughput.Value) is { } cost
+                ? [new Observation(Metrics.HostCpuCoresPerGbps, cost, Metrics.Cores)] : Array.Empty<Observation>(),
+            .. packets is not null && after.CoreSecondsPerMillionPackets(before, packets.Value) is { } perPacket
+                ? [new Observation(Metrics.HostCpuSecondsPerMillionPackets, perPacket, Metrics.Seconds)] : Array.Empty<Observation>(),
+        ];
     }
 
     private Measurement Row(RunPlan plan, PlannedMeasurement planned, MeasurementStatus status, string? reason, string metric = Metrics.ThroughputBps, string? rawFile = null) => new()

@@ -59,12 +59,12 @@ public static class RunPlanner
         "ingress" => IngressVariants(test.Ingress ?? new IngressTestSpec()),
         Latency.LatencyTestSpec.Rr or Latency.LatencyTestSpec.Crr => [.. (test.Latency ?? new Latency.LatencyTestSpec()).Variants(test.Test).Select(v => new TestVariant(v.Name, v.Flows) { Latency = v })],
         "netpol" => [.. (test.Netpol?.Cases ?? []).Append(NetpolScoreVariant).Select(c => new TestVariant(c, 1))],
-        "udp" => [.. test.BitratesBps.SelectMany(bps => test.Streams.Select(streams => new TestVariant(
+        "udp" => WithPayload(test, [.. test.BitratesBps.SelectMany(bps => test.Streams.Select(streams => new TestVariant(
             streams == 1 ? Quantities.FormatBitrate(bps) : $"{Quantities.FormatBitrate(bps)}-{StreamsLabel(streams)}", streams, bps))),
             .. test.UdpCapacity is { } capacity
                 ? test.Streams.Select(streams => new TestVariant(
                     streams == 1 ? UdpCapacitySpec.VariantName : $"{UdpCapacitySpec.VariantName}-{StreamsLabel(streams)}", streams) { UdpCapacity = capacity })
-                : []],
+                : []]),
         _ => [.. test.Streams.Select(streams => new TestVariant(StreamsLabel(streams), streams))],
     };
 
@@ -94,6 +94,10 @@ public static class RunPlanner
             .Concat(ingress.Tls ? ingress.Controllers.Select(c => c + IngressTestSpec.TlsSuffix) : [])
             .Select(name => new TestVariant(name, ingress.Connections)),
     ];
+
+    /// <summary>A udp test with its own datagram payload names it in every variant (<c>capacity-64B</c>), so it never mixes with full-size runs.</summary>
+    private static List<TestVariant> WithPayload(TestSpec test, List<TestVariant> variants) =>
+        test.UdpPayloadBytes is { } payload ? [.. variants.Select(v => v with { Name = $"{v.Name}-{Quantities.FormatSize(payload)}" })] : variants;
 
     private static string StreamsLabel(int streams) =>
         streams.ToString(CultureInfo.InvariantCulture) + (streams == 1 ? "-stream" : "-streams");

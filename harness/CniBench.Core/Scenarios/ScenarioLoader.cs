@@ -363,9 +363,23 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis, IScenarioFile
             }
         }
 
+        long? payload = null;
+        if (kind == "udp" && map.Value("payload") is { } payloadValue)
+        {
+            if (payloadValue.Text is { } text && Quantities.TryParseSize(text, out var bytes) && bytes is >= UdpMinPayloadBytes and <= UdpMaxPayloadBytes)
+            {
+                payload = bytes;
+            }
+            else
+            {
+                payloadValue.Error($"udp.payload must be a datagram payload from {UdpMinPayloadBytes}B to {UdpMaxPayloadBytes}B such as 64B (the small-packet rate) or 1KiB");
+            }
+        }
+
         var topologies = ReadTopologies(map, kind, lab);
         return spec with
         {
+            UdpPayloadBytes = payload,
             Duration = duration,
             Warmup = warmup,
             Streams = streams.Count > 0 ? streams.Distinct().ToList() : spec.Streams,
@@ -375,6 +389,11 @@ public sealed class ScenarioLoader(IReadOnlySet<string> knownCnis, IScenarioFile
             Repetitions = map.Int("repetitions", required: false, min: 1, max: 1000),
         };
     }
+
+    /// <summary>iperf3's UDP header (sequence number and timestamp) needs 16 bytes; one datagram carries at most 65000 here.</summary>
+    private const long UdpMinPayloadBytes = 16;
+
+    private const long UdpMaxPayloadBytes = 65000;
 
     private static bool TryParsePercent(string text, out double percent) =>
         double.TryParse(text.Trim().TrimEnd('%'), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out percent);

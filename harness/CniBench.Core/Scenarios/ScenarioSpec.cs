@@ -58,6 +58,9 @@ public sealed record TestSpec
     /// <summary>Overrides the scenario's repetitions for this test.</summary>
     public int? Repetitions { get; init; }
 
+    /// <summary>udp only: the datagram payload (iperf3 -l), e.g. 64 for the small-packet rate; null is iperf3's default.</summary>
+    public long? UdpPayloadBytes { get; init; }
+
     /// <summary>udp only: also search the highest offered rate whose loss stays under a bound (<c>bitrate: capacity</c>).</summary>
     public UdpCapacitySpec? UdpCapacity { get; init; }
 

@@ -15,6 +15,9 @@ public sealed record Iperf3Request
     /// <summary>Null for TCP; for UDP the total offered rate in bit/s, shared evenly by the streams.</summary>
     public long? UdpBitrateBps { get; init; }
 
+    /// <summary>UDP only: the datagram payload in bytes (<c>-l</c>); null leaves iperf3's default (the path MTU's worth).</summary>
+    public long? UdpPayloadBytes { get; init; }
+
     public bool IsUdp => UdpBitrateBps is not null;
 }
 

@@ -12,7 +12,7 @@ public sealed class MetricRegistryTests
         {
             Metrics.BitsPerSecond, Metrics.Count, Metrics.Milliseconds, Metrics.Microseconds, Metrics.Percent,
             Metrics.Seconds, Metrics.Cores, Metrics.Bytes, Metrics.RequestsPerSecondUnit, Metrics.Bool,
-            Metrics.TransactionsPerSecondUnit, Metrics.ConnectionsPerSecondUnit,
+            Metrics.TransactionsPerSecondUnit, Metrics.ConnectionsPerSecondUnit, Metrics.PacketsPerSecondUnit,
         };
         var names = typeof(Metrics).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral)
