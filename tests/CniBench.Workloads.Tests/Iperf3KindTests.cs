@@ -48,7 +48,7 @@ public sealed class Iperf3KindTests
         var outcome = await new UdpKind(new Iperf3Driver()).RunAsync(Invocation(client, "udp", new TestVariant("200M", 1, 200_000_000)), TestContext.Current.CancellationToken);
 
         Assert.Equal(MeasurementStatus.Ok, outcome.Status);
-        Assert.Equal([Metrics.ThroughputBps, Metrics.JitterMs, Metrics.LostPercent], outcome.Observations.Select(o => o.Metric));
+        Assert.Equal([Metrics.ThroughputBps, Metrics.JitterMs, Metrics.LostPercent, Metrics.ToolClientCpuPercent, Metrics.ToolServerCpuPercent], outcome.Observations.Select(o => o.Metric));
         var args = Assert.Single(client.Runs).Arguments;
         Assert.Equal(["-u", "-b", "200000000"], args.Skip(args.ToList().IndexOf("-u")).Take(3));
     }
