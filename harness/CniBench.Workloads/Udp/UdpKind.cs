@@ -26,7 +26,7 @@ public sealed class UdpKind(Iperf3Driver driver) : ITestKind
         {
             return WithPacketRateAsync(
                 UdpCapacitySearch.RunAsync(capacity, (offered, number, token) => ProbeAsync(invocation, capacity, offered, number, token), cancellationToken),
-                invocation.Planned.Test.SettingsAs<UdpTestSpec>().PayloadBytes, Core.Measurements.Metrics.UdpCapacityBps, Core.Measurements.Metrics.UdpCapacityPps);
+                PayloadOf(invocation), Core.Measurements.Metrics.UdpCapacityBps, Core.Measurements.Metrics.UdpCapacityPps);
         }
 
         // Without -b iperf3 offers 1 Mbit/s, a figure that would look like a result but measure nothing.
@@ -41,12 +41,15 @@ public sealed class UdpKind(Iperf3Driver driver) : ITestKind
             Warmup = invocation.Planned.Test.Warmup,
             Streams = variant.Streams,
             UdpBitrateBps = bitrate,
-            UdpPayloadBytes = invocation.Planned.Test.SettingsAs<UdpTestSpec>().PayloadBytes,
+            UdpPayloadBytes = PayloadOf(invocation),
         };
         return WithPacketRateAsync(
             driver.RunAsync(request, invocation.Client, invocation.Server, invocation.Target, invocation.Sink, invocation.RawPath, cancellationToken),
-            invocation.Planned.Test.SettingsAs<UdpTestSpec>().PayloadBytes, Core.Measurements.Metrics.ThroughputBps, Core.Measurements.Metrics.PacketsPerSecond);
+            PayloadOf(invocation), Core.Measurements.Metrics.ThroughputBps, Core.Measurements.Metrics.PacketsPerSecond);
     }
+
+    /// <summary>The test's own datagram payload (the small-packet rate), or null for iperf3's default.</summary>
+    private static long? PayloadOf(TestInvocation invocation) => invocation.Planned.Test.SettingsAs<UdpTestSpec>().PayloadBytes;
 
     /// <summary>
     /// With a payload of its own (the small-packet rate), the rate in datagrams per second too: iperf3 counts payload
@@ -72,7 +75,7 @@ public sealed class UdpKind(Iperf3Driver driver) : ITestKind
             Duration = capacity.ProbeDuration,
             Streams = invocation.Planned.Variant.Streams,
             UdpBitrateBps = offered,
-            UdpPayloadBytes = invocation.Planned.Test.SettingsAs<UdpTestSpec>().PayloadBytes,
+            UdpPayloadBytes = PayloadOf(invocation),
         };
         var rawPath = invocation.RawPath.EndsWith(".json", StringComparison.Ordinal)
             ? $"{invocation.RawPath[..^".json".Length]}-probe{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}.json"
