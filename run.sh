@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 # Debian packages the lab and its tools need: package name for each program.
-APT_PACKAGES=(iproute2 kmod nftables conntrack iperf3 procps iputils-ping fontconfig fonts-dejavu-core nginx haproxy chromium wireguard-tools wireguard-go wrk time)
+APT_PACKAGES=(iproute2 kmod nftables conntrack iperf3 procps iputils-ping fontconfig fonts-dejavu-core nginx haproxy chromium wireguard-tools wireguard-go wrk time sockperf iperf)
 CLI_COMMANDS=" run lab doctor bench report compare history "
 CLI="harness/CniBench.Cli/bin/Release/net10.0/cnibench"
 DEFAULT_SCENARIO="scenarios/default.yaml"

@@ -47,6 +47,11 @@ internal static class ChartModelBuilder
         new(Metrics.ThroughputBps, "throughput"),
         new(Metrics.HostCpuPercent, "cpu"),
         new(Metrics.RequestsPerSecond, "requests"),
+        // rr and crr: the median and the tail of the merged round trips (connect times), and the rate.
+        new(Metrics.LatencyP50Us, "latency-p50"),
+        new(Metrics.LatencyP99Us, "latency-p99"),
+        new(Metrics.TransactionsPerSecond, "transactions"),
+        new(Metrics.ConnectionsPerSecond, "connections"),
     ];
 
     /// <summary>CNIs in a fixed order over all charts, so each keeps its colour everywhere.</summary>
@@ -131,10 +136,14 @@ internal static class ChartModelBuilder
             Metrics.ThroughputBps => ThroughputTitle(test),
             Metrics.RequestsPerSecond when test == "ingress" => "Ingress requests/s per controller (wrk → controller → nginx; direct: no controller)",
             Metrics.RequestsPerSecond => "HTTP requests/s at saturation (wrk → nginx)",
+            // Short enough for the chart's width: the test names what the latency is (a round trip, a connect).
+            Metrics.LatencyP50Us or Metrics.LatencyP99Us =>
+                $"{(test == "crr" ? "Connect time" : "Round trip")} {(charted.Metric == Metrics.LatencyP50Us ? "p50" : "p99")}, {ThroughputTitle(test)}, lower is better",
+            Metrics.TransactionsPerSecond or Metrics.ConnectionsPerSecond => $"{MetricRegistry.TitleOf(charted.Metric)}, {ThroughputTitle(test)}",
             _ => $"Host CPU during {ThroughputTitle(test)}",
         };
         // The axis names the metric as the registry declares it; a count per second is its own unit.
-        var yLabel = charted.Metric == Metrics.RequestsPerSecond
+        var yLabel = charted.Metric is Metrics.RequestsPerSecond or Metrics.TransactionsPerSecond or Metrics.ConnectionsPerSecond
             ? MetricRegistry.TitleOf(charted.Metric)
             : $"{MetricRegistry.TitleOf(charted.Metric)} ({scale.Unit})";
         return new ChartModel(
@@ -168,6 +177,8 @@ internal static class ChartModelBuilder
         "tcp" => "TCP throughput (iperf3)",
         "udp" => "UDP throughput (iperf3)",
         "http" => "HTTP load (wrk → nginx)",
+        "rr" => "rr (sockperf ping-pong)",
+        "crr" => "crr (iperf2 connect-only)",
         _ => $"{test} throughput",
     };
 

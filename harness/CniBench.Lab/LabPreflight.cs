@@ -50,6 +50,7 @@ public static class LabPreflight
         foreach (var (tool, package, usedBy) in new[]
         {
             ("wrk", "wrk", "http and ingress tests"), ("time", "time", "http test (load generator CPU)"),
+            ("sockperf", "sockperf", "rr test (request/response latency)"), ("iperf", "iperf", "crr test (iperf2 connect-only)"),
             ("nginx", "nginx", "http backends, nginx ingress"), ("haproxy", "haproxy", "haproxy ingress"),
             ("wg", "wireguard-tools", "WireGuard variants"), ("wireguard-go", "wireguard-go", "WireGuard variants without the kernel module"),
             ("chromium", "chromium", "the report's browser check and report.png"),

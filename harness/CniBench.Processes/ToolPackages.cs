@@ -9,6 +9,8 @@ public static class ToolPackages
         ["nft"] = "nftables",
         ["conntrack"] = "conntrack",
         ["iperf3"] = "iperf3",
+        ["sockperf"] = "sockperf",
+        ["iperf"] = "iperf",
         ["sysctl"] = "procps",
         ["pgrep"] = "procps",
         ["kill"] = "procps",

@@ -7,8 +7,13 @@ namespace CniBench.Results;
 /// <summary>Turns measurement rows into per-group statistics; statistics come from Perfolizer.</summary>
 public static class SummaryBuilder
 {
-    /// <summary>Metrics that are compared with the underlay as a percentage.</summary>
-    public static IReadOnlySet<string> UnderlayComparedMetrics { get; } = new HashSet<string>(StringComparer.Ordinal) { Metrics.ThroughputBps };
+    /// <summary>
+    /// Metrics that are compared with the underlay as a percentage. For a latency, above 100% is slower than the underlay.
+    /// </summary>
+    public static IReadOnlySet<string> UnderlayComparedMetrics { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Metrics.ThroughputBps, Metrics.TransactionsPerSecond, Metrics.ConnectionsPerSecond, Metrics.LatencyP50Us, Metrics.LatencyP99Us,
+    };
 
     /// <summary>
     /// One row per (cni, test, variant, topology, metric) seen in <paramref name="measurements"/>, in the

@@ -1,9 +1,11 @@
 using CniBench.Core.Kinds;
 using CniBench.Core.Planning;
 using CniBench.NetworkPolicy.Conformance;
+using CniBench.Workloads.Crr;
 using CniBench.Workloads.Http;
 using CniBench.Workloads.Ingress;
 using CniBench.Workloads.Mtu;
+using CniBench.Workloads.Rr;
 using CniBench.Workloads.Tcp;
 using CniBench.Workloads.Udp;
 
@@ -24,6 +26,8 @@ public static class TestKinds
         new MtuDefinition(),
         new HttpDefinition(),
         new IngressDefinition(),
+        new RrDefinition(),
+        new CrrDefinition(),
     ];
 
     /// <summary>Fresh runners for one run, by name (runners keep state within a run).</summary>

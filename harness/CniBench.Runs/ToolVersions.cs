@@ -9,6 +9,8 @@ public static class ToolVersions
     private static readonly (string Name, string[] Argv)[] Probes =
     [
         ("iperf3", ["iperf3", "--version"]),
+        ("sockperf", ["sockperf", "--version"]),
+        ("iperf2", ["iperf", "--version"]),
         ("iproute2", ["ip", "-V"]),
         ("nftables", ["nft", "--version"]),
     ];

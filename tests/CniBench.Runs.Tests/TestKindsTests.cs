@@ -1,5 +1,7 @@
+using CniBench.Workloads.Crr;
 using CniBench.Workloads.Http;
 using CniBench.Workloads.Mtu;
+using CniBench.Workloads.Rr;
 using CniBench.Workloads.Tcp;
 using CniBench.Workloads.Udp;
 
@@ -12,12 +14,14 @@ public sealed class TestKindsTests
     {
         var kinds = TestKinds.Create(TimeProvider.System);
 
-        Assert.Equal(["http", "ingress", "mtu", "netpol", "tcp", "udp"], kinds.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["crr", "http", "ingress", "mtu", "netpol", "rr", "tcp", "udp"], kinds.Keys.Order(StringComparer.Ordinal));
         Assert.All(kinds, k => Assert.Equal(k.Key, k.Value.Name));
         Assert.IsType<HttpKind>(kinds["http"]);
         Assert.IsType<TcpKind>(kinds["tcp"]);
         Assert.IsType<UdpKind>(kinds["udp"]);
         Assert.IsType<MtuKind>(kinds["mtu"]);
+        Assert.IsType<RrKind>(kinds["rr"]);
+        Assert.IsType<CrrKind>(kinds["crr"]);
     }
 
     [Fact]

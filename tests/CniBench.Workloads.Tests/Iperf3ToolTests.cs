@@ -74,6 +74,17 @@ public sealed class Iperf3ToolTests
     }
 
     [Fact]
+    public void Client_UdpWithPayload_SetsTheDatagramLength()
+    {
+        var request = new Iperf3Request { Duration = TimeSpan.FromSeconds(1), UdpBitrateBps = 20_000_000, UdpPayloadBytes = 64 };
+
+        var args = Iperf3Tool.Client(Options(request)).Arguments.ToList();
+
+        Assert.Equal("64", args[args.IndexOf("-l") + 1]);
+        Assert.True(args.IndexOf("-l") > args.IndexOf("-u"));
+    }
+
+    [Fact]
     public void Client_FractionalSeconds_RoundsUpBecauseIperf3ReadsIntegers()
     {
         var request = new Iperf3Request { Duration = TimeSpan.FromMilliseconds(1500), Warmup = TimeSpan.FromMilliseconds(200) };

@@ -26,6 +26,7 @@ internal static class BenchCommand
     {
         LabUpDown(),
         UnderlayFidelity(),
+        RrFidelity(),
         Probes(),
     };
 
@@ -182,6 +183,101 @@ internal static class BenchCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// <c>bench rr</c>: the rr test's p50 round trip and transactions/s on the underlay against sockperf run by hand between
+    /// the same two namespaces (ABBA), and the harness's own CPU during its runs as a share of the host's.
+    /// </summary>
+    private static Command RrFidelity()
+    {
+        var runs = new Option<int>("--runs", "-n") { Description = "Runs of each kind, interleaved (1-20)", DefaultValueFactory = _ => 6 };
+        var seconds = new Option<int>("--duration", "-d") { Description = "Measured seconds per run", DefaultValueFactory = _ => 3 };
+        var command = new Command("rr", "Underlay rr (TCP, 14 B, 1 flow) measured by the harness vs sockperf run by hand between the same two namespaces, interleaved; prints the median ratios of p50 and transactions/s (target 0.95-1.05) and the harness's CPU share")
+        {
+            runs, seconds,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var console = CliConsole.Create(parse);
+            if (!RequireRoot(console))
+            {
+                return ExitCodes.Environment;
+            }
+
+            var count = Math.Clamp(parse.GetValue(runs), 1, 20);
+            var duration = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(seconds), 1, 60));
+            await using var cluster = await new LabProvider(new CniCatalog([])).CreateAsync(new ClusterRequest(Underlay.Name, new ClusterShape(2, 0, 1500)), null, cancellationToken);
+            var client = cluster.Nodes[0].HostNetwork;
+            var server = cluster.Nodes[1].HostNetwork;
+            var test = new Workloads.Rr.RrDefinition().CreateRunner(TimeProvider.System);
+            var latency = new Workloads.Rr.LatencyTestSpec { Protocols = [Workloads.Rr.LatencyTestSpec.Tcp], MessageSizesBytes = [14], Flows = [1], Percentiles = [50] };
+            var variant = latency.Variants()[0];
+            var spec = new TestSpec { Test = Workloads.Rr.LatencyTestSpec.Rr, Duration = duration, Settings = latency };
+            var planned = new PlannedMeasurement(new MeasurementKey(Underlay.Name, spec.Test, variant.Name, Topologies.CrossNode, 1), spec, variant);
+            var sampler = new Workloads.Cpu.ProcStatCpuSampler(TimeProvider.System);
+            var harness = new List<(double P50, double Tps)>();
+            var byHand = new List<(double P50, double Tps)>();
+            var harnessShares = new List<double>();
+            for (var i = 0; i < count; i++)
+            {
+                // Alternate which goes first (ABBA), so drift of the shared host cancels out of the ratio.
+                if (i % 2 == 1)
+                {
+                    byHand.Add(await HandSockperfAsync(client, server, duration, cancellationToken));
+                }
+
+                var before = sampler.Read();
+                var outcome = await test.RunAsync(new TestInvocation(planned, client, server, new DiscardSink(), "raw/bench.json"), cancellationToken);
+                var after = sampler.Read();
+                var busy = ((after.User - before.User) + (after.System - before.System) + (after.Softirq - before.Softirq)).TotalSeconds;
+                harnessShares.Add(busy > 0 ? 100 * (after.Harness - before.Harness).TotalSeconds / busy : double.NaN);
+                double Value(string metric) => outcome.Observations.FirstOrDefault(o => o.Metric == metric)?.Value ?? double.NaN;
+                harness.Add((Value(Metrics.LatencyP50Us), Value(Metrics.TransactionsPerSecond)));
+                if (i % 2 == 0)
+                {
+                    byHand.Add(await HandSockperfAsync(client, server, duration, cancellationToken));
+                }
+
+                console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  run {i + 1}: harness p50 {harness[^1].P50:0.0} µs, {harness[^1].Tps:0} trans/s; by hand p50 {byHand[^1].P50:0.0} µs, {byHand[^1].Tps:0} trans/s; harness CPU {harnessShares[^1]:0.0}% of the host's busy time"));
+            }
+
+            var p50Ratios = harness.Zip(byHand, (h, b) => h.P50 / b.P50).Where(double.IsFinite).ToList();
+            var tpsRatios = harness.Zip(byHand, (h, b) => h.Tps / b.Tps).Where(double.IsFinite).ToList();
+            if (p50Ratios.Count == 0 || tpsRatios.Count == 0)
+            {
+                console.MarkupLine("[red]no run produced a figure on both sides[/]");
+                return ExitCodes.MeasurementsFailed;
+            }
+
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"median harness/by-hand ratio over {p50Ratios.Count} pairs: p50 [bold]{Median(p50Ratios):0.000}[/] (min {p50Ratios.Min():0.000}, max {p50Ratios.Max():0.000}), transactions/s [bold]{Median(tpsRatios):0.000}[/] (min {tpsRatios.Min():0.000}, max {tpsRatios.Max():0.000})"));
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"harness p50 {Median(harness.Select(h => h.P50)):0.0} µs, by hand {Median(byHand.Select(h => h.P50)):0.0} µs; harness CPU median {Median(harnessShares):0.00}% of the host's busy CPU during its runs"));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>What an engineer would type: a sockperf server, then a plain ping-pong client; its own printed p50 and rate.</summary>
+    private static async Task<(double P50, double Tps)> HandSockperfAsync(IWorkloadHost client, IWorkloadHost server, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        const string port = "11311";
+        await using var serverProcess = server.Runner.Start(new ProcessSpec("sockperf", ["server", "--tcp", "-i", server.Address.ToString(), "-p", port]));
+        await Task.Delay(TimeSpan.FromMilliseconds(300), cancellationToken);
+        var result = await client.Runner.RunAsync(
+            new ProcessSpec("sockperf", ["ping-pong", "--tcp", "-i", server.Address.ToString(), "-p", port, "-m", "14", "-t", duration.TotalSeconds.ToString(CultureInfo.InvariantCulture), "--full-rtt"])
+            {
+                Timeout = duration + TimeSpan.FromSeconds(20),
+            },
+            cancellationToken);
+        var valid = System.Text.RegularExpressions.Regex.Match(result.StandardOutput, @"\[Valid Duration\] RunTime=(?<t>[0-9.]+) sec; SentMessages=\d+; ReceivedMessages=(?<rx>\d+)");
+        var p50 = System.Text.RegularExpressions.Regex.Match(result.StandardOutput, @"percentile 50\.000 =\s*(?<v>[0-9.]+)");
+        return valid.Success && p50.Success
+            ? (double.Parse(p50.Groups["v"].Value, CultureInfo.InvariantCulture),
+                double.Parse(valid.Groups["rx"].Value, CultureInfo.InvariantCulture) / double.Parse(valid.Groups["t"].Value, CultureInfo.InvariantCulture))
+            : (double.NaN, double.NaN);
     }
 
     /// <summary>What an engineer would type: a daemonised one-off server, then a plain client.</summary>

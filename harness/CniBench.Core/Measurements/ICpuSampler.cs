@@ -39,6 +39,19 @@ public sealed record CpuSnapshot(
         return wall <= 0 ? 0 : Busy(before).TotalSeconds / wall;
     }
 
+    /// <summary>Host core-seconds (user + system + softirq) per million packets at <paramref name="packetsPerSecond"/> over the interval; null when undefined.</summary>
+    public double? CoreSecondsPerMillionPackets(CpuSnapshot before, double packetsPerSecond)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var wall = (At - before.At).TotalSeconds;
+        if (wall <= 0 || packetsPerSecond <= 0)
+        {
+            return null;
+        }
+
+        return Busy(before).TotalSeconds / (packetsPerSecond * wall / 1e6);
+    }
+
     /// <summary>
     /// Host cores kept busy per Gbit/s of throughput over the interval: the CPU cost of a datapath, comparable across
     /// CNIs only at a common offered rate (at saturation every datapath keeps the host busy). Null when undefined.

@@ -40,6 +40,8 @@ public static class MetricRegistry
         public const string PolicyEgress = "policy-egress";
         public const string EncryptionVerified = "encryption-verified";
         public const string Mtu = "mtu";
+        public const string RrLatency = "rr-latency";
+        public const string CrrRate = "crr-rate";
     }
 
     private static readonly MetricDefinition[] Declared =
@@ -50,6 +52,10 @@ public static class MetricRegistry
         new(Metrics.UdpCapacityBps, Metrics.BitsPerSecond, Higher, "UDP capacity") { Criteria = [Criteria.UdpThroughput] },
         new(Metrics.UdpCapacityOfferedBps, Metrics.BitsPerSecond, None, "UDP capacity, offered rate"),
         new(Metrics.UdpCapacityProbes, Metrics.Count, None, "UDP capacity probes"),
+        // The small-packet rate (udp with payload: 64B): per-packet work, where datapaths differ most.
+        new(Metrics.UdpCapacityPps, Metrics.PacketsPerSecondUnit, Higher, "Small-packet capacity"),
+        new(Metrics.PacketsPerSecond, Metrics.PacketsPerSecondUnit, Higher, "Packets per second"),
+        new(Metrics.HostCpuSecondsPerMillionPackets, Metrics.Seconds, Lower, "Host CPU per million packets"),
         new(Metrics.Retransmits, Metrics.Count, Lower, "TCP retransmits"),
         new(Metrics.JitterMs, Metrics.Milliseconds, Lower, "UDP jitter"),
         new(Metrics.LostPercent, Metrics.Percent, Lower, "UDP datagrams lost"),
@@ -119,6 +125,19 @@ public static class MetricRegistry
         new(Metrics.ConformanceScorePercent, Metrics.Percent, Higher, "Conformance score"),
         new(Metrics.CasesPassed, Metrics.Count, Higher, "Policy cases passed"),
         new(Metrics.CasesGraded, Metrics.Count, None, "Policy cases graded"),
+
+        // rr (sockperf ping-pong) and crr (iperf2 --connect-only): rr is rated on its median round trip, crr on its rate.
+        new(Metrics.TransactionsPerSecond, Metrics.TransactionsPerSecondUnit, Higher, "Transactions per second"),
+        new(Metrics.ConnectionsPerSecond, Metrics.ConnectionsPerSecondUnit, Higher, "Connections per second") { Criteria = [Criteria.CrrRate] },
+        new(Metrics.LatencyP50Us, Metrics.Microseconds, Lower, "Latency p50") { Criteria = [Criteria.RrLatency] },
+        new(Metrics.LatencyP90Us, Metrics.Microseconds, Lower, "Latency p90"),
+        new(Metrics.LatencyP99Us, Metrics.Microseconds, Lower, "Latency p99"),
+        new(Metrics.LatencyP999Us, Metrics.Microseconds, Lower, "Latency p99.9"),
+        new(Metrics.LatencyP9999Us, Metrics.Microseconds, Lower, "Latency p99.99"),
+        new(Metrics.LatencyMaxUs, Metrics.Microseconds, Lower, "Latency max"),
+        // Diagnostic: how many flows the Service's NAT and the policy left tracked; not judged.
+        new(Metrics.ConntrackEntriesBefore, Metrics.Count, None, "Conntrack entries before"),
+        new(Metrics.ConntrackEntriesAfter, Metrics.Count, None, "Conntrack entries after"),
 
         // Kubernetes nodes (kubelet summary API).
         new(Metrics.NodeCpuCores, Metrics.Cores, Lower, "Node CPU"),

@@ -44,6 +44,15 @@ public static class Metrics
     /// <summary>udp capacity search: how many probes it took (bounded by the scenario).</summary>
     public const string UdpCapacityProbes = "udp_capacity_probes";
 
+    /// <summary>udp with a small payload (<c>payload: 64B</c>): the capacity in datagrams per second at the receiver, under the loss bound.</summary>
+    public const string UdpCapacityPps = "udp_capacity_pps";
+
+    /// <summary>udp with a payload at a fixed rate: datagrams per second at the receiver.</summary>
+    public const string PacketsPerSecond = "packets_per_second";
+
+    /// <summary>Host CPU (user + system + softirq) per million datagrams received at a fixed rate, in core-seconds.</summary>
+    public const string HostCpuSecondsPerMillionPackets = "host_cpu_seconds_per_million_packets";
+
     /// <summary>HTTP requests completed per second (wrk), over the measured duration.</summary>
     public const string RequestsPerSecond = "requests_per_second";
 
@@ -134,6 +143,38 @@ public static class Metrics
     public const string CasesPassed = "cases_passed";
     public const string CasesGraded = "cases_graded";
 
+    /// <summary>rr: request/response transactions completed per second, summed over the concurrent flows (sockperf ping-pong).</summary>
+    public const string TransactionsPerSecond = "transactions_per_second";
+
+    /// <summary>crr: new TCP connections (connect and close) completed per second, summed over the flows (iperf2 --connect-only).</summary>
+    public const string ConnectionsPerSecond = "connections_per_second";
+
+    /// <summary>
+    /// rr: the round-trip time of one transaction (request out, response back); crr: the connect time (SYN to the
+    /// handshake's end). Percentiles of the samples of every flow merged, never an average of per-flow percentiles.
+    /// </summary>
+    public const string LatencyP50Us = "latency_p50_us";
+    public const string LatencyP90Us = "latency_p90_us";
+    public const string LatencyP99Us = "latency_p99_us";
+    public const string LatencyP999Us = "latency_p999_us";
+    public const string LatencyP9999Us = "latency_p9999_us";
+    public const string LatencyMaxUs = "latency_max_us";
+
+    /// <summary>crr: conntrack entries on the client's node before the connections (after the flush) and after them.</summary>
+    public const string ConntrackEntriesBefore = "conntrack_entries_before";
+    public const string ConntrackEntriesAfter = "conntrack_entries_after";
+
+    /// <summary>The metric of a reported latency percentile (50 → latency_p50_us); the rr test declares which it may report.</summary>
+    public static string LatencyPercentileUs(double percentile) => percentile switch
+    {
+        50 => LatencyP50Us,
+        90 => LatencyP90Us,
+        99 => LatencyP99Us,
+        99.9 => LatencyP999Us,
+        99.99 => LatencyP9999Us,
+        _ => throw new ArgumentOutOfRangeException(nameof(percentile), percentile, "no metric is declared for this percentile"),
+    };
+
     /// <summary>Kubernetes nodes' CPU over the measured window, from the kubelets' cumulative CPU time, in cores.</summary>
     public const string NodeCpuCores = "node_cpu_cores";
 
@@ -151,6 +192,9 @@ public static class Metrics
     public const string Cores = "cores";
     public const string Bytes = "bytes";
     public const string RequestsPerSecondUnit = "req/s";
+    public const string TransactionsPerSecondUnit = "trans/s";
+    public const string PacketsPerSecondUnit = "pkt/s";
+    public const string ConnectionsPerSecondUnit = "conn/s";
 
     /// <summary>The unit of yes/no metrics (1 or 0).</summary>
     public const string Bool = "bool";

@@ -233,9 +233,10 @@ public sealed class Orchestrator(
     /// </summary>
     private static IReadOnlyList<Observation> CpuObservations(CpuTimeline timeline, TestOutcome outcome)
     {
+        var packets = outcome.Observations.FirstOrDefault(o => o.Metric == Metrics.PacketsPerSecond);
         if (outcome.Window is not { } window || timeline.Over(window) is not var (start, end))
         {
-            return timeline.Whole() is var (first, last) ? last.Since(first) : [];
+            return timeline.Whole() is var (first, last) ? [.. last.Since(first), .. PerMillionPackets(first, last, packets)] : [];
         }
 
         var throughput = outcome.Observations.FirstOrDefault(o => o.Metric == Metrics.ThroughputBps);
@@ -246,8 +247,15 @@ public sealed class Orchestrator(
             .. throughput is not null && end.CoresPerGbps(start, throughput.Value) is { } cost
                 ? [new Observation(Metrics.HostCpuCoresPerGbps, cost, Metrics.Cores)]
                 : Array.Empty<Observation>(),
+            .. PerMillionPackets(start, end, packets),
         ];
     }
+
+    /// <summary>Host core-seconds per million packets between two snapshots, when the tool reported a packet rate (the small-packet udp test).</summary>
+    private static IReadOnlyList<Observation> PerMillionPackets(CpuSnapshot start, CpuSnapshot end, Observation? packets) =>
+        packets is not null && end.CoreSecondsPerMillionPackets(start, packets.Value) is { } perPacket
+            ? [new Observation(Metrics.HostCpuSecondsPerMillionPackets, perPacket, Metrics.Seconds)]
+            : [];
 
     private Measurement Row(RunPlan plan, PlannedMeasurement planned, MeasurementStatus status, string? reason, string metric = Metrics.ThroughputBps, string? rawFile = null) => new()
     {

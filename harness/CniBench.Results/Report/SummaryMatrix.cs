@@ -57,6 +57,10 @@ public static class SummaryMatrixBuilder
     public const double CpuBestRatio = 1.10;
     public const double CpuAcceptableRatio = 1.30;
     public const double PolicyAcceptablePercent = 80;
+    public const double RrLatencyBestRatio = 1.25;
+    public const double RrLatencyAcceptableRatio = 2.0;
+    public const double CrrBestPercent = 80;
+    public const double CrrAcceptablePercent = 50;
     public const int MtuAcceptableDeficitBytes = 100;
 
     /// <summary>
@@ -96,6 +100,8 @@ public static class SummaryMatrixBuilder
             Http(summary, values, run),
             Encrypted(summary, values, run, cnis),
             Cpu(summary, values, run),
+            RrLatency(summary, values, run),
+            CrrRate(summary, values, run),
             Policy(summary, caseDirections, PolicyDirections.Ingress, MetricRegistry.Criteria.PolicyIngress, "Policy ingress", onLab),
             Policy(summary, caseDirections, PolicyDirections.Egress, MetricRegistry.Criteria.PolicyEgress, "Policy egress", onLab),
             EncryptionVerified(summary, run, cnis),
@@ -210,6 +216,26 @@ public static class SummaryMatrixBuilder
         return Relative(summary, values, run, criterion, r => r.Test == "tcp" && r.Metric == metric && IsPaced(r.Variant) == paced, rule, _ => true);
     }
 
+    /// <summary>rr: the median round trip of the first rr variant, as a multiple of the reference's (lower is better).</summary>
+    private static (Criterion, Dictionary<string, MatrixCell>) RrLatency(IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run)
+    {
+        var criterion = new Criterion(MetricRegistry.Criteria.RrLatency, "Request/response latency",
+            string.Create(CultureInfo.InvariantCulture,
+            $"rr median round trip (p50) as a multiple of the reference's: best ≤ ×{RrLatencyBestRatio:0.00}, acceptable ≤ ×{RrLatencyAcceptableRatio:0.00}, poor above{SignificanceRule}"));
+        var metric = MetricOf(criterion.Id);
+        var rule = new RelativeRule(MetricDirection.LowerIsBetter, RrLatencyBestRatio, RrLatencyAcceptableRatio, r => "×" + Multiple(r), WireGuardGoShortNote);
+        return Relative(summary, values, run, criterion, r => r.Test == RrTest && r.Metric == metric, rule, _ => true);
+    }
+
+    /// <summary>crr: new connections per second of the first crr variant, as % of the reference's.</summary>
+    private static (Criterion, Dictionary<string, MatrixCell>) CrrRate(IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run)
+    {
+        var criterion = new Criterion(MetricRegistry.Criteria.CrrRate, "Connection rate",
+            $"crr connections/s as % of the reference: best ≥ {CrrBestPercent:0}%, acceptable ≥ {CrrAcceptablePercent:0}%, poor below{SignificanceRule}");
+        var metric = MetricOf(criterion.Id);
+        return Relative(summary, values, run, criterion, r => r.Test == CrrTest && r.Metric == metric, ShareRule(CrrBestPercent, CrrAcceptablePercent), _ => true);
+    }
+
     /// <param name="Ratio">How a ratio to the reference reads, e.g. <c>72%</c> or <c>×1.71</c>.</param>
     /// <param name="StandInNote">What a cell of a stand-in cluster adds, e.g. "userspace wireguard-go".</param>
     private sealed record RelativeRule(MetricDirection Direction, double Best, double Acceptable, Func<double, string> Ratio, string StandInNote);
@@ -278,6 +304,11 @@ public static class SummaryMatrixBuilder
     }
 
     /// <summary>How every rated criterion turns repetitions into a class, for the report's rule line.</summary>
+    /// <summary>The rr and crr tests' names (their kinds live in CniBench.Workloads, which results do not reference).</summary>
+    private const string RrTest = "rr";
+
+    private const string CrrTest = "crr";
+
     private const string SignificanceRule =
         "; rated lower only when the whole 95% interval of the ratio (Hodges–Lehmann, Mann–Whitney ranks) lies beyond the threshold, else it shares the better class (\"within noise\" when the median alone would rate lower)";
 

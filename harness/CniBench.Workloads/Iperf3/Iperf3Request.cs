@@ -21,6 +21,9 @@ public sealed record Iperf3Request
     /// </summary>
     public long? TcpPacedBitrateBps { get; init; }
 
+    /// <summary>UDP only: the datagram payload in bytes (<c>-l</c>); null leaves iperf3's default (the path MTU's worth).</summary>
+    public long? UdpPayloadBytes { get; init; }
+
     public bool IsUdp => UdpBitrateBps is not null;
 }
 

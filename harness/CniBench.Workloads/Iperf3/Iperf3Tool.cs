@@ -69,6 +69,10 @@ public static class Iperf3Tool
             // iperf3's -b is per stream; the request's rate is the total offered load.
             var perStream = (bitrate + request.Streams - 1) / request.Streams;
             args.AddRange(["-u", "-b", Format(perStream)]);
+            if (request.UdpPayloadBytes is { } payload)
+            {
+                args.AddRange(["-l", Format(payload)]);
+            }
         }
         else if (request.TcpPacedBitrateBps is { } paced)
         {

@@ -9,6 +9,11 @@ namespace CniBench.Workloads.Udp;
 /// <summary>The <c>udp</c> test: iperf3 at fixed offered rates (<c>bitrate</c>), or the capacity search under a loss bound.</summary>
 public sealed class UdpDefinition : ITestKindDefinition
 {
+    /// <summary>iperf3's UDP header (sequence number and timestamp) needs 16 bytes; one datagram carries at most 65000 here.</summary>
+    private const long MinPayloadBytes = 16;
+
+    private const long MaxPayloadBytes = 65000;
+
     public string Name => UdpKind.TestName;
 
     public TestSpec Read(TestReader reader)
@@ -57,6 +62,19 @@ public sealed class UdpDefinition : ITestKindDefinition
             }
         }
 
+        long? payload = null;
+        if (map.Value("payload") is { } payloadValue)
+        {
+            if (payloadValue.Text is { } text && Quantities.TryParseSize(text, out var bytes) && bytes is >= MinPayloadBytes and <= MaxPayloadBytes)
+            {
+                payload = bytes;
+            }
+            else
+            {
+                payloadValue.Error($"udp.payload must be a datagram payload from {MinPayloadBytes}B to {MaxPayloadBytes}B such as 64B (the small-packet rate) or 1KiB");
+            }
+        }
+
         var defaults = new UdpTestSpec();
         return new TestSpec
         {
@@ -70,6 +88,7 @@ public sealed class UdpDefinition : ITestKindDefinition
                 Streams = streams.Count > 0 ? streams : defaults.Streams,
                 BitratesBps = bitrates.Distinct().ToList(),
                 Capacity = capacity,
+                PayloadBytes = payload,
             },
         };
     }

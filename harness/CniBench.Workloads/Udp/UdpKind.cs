@@ -24,7 +24,9 @@ public sealed class UdpKind(Iperf3Driver driver) : ITestKind
         var variant = invocation.Planned.Variant;
         if (variant.ParametersAs<UdpCapacitySpec>() is { } capacity)
         {
-            return UdpCapacitySearch.RunAsync(capacity, (offered, number, token) => ProbeAsync(invocation, capacity, offered, number, token), cancellationToken);
+            return WithPacketRateAsync(
+                UdpCapacitySearch.RunAsync(capacity, (offered, number, token) => ProbeAsync(invocation, capacity, offered, number, token), cancellationToken),
+                PayloadOf(invocation), Core.Measurements.Metrics.UdpCapacityBps, Core.Measurements.Metrics.UdpCapacityPps);
         }
 
         // Without -b iperf3 offers 1 Mbit/s, a figure that would look like a result but measure nothing.
@@ -39,14 +41,42 @@ public sealed class UdpKind(Iperf3Driver driver) : ITestKind
             Warmup = invocation.Planned.Test.Warmup,
             Streams = variant.Streams,
             UdpBitrateBps = bitrate,
+            UdpPayloadBytes = PayloadOf(invocation),
         };
-        return driver.RunAsync(request, invocation.Client, invocation.Server, invocation.Target, invocation.Sink, invocation.RawPath, cancellationToken);
+        return WithPacketRateAsync(
+            driver.RunAsync(request, invocation.Client, invocation.Server, invocation.Target, invocation.Sink, invocation.RawPath, cancellationToken),
+            PayloadOf(invocation), Core.Measurements.Metrics.ThroughputBps, Core.Measurements.Metrics.PacketsPerSecond);
+    }
+
+    /// <summary>The test's own datagram payload (the small-packet rate), or null for iperf3's default.</summary>
+    private static long? PayloadOf(TestInvocation invocation) => invocation.Planned.Test.SettingsAs<UdpTestSpec>().PayloadBytes;
+
+    /// <summary>
+    /// With a payload of its own (the small-packet rate), the rate in datagrams per second too: iperf3 counts payload
+    /// bits, so bits / (8 × payload) is the datagrams that arrived.
+    /// </summary>
+    private static async Task<TestOutcome> WithPacketRateAsync(Task<TestOutcome> run, long? payload, string bitsMetric, string packetsMetric)
+    {
+        var outcome = await run;
+        if (payload is not { } bytes || outcome.Status != Core.Measurements.MeasurementStatus.Ok
+            || outcome.Observations.FirstOrDefault(o => o.Metric == bitsMetric) is not { } bits)
+        {
+            return outcome;
+        }
+
+        return outcome with { Observations = [.. outcome.Observations, new(packetsMetric, bits.Value / (8.0 * bytes), Core.Measurements.Metrics.PacketsPerSecondUnit)] };
     }
 
     /// <summary>One short fixed-rate run of the search; each keeps its own raw file (<c>…-probe3.json</c>).</summary>
     private async Task<(UdpProbe?, TestOutcome?)> ProbeAsync(TestInvocation invocation, UdpCapacitySpec capacity, long offered, int number, CancellationToken cancellationToken)
     {
-        var request = new Iperf3Request { Duration = capacity.ProbeDuration, Streams = invocation.Planned.Variant.Streams, UdpBitrateBps = offered };
+        var request = new Iperf3Request
+        {
+            Duration = capacity.ProbeDuration,
+            Streams = invocation.Planned.Variant.Streams,
+            UdpBitrateBps = offered,
+            UdpPayloadBytes = PayloadOf(invocation),
+        };
         var rawPath = invocation.RawPath.EndsWith(".json", StringComparison.Ordinal)
             ? $"{invocation.RawPath[..^".json".Length]}-probe{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}.json"
             : $"{invocation.RawPath}-probe{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}";

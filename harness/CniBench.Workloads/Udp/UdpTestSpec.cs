@@ -19,7 +19,14 @@ public sealed record UdpTestSpec : TestSettings
     /// <summary>Also search the highest offered rate whose loss stays under a bound (<c>bitrate: capacity</c>).</summary>
     public UdpCapacitySpec? Capacity { get; init; }
 
+    /// <summary>The datagram payload (iperf3 -l), e.g. 64 for the small-packet rate; null is iperf3's default.</summary>
+    public long? PayloadBytes { get; init; }
+
+    /// <summary>A test with its own datagram payload names it in every variant (<c>capacity-64B</c>), so it never mixes with full-size runs.</summary>
     public override IReadOnlyList<TestVariant> Variants() =>
+        PayloadBytes is { } payload ? [.. SizedVariants().Select(v => v with { Name = $"{v.Name}-{Quantities.FormatSize(payload)}" })] : SizedVariants();
+
+    private List<TestVariant> SizedVariants() =>
     [
         .. BitratesBps.SelectMany(bps => Streams.Select(streams => new TestVariant(
             streams == 1 ? Quantities.FormatBitrate(bps) : $"{Quantities.FormatBitrate(bps)}-{RunPlanner.StreamsLabel(streams)}", streams, bps))),

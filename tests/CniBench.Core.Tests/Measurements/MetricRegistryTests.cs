@@ -12,6 +12,7 @@ public sealed class MetricRegistryTests
         {
             Metrics.BitsPerSecond, Metrics.Count, Metrics.Milliseconds, Metrics.Microseconds, Metrics.Percent,
             Metrics.Seconds, Metrics.Cores, Metrics.Bytes, Metrics.RequestsPerSecondUnit, Metrics.Bool,
+            Metrics.TransactionsPerSecondUnit, Metrics.ConnectionsPerSecondUnit, Metrics.PacketsPerSecondUnit,
         };
         var names = typeof(Metrics).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral)
@@ -32,6 +33,8 @@ public sealed class MetricRegistryTests
     [InlineData(MetricRegistry.Criteria.PolicyEgress, Metrics.CasePass)]
     [InlineData(MetricRegistry.Criteria.EncryptionVerified, Metrics.WirePlaintextSeen)]
     [InlineData(MetricRegistry.Criteria.Mtu, Metrics.PathMtuBytes)]
+    [InlineData(MetricRegistry.Criteria.RrLatency, Metrics.LatencyP50Us)]
+    [InlineData(MetricRegistry.Criteria.CrrRate, Metrics.ConnectionsPerSecond)]
     public void Feeding_EachCriterion_IsFedByTheOneMetricThatDeclaresIt(string criterion, string metric)
     {
         Assert.Equal([metric], MetricRegistry.Feeding(criterion));

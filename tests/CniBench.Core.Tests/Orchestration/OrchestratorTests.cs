@@ -88,6 +88,52 @@ public sealed class OrchestratorTests
         Assert.DoesNotContain(rows, r => r.Metric == Metrics.HostCpuCoresPerGbps);
     }
 
+    [Fact]
+    public async Task RunAsync_PacketRateInAWindow_ChargesCoreSecondsPerMillionPacketsOverThatWindowOnly()
+    {
+        // One core busy over the 2 s measured at 100 000 packets/s (0.2 million packets): 10 core-seconds per million;
+        // the two-core warm-up before it is left out.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var cpu = new PiecewiseCpu(time, time.GetUtcNow(), warmup: TimeSpan.FromSeconds(2));
+        var test = new ScriptedTest("tcp", (_, _, _) =>
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(100));
+            }
+
+            return Task.FromResult(TestOutcome.Ok([new Observation(Metrics.PacketsPerSecond, 100_000, Metrics.PacketsPerSecondUnit)], null) with
+            {
+                Window = new MeasuredWindow(time.GetUtcNow(), TimeSpan.FromSeconds(2)),
+            });
+        });
+        var sink = new MemorySink();
+
+        await new Orchestrator(new FakeProvider(), new Dictionary<string, ITestKind> { ["tcp"] = test }, sink, cpu, time, NullRunObserver.Instance)
+            .RunAsync(Plan(), CancellationToken.None);
+
+        Assert.Equal(10, sink.Writes[0].Single(r => r.Metric == Metrics.HostCpuSecondsPerMillionPackets).Value!.Value, 6);
+    }
+
+    [Fact]
+    public async Task RunAsync_PacketRateWithoutAWindow_ChargesTheWholeTestPerMillionPackets()
+    {
+        // 6 core-seconds over 4 s (two cores for 2 s, then one) at 100 000 packets/s (0.4 million packets): 15.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var cpu = new PiecewiseCpu(time, time.GetUtcNow(), warmup: TimeSpan.FromSeconds(2));
+        var test = new ScriptedTest("tcp", (_, _, _) =>
+        {
+            time.Advance(TimeSpan.FromSeconds(4));
+            return Task.FromResult(TestOutcome.Ok([new Observation(Metrics.PacketsPerSecond, 100_000, Metrics.PacketsPerSecondUnit)], null));
+        });
+        var sink = new MemorySink();
+
+        await new Orchestrator(new FakeProvider(), new Dictionary<string, ITestKind> { ["tcp"] = test }, sink, cpu, time, NullRunObserver.Instance)
+            .RunAsync(Plan(), CancellationToken.None);
+
+        Assert.Equal(15, sink.Writes[0].Single(r => r.Metric == Metrics.HostCpuSecondsPerMillionPackets).Value!.Value, 6);
+    }
+
     /// <summary>A two-core host: both cores busy during the warm-up after <c>start</c>, one core after it.</summary>
     private sealed class PiecewiseCpu(TimeProvider time, DateTimeOffset start, TimeSpan warmup) : ICpuSampler
     {

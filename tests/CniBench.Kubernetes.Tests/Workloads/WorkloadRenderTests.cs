@@ -90,7 +90,7 @@ public sealed class WorkloadRenderTests
             Assert.Equal("scripts/provision/kind/create.sh {cni} {podCidr}", cluster.Provision);
             Assert.Equal("scripts/provision/kind/destroy.sh {cni}", cluster.Destroy);
         });
-        Assert.Equal(["tcp", "tcp", "udp", "udp", "http", "mtu"], scenario.Tests.Select(t => t.Test));
+        Assert.Equal(["tcp", "tcp", "udp", "udp", "http", "rr", "crr", "mtu"], scenario.Tests.Select(t => t.Test));
         foreach (var cni in six)
         {
             var rendered = WorkloadRender.Render(TemplateWorkloadSet.Load(WorkloadTestPaths.Workloads), scenario, cni, RunId);

@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using CniBench.Core.Clusters;
+using CniBench.Core.Measurements;
+using CniBench.Core.Planning;
+using CniBench.Core.Processes;
+using CniBench.Workloads.Rr;
+
+namespace CniBench.Workloads.Crr;
+
+/// <summary>What one crr measurement runs: flows (client processes), connections per flow, percentiles, and the flush.</summary>
+public sealed record CrrRequest(int Flows, int Connections, IReadOnlyList<double> Percentiles, bool FlushConntrack);
+
+/// <summary>Where conntrack is counted and flushed: the client's and the server's node (null where the cluster has none).</summary>
+public sealed record ConntrackNodes(IWorkloadHost? Client, IWorkloadHost? Server);
+
+public sealed record CrrDriverOptions
+{
+    public TimeSpan ServerReadyTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A client that has not finished its connections by then is hung (a Service that drops SYNs, a dead server).</summary>
+    public TimeSpan ClientTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    public static CrrDriverOptions Default { get; } = new();
+}
+
+/// <summary>
+/// Runs one crr measurement with iperf2: one server on the server host, <c>flows</c> connect-only clients at once, each
+/// opening and closing <c>connections</c> TCP connections back to back. Connections/s is the connections of every flow
+/// over the longest client's run time; connect-time percentiles come from every connection of every flow merged.
+/// conntrack on the client's and server's nodes is flushed first (so no repetition inherits entries) and the client
+/// node's count recorded before and after. The clients' output is kept as the raw file.
+/// </summary>
+public sealed class CrrDriver(CrrDriverOptions options)
+{
+    public CrrDriverOptions Options { get; } = options;
+
+    public async Task<TestOutcome> RunAsync(
+        CrrRequest request, IWorkloadHost client, IWorkloadHost server, IPAddress target, ConntrackNodes nodes, IMeasurementSink sink, string rawPath, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(sink);
+        var raw = new StringBuilder();
+        var conntrackNotes = new List<string>();
+        if (request.FlushConntrack)
+        {
+            foreach (var node in new[] { nodes.Client, nodes.Server }.OfType<IWorkloadHost>().DistinctBy(n => n.Name))
+            {
+                if (await Conntrack.FlushAsync(node, cancellationToken) is { } error)
+                {
+                    conntrackNotes.Add($"flush: {error}");
+                }
+            }
+        }
+
+        var before = nodes.Client is null ? (null, "no node") : await Conntrack.CountAsync(nodes.Client, cancellationToken);
+        await using var servers = new ToolServers();
+        var notReady = await servers.StartAsync(server, [Iperf2Tool.Server(Iperf2Tool.Port)], Iperf2Tool.ReadyMarker, Options.ServerReadyTimeout, cancellationToken);
+        if (notReady is not null)
+        {
+            return TestOutcome.Failed(notReady);
+        }
+
+        var spec = Iperf2Tool.ConnectClient(target, Iperf2Tool.Port, request.Connections) with { Timeout = Options.ClientTimeout };
+        ProcessResult[] results;
+        try
+        {
+            results = await Task.WhenAll(Enumerable.Range(0, request.Flows).Select(_ => client.Runner.RunAsync(spec, cancellationToken)));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (ProcessTimeoutException ex)
+        {
+            return TestOutcome.Failed($"iperf2 client on {client.Name}: {ex.Message}");
+        }
+        catch (ToolMissingException ex)
+        {
+            return TestOutcome.Failed(ex.Message);
+        }
+        catch (Exception ex)
+        {
+            return TestOutcome.Failed($"iperf2 client on {client.Name} failed to run: {ToolServers.Detail(ex.Message)}");
+        }
+
+        var after = nodes.Client is null ? (null, "no node") : await Conntrack.CountAsync(nodes.Client, cancellationToken);
+        var parsed = new List<Iperf2ConnectResult>();
+        string? failure = null;
+        foreach (var (result, flow) in results.Select((r, i) => (r, i)))
+        {
+            raw.Append(CultureInfo.InvariantCulture, $"# flow {flow}: {spec} (exit {result.ExitCode}, {result.Elapsed.TotalSeconds:0.000} s)\n")
+                .Append(result.StandardOutput).Append(result.StandardError).Append('\n');
+            var (flowResult, error) = Iperf2ConnectParser.Parse(result.StandardOutput, result.StandardError);
+            if (flowResult is null)
+            {
+                failure ??= $"iperf2 flow {flow.ToString(CultureInfo.InvariantCulture)} to {target}:{Iperf2Tool.Port.ToString(CultureInfo.InvariantCulture)}: {error}";
+            }
+            else if (flowResult.ConnectTimesUs.Count < request.Connections)
+            {
+                failure ??= string.Create(CultureInfo.InvariantCulture,
+                    $"iperf2 flow {flow} completed {flowResult.ConnectTimesUs.Count} of {request.Connections} connections ({flowResult.Failed} failed)");
+            }
+            else
+            {
+                parsed.Add(flowResult);
+            }
+        }
+
+        conntrackNotes.AddRange(new[] { before.Item2, after.Item2 }.OfType<string>().Where(e => e != "no node").Select(e => $"count: {e}"));
+        raw.Append(CultureInfo.InvariantCulture, $"# conntrack on {nodes.Client?.Name ?? "-"}: before {before.Item1?.ToString(CultureInfo.InvariantCulture) ?? "-"}, after {after.Item1?.ToString(CultureInfo.InvariantCulture) ?? "-"}\n");
+        foreach (var note in conntrackNotes)
+        {
+            raw.Append("# conntrack ").Append(note).Append('\n');
+        }
+
+        var rawFile = await sink.WriteRawAsync(ToolServers.TextPath(rawPath), raw.ToString(), cancellationToken);
+        if (failure is not null)
+        {
+            return TestOutcome.Failed(failure, rawFile);
+        }
+
+        var connections = parsed.Sum(p => p.ConnectTimesUs.Count);
+        var elapsed = results.Max(r => r.Elapsed).TotalSeconds;
+        List<Observation> observations = [new(Metrics.ConnectionsPerSecond, connections / elapsed, Metrics.ConnectionsPerSecondUnit)];
+        observations.AddRange(LatencySamples.Percentiles([.. parsed.Select(p => p.ConnectTimesUs)], request.Percentiles));
+        if (before.Item1 is { } b && after.Item1 is { } a)
+        {
+            observations.Add(new Observation(Metrics.ConntrackEntriesBefore, b, Metrics.Count));
+            observations.Add(new Observation(Metrics.ConntrackEntriesAfter, a, Metrics.Count));
+        }
+
+        return TestOutcome.Ok(observations, rawFile);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Net;
+using CniBench.Core.Measurements;
+using CniBench.Core.Processes;
+using CniBench.Workloads.Crr;
+using CniBench.Workloads.Tests.Fakes;
+
+namespace CniBench.Workloads.Tests.Latency;
+
+public sealed class CrrDriverTests
+{
+    private const string RawPath = "raw/calico/crr-1-flow-pod-to-service-r1.json";
+
+    private readonly FakeProcessRunner _serverRunner = new();
+    private readonly RecordingSink _sink = new();
+    private long _tracked;
+
+    private FakeWorkloadHost Server => new("n2-p1", IPAddress.Parse("198.19.2.2"), _serverRunner) { NodeName = "n2" };
+
+    private static FakeProcessRunner Replaying(string name, TimeSpan elapsed) =>
+        new()
+        {
+            OnRun = (_, _) =>
+            {
+                var (stdout, stderr) = TestAssets.Recorded("iperf2", name);
+                return Task.FromResult(new ProcessResult(0, stdout, stderr, elapsed));
+            },
+        };
+
+    /// <summary>A node whose conntrack table holds <see cref="_tracked"/> entries until flushed.</summary>
+    private FakeProcessRunner Node() =>
+        new()
+        {
+            OnRun = (spec, _) =>
+            {
+                if (spec.Arguments[0] == "-F")
+                {
+                    _tracked = 0;
+                }
+
+                return Task.FromResult(new ProcessResult(0, spec.Arguments[0] == "-C" ? $"{_tracked}\n" : "", "", TimeSpan.Zero));
+            },
+        };
+
+    [Fact]
+    public async Task RunAsync_OneFlow_FlushesBothNodesAndReportsRatePercentilesAndConntrack()
+    {
+        _tracked = 57;
+        var clientNode = Node();
+        var serverNode = Node();
+        var client = Replaying("connect-only-200", TimeSpan.FromSeconds(0.5));
+        client.OnRun = async (spec, token) =>
+        {
+            _tracked += 200;
+            var (stdout, stderr) = TestAssets.Recorded("iperf2", "connect-only-200");
+            return await Task.FromResult(new ProcessResult(0, stdout, stderr, TimeSpan.FromSeconds(0.5)));
+        };
+        var nodes = new ConntrackNodes(new FakeWorkloadHost("n1", IPAddress.Parse("198.18.0.1"), clientNode), new FakeWorkloadHost("n2", IPAddress.Parse("198.18.0.2"), serverNode));
+
+        var outcome = await new CrrDriver(CrrDriverOptions.Default).RunAsync(
+            new CrrRequest(1, 200, [50, 99], FlushConntrack: true), new FakeWorkloadHost("n1-p1", IPAddress.Parse("198.19.1.2"), client), Server,
+            IPAddress.Parse("198.18.96.5"), nodes, _sink, RawPath, TestContext.Current.CancellationToken);
+
+        Assert.Equal(MeasurementStatus.Ok, outcome.Status);
+        var observations = outcome.Observations.ToDictionary(o => o.Metric, o => o.Value);
+        Assert.Equal(400, observations[Metrics.ConnectionsPerSecond], 6);
+        Assert.Equal(10, observations[Metrics.LatencyP50Us], 6);
+        Assert.Equal(6900, observations[Metrics.LatencyMaxUs], 6);
+        Assert.Equal(0, observations[Metrics.ConntrackEntriesBefore]);
+        Assert.Equal(200, observations[Metrics.ConntrackEntriesAfter]);
+        Assert.Contains(serverNode.Runs, r => r.Arguments[0] == "-F");
+        Assert.Equal(["-c", "198.18.96.5", "-p", "5001", "--connect-only=200"], Assert.Single(client.Runs).Arguments);
+        Assert.True(Assert.Single(_serverRunner.Started).WasStopped);
+        Assert.Contains("before 0, after 200", _sink.RawFiles["raw/calico/crr-1-flow-pod-to-service-r1.txt"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_ConntrackUnavailable_StillMeasuresAndNotesWhyInTheRawFile()
+    {
+        var client = Replaying("connect-only-200", TimeSpan.FromSeconds(1));
+        var node = new FakeProcessRunner { OnRun = (_, _) => throw new ToolMissingException("conntrack", "conntrack") };
+        var nodes = new ConntrackNodes(new FakeWorkloadHost("n1", IPAddress.Parse("198.18.0.1"), node), null);
+
+        var outcome = await new CrrDriver(CrrDriverOptions.Default).RunAsync(
+            new CrrRequest(2, 200, [50], FlushConntrack: true), new FakeWorkloadHost("n1-p1", IPAddress.Parse("198.19.1.2"), client), Server,
+            Server.Address, nodes, _sink, RawPath, TestContext.Current.CancellationToken);
+
+        Assert.Equal(MeasurementStatus.Ok, outcome.Status);
+        Assert.Equal(400, outcome.Observations.Single(o => o.Metric == Metrics.ConnectionsPerSecond).Value, 6);
+        Assert.DoesNotContain(outcome.Observations, o => o.Metric == Metrics.ConntrackEntriesAfter);
+        Assert.Contains("apt-get install conntrack", _sink.RawFiles[outcome.RawFile!], StringComparison.Ordinal);
+        Assert.Equal(2, client.Runs.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_Refused_FailsWithIperf2sReason()
+    {
+        var client = Replaying("connect-only-refused", TimeSpan.FromSeconds(0.1));
+
+        var outcome = await new CrrDriver(CrrDriverOptions.Default).RunAsync(
+            new CrrRequest(1, 5, [50], FlushConntrack: false), new FakeWorkloadHost("n1-p1", IPAddress.Parse("198.19.1.2"), client), Server,
+            Server.Address, new ConntrackNodes(null, null), _sink, RawPath, TestContext.Current.CancellationToken);
+
+        Assert.Equal(MeasurementStatus.Failed, outcome.Status);
+        Assert.Contains("Connection refused", outcome.Reason, StringComparison.Ordinal);
+        Assert.True(Assert.Single(_serverRunner.Started).WasStopped);
+    }
+}
