@@ -84,6 +84,20 @@ public sealed class TestReader
     /// <summary>Any duration within a range (a probe timeout), or null when absent or wrong.</summary>
     public TimeSpan? Duration(string key, TimeSpan min, TimeSpan max) => Map.Value(key)?.Duration(min, max);
 
+    /// <summary>
+    /// The entry of a kind that measures between pods or nodes for a time: its duration and warm-up, the node
+    /// topologies (or those the entry names), its repetitions, and the kind's settings.
+    /// </summary>
+    public TestSpec NodeSpec(TimeSpan duration, TimeSpan warmup, TestSettings settings) => new()
+    {
+        Test = Kind,
+        Duration = duration,
+        Warmup = warmup,
+        Topologies = Topologies(NodeTopologies),
+        Repetitions = Repetitions(),
+        Settings = settings,
+    };
+
     /// <summary>The test's own repetitions (<c>repetitions</c>); <c>--repetitions</c> or <c>--quick</c> replaces them (checked once, with the scenario's).</summary>
     public int? Repetitions()
     {

@@ -36,22 +36,14 @@ public sealed class HttpDefinition : ITestKindDefinition
         var (connections, threads) = WrkEntry.ReadLoad(reader, http.Connections, http.Threads);
         var connectionModes = reader.Choices("connectionModes", HttpTestSpec.ConnectionModeNames);
         var loadModes = reader.Choices("modes", HttpTestSpec.LoadModeNames);
-        return new TestSpec
+        return reader.NodeSpec(duration, warmup, http with
         {
-            Test = Name,
-            Duration = duration,
-            Warmup = warmup,
-            Topologies = reader.Topologies(reader.NodeTopologies),
-            Repetitions = reader.Repetitions(),
-            Settings = http with
-            {
-                PayloadsBytes = payloads.Count > 0 ? payloads.Distinct().ToList() : http.PayloadsBytes,
-                Connections = connections,
-                Threads = threads,
-                ConnectionModes = connectionModes.Count > 0 ? connectionModes : http.ConnectionModes,
-                LoadModes = loadModes.Count > 0 ? loadModes : http.LoadModes,
-            },
-        };
+            PayloadsBytes = payloads.Count > 0 ? payloads.Distinct().ToList() : http.PayloadsBytes,
+            Connections = connections,
+            Threads = threads,
+            ConnectionModes = connectionModes.Count > 0 ? connectionModes : http.ConnectionModes,
+            LoadModes = loadModes.Count > 0 ? loadModes : http.LoadModes,
+        });
     }
 
     public ITestKind CreateRunner(TimeProvider time) => new HttpKind();

@@ -28,20 +28,12 @@ public sealed class TcpDefinition : ITestKindDefinition
             }
         }
 
-        return new TestSpec
+        // An entry that gives only a pacing rate measures only at that rate (a CPU-cost entry beside the throughput one).
+        return reader.NodeSpec(duration, warmup, defaults with
         {
-            Test = Name,
-            Duration = duration,
-            Warmup = warmup,
-            Topologies = reader.Topologies(reader.NodeTopologies),
-            Repetitions = reader.Repetitions(),
-            // An entry that gives only a pacing rate measures only at that rate (a CPU-cost entry beside the throughput one).
-            Settings = defaults with
-            {
-                Streams = streams.Count > 0 ? streams : paced.Count > 0 ? [] : defaults.Streams,
-                PacedBitratesBps = [.. paced.Distinct()],
-            },
-        };
+            Streams = streams.Count > 0 ? streams : paced.Count > 0 ? [] : defaults.Streams,
+            PacedBitratesBps = [.. paced.Distinct()],
+        });
     }
 
     public ITestKind CreateRunner(TimeProvider time) => new TcpKind(new Iperf3Driver());

@@ -76,21 +76,13 @@ public sealed class UdpDefinition : ITestKindDefinition
         }
 
         var defaults = new UdpTestSpec();
-        return new TestSpec
+        return reader.NodeSpec(duration, warmup, defaults with
         {
-            Test = Name,
-            Duration = duration,
-            Warmup = warmup,
-            Topologies = reader.Topologies(reader.NodeTopologies),
-            Repetitions = reader.Repetitions(),
-            Settings = defaults with
-            {
-                Streams = streams.Count > 0 ? streams : defaults.Streams,
-                BitratesBps = bitrates.Distinct().ToList(),
-                Capacity = capacity,
-                PayloadBytes = payload,
-            },
-        };
+            Streams = streams.Count > 0 ? streams : defaults.Streams,
+            BitratesBps = bitrates.Distinct().ToList(),
+            Capacity = capacity,
+            PayloadBytes = payload,
+        });
     }
 
     public ITestKind CreateRunner(TimeProvider time) => new UdpKind(new Iperf3Driver());
