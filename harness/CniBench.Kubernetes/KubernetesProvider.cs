@@ -279,7 +279,7 @@ public sealed class KubernetesProvider(KubernetesProviderOptions options) : IClu
             // The run's namespace from an earlier attempt (a resumed run) may still be Terminating: the API server keeps
             // it, and refuses new content in it with 403, until the namespace controller has deleted its content. Wait
             // for it to go, then create it afresh; an Active one is a real clash and stays an error.
-            if (!await IsTerminatingAsync(client, ns, cancellationToken))
+            if (!await IsTerminatingOrGoneAsync(client, ns, cancellationToken))
             {
                 throw;
             }
@@ -289,11 +289,19 @@ public sealed class KubernetesProvider(KubernetesProviderOptions options) : IClu
         }
     }
 
-    private static async Task<bool> IsTerminatingAsync(IKubernetes client, string ns, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Gone counts too: the namespace controller can finish between the create's 409 and this read, and then the
+    /// namespace is simply to be created again.
+    /// </remarks>
+    private static async Task<bool> IsTerminatingOrGoneAsync(IKubernetes client, string ns, CancellationToken cancellationToken)
     {
         try
         {
             return (await client.CoreV1.ReadNamespaceAsync(ns, cancellationToken: cancellationToken)).Status?.Phase == "Terminating";
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return true;
         }
         catch (Exception ex) when (KubeErrors.IsApiFailure(ex))
         {
