@@ -58,6 +58,9 @@ public sealed class StrictApiTests
         // with 409 AlreadyExists (and applying into it would have met 403).
         await using var harness = await ProviderHarness.StartAsync();
         harness.Server.NamespaceDeletionDelay = TimeSpan.FromMilliseconds(700);
+        // Before, the Terminating check below raced the delay and failed on a loaded host (seen in the suite with
+        // parallel builds): with a 1 ms delay it failed every time; now it holds until the provider has seen it.
+        harness.Server.NamespaceDeletionAwaitsARead = true;
         harness.Server.AddNamespace(RunNamespace);
         using var connection = KubeContexts.Connect(harness.Kubeconfig, ProviderHarness.Context);
         await connection.Client.CoreV1.DeleteNamespaceAsync(RunNamespace, cancellationToken: Ct);

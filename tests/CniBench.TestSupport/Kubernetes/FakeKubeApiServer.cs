@@ -46,6 +46,14 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
 
     public TimeSpan NamespaceDeletionDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// A deleted namespace stays Terminating until someone has read it in that phase (and the delay has passed), so a test
+    /// can check the Terminating state however slowly the host runs, and the code under test still sees it.
+    /// </summary>
+    public bool NamespaceDeletionAwaitsARead { get; set; }
+
+    private readonly Dictionary<string, TaskCompletionSource> _terminatingReads = [];
+
     /// <summary>Answers an argv; the default prints nothing and exits 0.</summary>
     public Func<IReadOnlyList<string>, ExecReply> Exec { get; set; } = _ => new ExecReply();
 
@@ -285,10 +293,17 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
                 await WriteJsonAsync(http, http.Items["list"]!);
                 break;
             case ("GET", ["api", "v1", "namespaces"]):
-                await WriteJsonAsync(http, new V1NamespaceList { Items = [.. Snapshot(_namespaces.Values).Where(n => Matches(n.Metadata, request.Query["labelSelector"]))] });
+                var listed = Snapshot(_namespaces.Values).Where(n => Matches(n.Metadata, request.Query["labelSelector"])).ToList();
+                listed.ForEach(ObservedTerminating);
+                await WriteJsonAsync(http, new V1NamespaceList { Items = listed });
                 break;
             case ("GET", ["api", "v1", "namespaces", var name]):
                 var known = Snapshot(_namespaces.Values).FirstOrDefault(n => n.Metadata.Name == name);
+                if (known is not null)
+                {
+                    ObservedTerminating(known);
+                }
+
                 await (known is null ? WriteStatusAsync(http, HttpStatusCode.NotFound, $"namespaces \"{name}\" not found") : WriteJsonAsync(http, known));
                 break;
             case ("POST", ["api", "v1", "namespaces"]):
@@ -354,6 +369,18 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>A read (get or list) that returns a Terminating namespace lets its deletion finish.</summary>
+    private void ObservedTerminating(V1Namespace ns)
+    {
+        lock (_gate)
+        {
+            if (ns.Status?.Phase == "Terminating" && _terminatingReads.Remove(ns.Metadata.Name, out var read))
+            {
+                read.TrySetResult();
+            }
+        }
+    }
+
     private async Task CreateNamespaceAsync(HttpContext http)
     {
         var body = KubernetesJson.Deserialize<V1Namespace>(await ReadBodyAsync(http));
@@ -394,7 +421,19 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
         }
 
         // Like the real thing, a namespace terminates for a while before it disappears with its pods.
-        _ = Task.Delay(NamespaceDeletionDelay).ContinueWith(
+        var terminating = Task.Delay(NamespaceDeletionDelay);
+        if (NamespaceDeletionAwaitsARead)
+        {
+            var read = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate)
+            {
+                _terminatingReads[name] = read;
+            }
+
+            terminating = Task.WhenAll(terminating, read.Task);
+        }
+
+        _ = terminating.ContinueWith(
             _ =>
             {
                 lock (_gate)
