@@ -211,9 +211,9 @@ internal static class BenchCommand
             var client = cluster.Nodes[0].HostNetwork;
             var server = cluster.Nodes[1].HostNetwork;
             var test = new Workloads.Rr.RrDefinition().CreateRunner(TimeProvider.System);
-            var latency = new Workloads.Rr.LatencyTestSpec { Protocols = [Workloads.Rr.LatencyTestSpec.Tcp], MessageSizesBytes = [14], Flows = [1], Percentiles = [50] };
+            var latency = new Workloads.Rr.RrTestSpec { Protocols = [Workloads.Rr.RrTestSpec.Tcp], MessageSizesBytes = [14], Flows = [1], Percentiles = [50] };
             var variant = latency.Variants()[0];
-            var spec = new TestSpec { Test = Workloads.Rr.LatencyTestSpec.Rr, Duration = duration, Settings = latency };
+            var spec = new TestSpec { Test = Workloads.Rr.RrTestSpec.Name, Duration = duration, Settings = latency };
             var planned = new PlannedMeasurement(new MeasurementKey(Underlay.Name, spec.Test, variant.Name, Topologies.CrossNode, 1), spec, variant);
             var sampler = new Workloads.Cpu.ProcStatCpuSampler(TimeProvider.System);
             var harness = new List<(double P50, double Tps)>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CniBench.Core.Clusters;
 using CniBench.Core.Processes;
+using CniBench.Workloads.Latency;
 
 namespace CniBench.Workloads.Crr;
 
@@ -45,7 +46,7 @@ public static class Conntrack
             var result = await node.Runner.RunAsync(spec, cancellationToken);
             return result.Succeeded
                 ? (result, null)
-                : (null, $"'{spec}' on {node.Name} exited with code {result.ExitCode.ToString(CultureInfo.InvariantCulture)}: {Rr.ToolServers.Detail(result.StandardError)}");
+                : (null, $"'{spec}' on {node.Name} exited with code {result.ExitCode.ToString(CultureInfo.InvariantCulture)}: {ToolServers.Detail(result.StandardError)}");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -53,7 +54,7 @@ public static class Conntrack
         }
         catch (Exception ex)
         {
-            return (null, $"'{spec}' on {node.Name}: {Rr.ToolServers.Detail(ex.Message)}");
+            return (null, $"'{spec}' on {node.Name}: {ToolServers.Detail(ex.Message)}");
         }
     }
 }

@@ -1,17 +1,42 @@
 using CniBench.Core.Kinds;
+using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
-using CniBench.Workloads.Rr;
+using CniBench.Workloads.Latency;
 
 namespace CniBench.Workloads.Crr;
 
-/// <summary>The <c>crr</c> test: a new TCP connection per transaction (iperf2 connect-only), per number of concurrent flows.</summary>
+/// <summary>
+/// The <c>crr</c> test: a new TCP connection per transaction (iperf2 connect-only), per number of concurrent flows.
+/// Flows and percentiles are read by the rules rr uses (<see cref="LatencySettings"/>); a key only rr knows, such as a
+/// message size, is an unknown key here, since crr sends no message.
+/// </summary>
 public sealed class CrrDefinition : ITestKindDefinition
 {
-    public string Name => LatencyTestSpec.Crr;
+    public string Name => CrrTestSpec.Name;
 
-    /// <summary>Read with rr's reader: the two share flows and percentiles; crr adds connections and the conntrack flush.</summary>
-    public TestSpec Read(TestReader reader) => LatencySpecReader.Read(reader, Name);
+    public TestSpec Read(TestReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var map = reader.Map;
+        var defaults = new CrrTestSpec();
+        var spec = new CrrTestSpec
+        {
+            Flows = LatencySettings.ReadFlows(map, Name) ?? defaults.Flows,
+            Percentiles = LatencySettings.ReadPercentiles(map, Name) ?? defaults.Percentiles,
+            Connections = map.Int("connections", required: false, min: 100, max: 1_000_000) ?? defaults.Connections,
+            FlushConntrack = map.Bool("flushConntrack", required: false) ?? defaults.FlushConntrack,
+        };
+        return new TestSpec
+        {
+            Test = Name,
+            Duration = LatencySettings.DefaultDuration,
+            Warmup = TimeSpan.Zero,
+            Topologies = reader.Topologies([Topologies.CrossNode, Topologies.PodToService]),
+            Repetitions = reader.Repetitions(),
+            Settings = spec,
+        };
+    }
 
     public ITestKind CreateRunner(TimeProvider time) => new CrrKind(new CrrDriver(CrrDriverOptions.Default));
 }

@@ -5,7 +5,7 @@ using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
 using CniBench.Core.Processes;
-using CniBench.Workloads.Rr;
+using CniBench.Workloads.Latency;
 
 namespace CniBench.Workloads.Crr;
 

@@ -1,6 +1,5 @@
 using CniBench.Core.Clusters;
 using CniBench.Core.Planning;
-using CniBench.Workloads.Rr;
 
 namespace CniBench.Workloads.Crr;
 
@@ -10,7 +9,7 @@ namespace CniBench.Workloads.Crr;
 /// </summary>
 public sealed class CrrKind(CrrDriver driver) : ITestKind
 {
-    public string Name => LatencyTestSpec.Crr;
+    public string Name => CrrTestSpec.Name;
 
     public string PrimaryMetric => Core.Measurements.Metrics.ConnectionsPerSecond;
 
@@ -20,8 +19,8 @@ public sealed class CrrKind(CrrDriver driver) : ITestKind
     {
         ArgumentNullException.ThrowIfNull(invocation);
         var planned = invocation.Planned;
-        var spec = planned.Test.SettingsAs<LatencyTestSpec>();
-        var flows = planned.Variant.ParametersAs<LatencyVariant>()?.Flows ?? planned.Variant.Streams;
+        var spec = planned.Test.SettingsAs<CrrTestSpec>();
+        var flows = planned.Variant.Streams;
         var request = new CrrRequest(flows, spec.Connections, spec.Percentiles, spec.FlushConntrack);
         var nodes = new ConntrackNodes(NodeOf(invocation, invocation.Client), NodeOf(invocation, invocation.Server));
         return driver.RunAsync(request, invocation.Client, invocation.Server, invocation.Target, nodes, invocation.Sink, invocation.RawPath, cancellationToken);

@@ -5,11 +5,12 @@ using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
 using CniBench.Core.Processes;
+using CniBench.Workloads.Latency;
 
 namespace CniBench.Workloads.Rr;
 
 /// <summary>What one rr measurement runs: the variant, how long, and which percentiles to report.</summary>
-public sealed record RrRequest(LatencyVariant Variant, TimeSpan Duration, IReadOnlyList<double> Percentiles);
+public sealed record RrRequest(RrVariant Variant, TimeSpan Duration, IReadOnlyList<double> Percentiles);
 
 public sealed record SockperfDriverOptions
 {

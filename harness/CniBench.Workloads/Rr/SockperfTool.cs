@@ -44,7 +44,7 @@ public static class SockperfTool
     public static ProcessSpec Client(IPAddress target, string protocol, int port, long messageBytes, TimeSpan duration)
     {
         ArgumentNullException.ThrowIfNull(target);
-        if (messageBytes is < LatencyTestSpec.MinMessageBytes or > LatencyTestSpec.MaxMessageBytes)
+        if (messageBytes is < RrTestSpec.MinMessageBytes or > RrTestSpec.MaxMessageBytes)
         {
             throw new ArgumentOutOfRangeException(nameof(messageBytes), messageBytes, "outside sockperf's message sizes");
         }
@@ -72,8 +72,8 @@ public static class SockperfTool
 
     private static bool IsTcp(string protocol) => protocol switch
     {
-        LatencyTestSpec.Tcp => true,
-        LatencyTestSpec.Udp => false,
+        RrTestSpec.Tcp => true,
+        RrTestSpec.Udp => false,
         _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "sockperf speaks tcp or udp"),
     };
 

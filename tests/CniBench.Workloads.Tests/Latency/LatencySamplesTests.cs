@@ -1,4 +1,5 @@
 using CniBench.Core.Measurements;
+using CniBench.Workloads.Latency;
 using CniBench.Workloads.Rr;
 
 namespace CniBench.Workloads.Tests.Latency;

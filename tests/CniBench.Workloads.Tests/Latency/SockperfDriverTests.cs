@@ -28,9 +28,9 @@ public sealed class SockperfDriverTests
             },
         };
 
-    private Task<TestOutcome> RunAsync(FakeProcessRunner client, int flows, string protocol = LatencyTestSpec.Tcp) =>
+    private Task<TestOutcome> RunAsync(FakeProcessRunner client, int flows, string protocol = RrTestSpec.Tcp) =>
         new SockperfDriver(SockperfDriverOptions.Default).RunAsync(
-            new RrRequest(new LatencyVariant(protocol, 14, flows), TimeSpan.FromSeconds(2), [50, 99]),
+            new RrRequest(new RrVariant(protocol, 14, flows), TimeSpan.FromSeconds(2), [50, 99]),
             Client(client), Server, Server.Address, _sink, RawPath, TestContext.Current.CancellationToken);
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class SockperfDriverTests
     {
         var client = Replaying("pingpong-tcp-14B");
 
-        await RunAsync(client, flows: 1, LatencyTestSpec.Udp);
+        await RunAsync(client, flows: 1, RrTestSpec.Udp);
 
         Assert.DoesNotContain("--tcp", _serverRunner.Started[0].Spec.Arguments);
         Assert.DoesNotContain("--tcp", Assert.Single(client.Runs).Arguments);
@@ -70,7 +70,7 @@ public sealed class SockperfDriverTests
     {
         var client = Replaying("pingpong-udp-noserver");
 
-        var outcome = await RunAsync(client, flows: 2, LatencyTestSpec.Udp);
+        var outcome = await RunAsync(client, flows: 2, RrTestSpec.Udp);
 
         Assert.Equal(MeasurementStatus.Failed, outcome.Status);
         Assert.Contains("flow 0", outcome.Reason, StringComparison.Ordinal);

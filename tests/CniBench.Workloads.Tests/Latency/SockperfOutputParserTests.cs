@@ -1,3 +1,4 @@
+using CniBench.Workloads.Latency;
 using CniBench.Workloads.Rr;
 
 namespace CniBench.Workloads.Tests.Latency;

@@ -1,7 +1,7 @@
 using CniBench.Core.Measurements;
 using Perfolizer.Mathematics.QuantileEstimators;
 
-namespace CniBench.Workloads.Rr;
+namespace CniBench.Workloads.Latency;
 
 /// <summary>
 /// Percentiles of the samples of every flow merged into one set: the latency a transaction of the whole test saw. An

@@ -2,11 +2,12 @@ using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
 using CniBench.Core.Tests.Scenarios;
 using CniBench.Runs;
+using CniBench.Workloads.Crr;
 using CniBench.Workloads.Rr;
 
 namespace CniBench.Core.Tests.Latency;
 
-public sealed class LatencySpecReaderTests
+public sealed class LatencySpecReadingTests
 {
     private static readonly ScenarioLoader Loader = new(TestKinds.All, new HashSet<string> { "calico" }, InMemoryScenarioFiles.None);
 
@@ -30,13 +31,13 @@ public sealed class LatencySpecReaderTests
 
         var test = Assert.Single(spec.Tests);
         Assert.Equal(TimeSpan.FromSeconds(3), test.Duration);
-        Assert.Equal([LatencyTestSpec.Udp], test.SettingsAs<LatencyTestSpec>().Protocols);
-        Assert.Equal([14L, 1024L], test.SettingsAs<LatencyTestSpec>().MessageSizesBytes);
-        Assert.Equal([50, 99, 99.9], test.SettingsAs<LatencyTestSpec>().Percentiles);
+        Assert.Equal([RrTestSpec.Udp], test.SettingsAs<RrTestSpec>().Protocols);
+        Assert.Equal([14L, 1024L], test.SettingsAs<RrTestSpec>().MessageSizesBytes);
+        Assert.Equal([50, 99, 99.9], test.SettingsAs<RrTestSpec>().Percentiles);
         var variants = RunPlanner.Variants(test);
         Assert.Equal(["udp-14B-1-flow", "udp-14B-4-flows", "udp-1KiB-1-flow", "udp-1KiB-4-flows"], variants.Select(v => v.Name));
-        Assert.Equal(4, variants[1].ParametersAs<LatencyVariant>()!.Flows);
-        Assert.Equal(1024, variants[2].ParametersAs<LatencyVariant>()!.MessageBytes);
+        Assert.Equal(4, variants[1].ParametersAs<RrVariant>()!.Flows);
+        Assert.Equal(1024, variants[2].ParametersAs<RrVariant>()!.MessageBytes);
     }
 
     [Fact]
@@ -45,8 +46,29 @@ public sealed class LatencySpecReaderTests
         var test = Assert.Single(Load("  - test: crr\n").Tests);
 
         Assert.Equal(["cross-node", "pod-to-service"], test.Topologies);
-        Assert.True(test.SettingsAs<LatencyTestSpec>().FlushConntrack);
+        Assert.True(test.SettingsAs<CrrTestSpec>().FlushConntrack);
         Assert.Equal(["1-flow", "4-flows"], RunPlanner.Variants(test).Select(v => v.Name));
+    }
+
+    [Fact]
+    public void Read_Crr_ReadsConnectionsAndTheFlushIntoItsOwnSettings()
+    {
+        var test = Assert.Single(Load("  - test: crr\n    flows: [2]\n    connections: 300\n    flushConntrack: false\n    percentiles: [50, 99]\n").Tests);
+
+        var settings = test.SettingsAs<CrrTestSpec>();
+        Assert.Equal((300, false), (settings.Connections, settings.FlushConntrack));
+        Assert.Equal([50, 99], settings.Percentiles);
+        var variant = Assert.Single(RunPlanner.Variants(test));
+        Assert.Equal(("2-flows", 2), (variant.Name, variant.Streams));
+    }
+
+    [Fact]
+    public void Read_ConnectionsOnRr_IsAnUnknownKey()
+    {
+        // connections belong to crr's settings alone: rr's long-lived flows open one connection each.
+        var error = Assert.Single(Errors("  - test: rr\n    connections: 300\n"));
+
+        Assert.Contains("unknown key 'connections'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

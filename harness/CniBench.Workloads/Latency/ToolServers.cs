@@ -2,7 +2,7 @@ using System.Globalization;
 using CniBench.Core.Clusters;
 using CniBench.Core.Processes;
 
-namespace CniBench.Workloads.Rr;
+namespace CniBench.Workloads.Latency;
 
 /// <summary>
 /// Servers a latency test starts on the server host, one per flow or one for all: each started, waited for until it
