@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CniBench.Core.Scenarios;
+using CniBench.Runs;
 
 namespace CniBench.Cli.Commands;
 
@@ -43,13 +44,16 @@ internal static class RunCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             _ = Quantities.TryParseDuration(parse.GetValue(duration) ?? "", out var seconds);
+            var manifestsDirectory = RepoPaths.ManifestsCni(parse.GetValue(manifests));
             var arguments = new RunArguments
             {
                 ScenarioPath = parse.GetRequiredValue(scenario),
                 ScenarioGiven = parse.GetResult(scenario) is { Implicit: false },
                 ResumeDirectory = parse.GetValue(resume),
                 OutputRoot = parse.GetRequiredValue(output),
-                ManifestsDirectory = RepoPaths.ManifestsCni(parse.GetValue(manifests)),
+                ManifestsDirectory = manifestsDirectory,
+                IngressManifestsDirectory = RepoPaths.ManifestsIngress(manifestsDirectory),
+                WorkloadsDirectory = Path.Combine(RepoPaths.Root(), "manifests", "workloads"),
                 Overrides = new ScenarioOverrides
                 {
                     Cnis = parse.GetValue(cni)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
@@ -68,31 +72,4 @@ internal static class RunCommand
         });
         return command;
     }
-}
-
-internal sealed record RunArguments
-{
-    public required string ScenarioPath { get; init; }
-
-    /// <summary>False when <see cref="ScenarioPath"/> is the default, so --resume takes the run's own scenario.</summary>
-    public bool ScenarioGiven { get; init; } = true;
-
-    /// <summary>An interrupted run's folder to finish (<c>--resume</c>).</summary>
-    public string? ResumeDirectory { get; init; }
-
-    public required string OutputRoot { get; init; }
-
-    public required string ManifestsDirectory { get; init; }
-
-    public ScenarioOverrides Overrides { get; init; } = new();
-
-    public IReadOnlyList<string> CommandLine { get; init; } = [];
-
-    public string? Kubeconfig { get; init; }
-
-    public string? Context { get; init; }
-
-    public bool AllowInstall { get; init; }
-
-    public bool AllowUnverified { get; init; }
 }
