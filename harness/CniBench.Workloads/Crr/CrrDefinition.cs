@@ -1,5 +1,4 @@
 using CniBench.Core.Kinds;
-using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
 using CniBench.Workloads.Latency;
@@ -27,15 +26,7 @@ public sealed class CrrDefinition : ITestKindDefinition
             Connections = map.Int("connections", required: false, min: 100, max: 1_000_000) ?? defaults.Connections,
             FlushConntrack = map.Bool("flushConntrack", required: false) ?? defaults.FlushConntrack,
         };
-        return new TestSpec
-        {
-            Test = Name,
-            Duration = LatencySettings.DefaultDuration,
-            Warmup = TimeSpan.Zero,
-            Topologies = reader.Topologies([Topologies.CrossNode, Topologies.PodToService]),
-            Repetitions = reader.Repetitions(),
-            Settings = spec,
-        };
+        return LatencySettings.Spec(reader, Name, LatencySettings.DefaultDuration, spec);
     }
 
     public ITestKind CreateRunner(TimeProvider time) => new CrrKind(new CrrDriver(CrrDriverOptions.Default));

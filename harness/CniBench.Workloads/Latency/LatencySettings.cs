@@ -1,4 +1,7 @@
 using System.Globalization;
+using CniBench.Core.Kinds;
+using CniBench.Core.Measurements;
+using CniBench.Core.Scenarios;
 using CniBench.Core.Yaml;
 
 namespace CniBench.Workloads.Latency;
@@ -24,6 +27,24 @@ public static class LatencySettings
 
     /// <summary><c>1-flow</c>, <c>4-flows</c>: the flows part of a variant's name.</summary>
     public static string FlowsName(int flows) => flows.ToString(CultureInfo.InvariantCulture) + (flows == 1 ? "-flow" : "-flows");
+
+    /// <summary>
+    /// A latency test entry as both kinds plan it: cross-node and through a Service by default, no warm-up (sockperf
+    /// warms up by itself; a new connection has nothing to warm), and the kind's own <paramref name="settings"/>.
+    /// </summary>
+    public static TestSpec Spec(TestReader reader, string kind, TimeSpan duration, TestSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return new TestSpec
+        {
+            Test = kind,
+            Duration = duration,
+            Warmup = TimeSpan.Zero,
+            Topologies = reader.Topologies([Topologies.CrossNode, Topologies.PodToService]),
+            Repetitions = reader.Repetitions(),
+            Settings = settings,
+        };
+    }
 
     /// <summary>The <c>flows</c> list of a <paramref name="kind"/> entry, each item checked; null when absent or all wrong.</summary>
     public static List<int>? ReadFlows(YamlMap map, string kind)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using CniBench.Core.Kinds;
-using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
 using CniBench.Core.Yaml;
@@ -29,15 +28,7 @@ public sealed class RrDefinition : ITestKindDefinition
             Protocols = ReadProtocols(map) ?? defaults.Protocols,
             MessageSizesBytes = ReadMessageSizes(map) ?? defaults.MessageSizesBytes,
         };
-        return new TestSpec
-        {
-            Test = Name,
-            Duration = reader.MeasuredDuration("sockperf", LatencySettings.DefaultDuration),
-            Warmup = TimeSpan.Zero,
-            Topologies = reader.Topologies([Topologies.CrossNode, Topologies.PodToService]),
-            Repetitions = reader.Repetitions(),
-            Settings = spec,
-        };
+        return LatencySettings.Spec(reader, Name, reader.MeasuredDuration("sockperf", LatencySettings.DefaultDuration), spec);
     }
 
     public ITestKind CreateRunner(TimeProvider time) => new RrKind(new SockperfDriver(SockperfDriverOptions.Default));
