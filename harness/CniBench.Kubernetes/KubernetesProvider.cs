@@ -244,7 +244,7 @@ public sealed class KubernetesProvider(KubernetesProviderOptions options) : IClu
     private async Task<IReadOnlyList<V1Node>> ReadyNodesAsync(IKubernetes client, string context, ClusterShape shape, CancellationToken cancellationToken)
     {
         var list = await KubeErrors.GuardAsync(() => client.CoreV1.ListNodeAsync(cancellationToken: cancellationToken), context, "listing nodes");
-        var usable = list.Items.Where(IsUsable).OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).ToList();
+        var usable = list.Items.Where(WorkloadNodes.IsUsable).OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).ToList();
         if (usable.Count < options.RequiredNodes)
         {
             throw new KubeOperationException(
@@ -254,11 +254,6 @@ public sealed class KubernetesProvider(KubernetesProviderOptions options) : IClu
 
         return [.. usable.Take(Math.Max(options.RequiredNodes, Math.Min(shape.Nodes, usable.Count)))];
     }
-
-    private static bool IsUsable(V1Node node) =>
-        node.Spec?.Unschedulable != true
-        && node.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true
-        && !(node.Spec?.Taints ?? []).Any(t => t.Effect is "NoSchedule" or "NoExecute");
 
     private async Task CreateNamespaceAsync(IKubernetes client, string context, string ns, CancellationToken cancellationToken)
     {

@@ -19,7 +19,8 @@ public sealed record ExecReply(string Stdout = "", string Stderr = "", int ExitC
 /// <summary>
 /// The one loopback Kubernetes API server the tests share, with just the calls CniBench makes: namespaces, nodes,
 /// pods (server-side apply, list, watch, Ready after a delay), Services and EndpointSlices, Ingresses (the YARP
-/// ingress's in-cluster lists), events, version, and the exec websocket (v4 channel protocol).
+/// ingress's in-cluster lists), events, version, the exec websocket (v4 channel protocol), and what the preflight
+/// reads (access reviews, DaemonSets, metrics-server's APIService, image pull failures).
 /// </summary>
 public sealed partial class FakeKubeApiServer : IAsyncDisposable
 {
@@ -269,6 +270,11 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
             }
         }
 
+        if (await ServePreflightAsync(http, request.Method, parts))
+        {
+            return;
+        }
+
         switch (request.Method, parts)
         {
             case ("GET", ["version"]):
@@ -469,6 +475,14 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
         lock (_gate)
         {
             _pods[$"{ns}/{pod.Metadata.Name}"] = pod;
+        }
+
+        if (PullFailedStatus(pod) is { } pullFailed)
+        {
+            // The kubelet never starts it: it stays Pending with the pull failure.
+            pod.Status = pullFailed;
+            Publish("ADDED", pod);
+            return pod;
         }
 
         Publish("ADDED", pod);
