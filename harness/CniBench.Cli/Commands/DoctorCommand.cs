@@ -6,15 +6,59 @@ using Spectre.Console;
 
 namespace CniBench.Cli.Commands;
 
-/// <summary><c>cnibench doctor</c>: can this host run the lab, and what to do about each thing it lacks.</summary>
+/// <summary>
+/// <c>cnibench doctor</c>: can this host run the lab, and what to do about each thing it lacks; with <c>--context</c> or a
+/// Kubernetes scenario, can a run work on those clusters (<see cref="ClusterDoctor"/>).
+/// </summary>
 internal static class DoctorCommand
 {
     public static Command Create()
     {
-        var command = new Command("doctor", "Check this host: root, tools and their versions, kernel features (veth, bridge, vxlan, wireguard, ipip, geneve, xfrm). Exit 0 when the default scenario can run, 4 otherwise.");
+        var scenario = new Argument<string?>("scenario")
+        {
+            Description = "A Kubernetes scenario: check every cluster it names (clusters it provisions are skipped: they do not exist yet)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var context = new Option<string?>("--context") { Description = "Check this kubeconfig context instead of this host" };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "kubeconfig file (default: the scenario's, else KUBECONFIG, then ~/.kube/config)" };
+        var cni = new Option<string?>("--cni") { Description = "With --context: the CNI the cluster should run (default: only report what runs)" };
+        var allowInstall = new Option<bool>("--allow-install") { Description = "Check as for 'run --allow-install': the rights to install a CNI too" };
+        var noPull = new Option<bool>("--no-pull") { Description = "Skip the image pull probe: then nothing at all is written to the cluster" };
+        var manifests = new Option<string?>("--manifests") { Description = "Folder of CNI manifests (default: manifests/cni of this checkout)" };
+        var command = new Command(
+            "doctor",
+            "Check this host: root, tools and their versions, kernel features (veth, bridge, vxlan, wireguard, ipip, geneve, xfrm). Exit 0 when the default scenario can run, 4 otherwise.\n\n" +
+            "With --context or a Kubernetes scenario, check the cluster(s) instead: the API and its version, every permission a run needs " +
+            "(SelfSubjectAccessReview, listed allowed/denied), the nodes that can carry workloads, the CNI running against the expected one, " +
+            "metrics-server, helm where the catalog installs by chart, and whether the workload images pull. Everything is read, except the " +
+            "image pull probe: one short-lived pod in a run-labelled namespace, deleted afterwards (--no-pull skips it). Exit 4 with a list of what to fix.")
+        {
+            scenario, context, kubeconfig, cni, allowInstall, noPull, manifests,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var console = CliConsole.Create(parse);
+            if (parse.GetValue(scenario) is not null || parse.GetValue(context) is not null)
+            {
+                var request = new ClusterDoctorRequest
+                {
+                    Scenario = parse.GetValue(scenario),
+                    Context = parse.GetValue(context),
+                    Kubeconfig = parse.GetValue(kubeconfig),
+                    Cni = parse.GetValue(cni),
+                    AllowInstall = parse.GetValue(allowInstall),
+                    ProbeImages = !parse.GetValue(noPull),
+                    Manifests = parse.GetValue(manifests),
+                };
+                return await ClusterDoctor.RunAsync(request, console, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
+            }
+
+            if (parse.GetValue(kubeconfig) is not null || parse.GetValue(cni) is not null || parse.GetValue(allowInstall) || parse.GetValue(noPull))
+            {
+                parse.InvocationConfiguration.Error.WriteLine("error: --kubeconfig, --cni, --allow-install and --no-pull check a cluster: add --context <ctx> or a Kubernetes scenario");
+                return ExitCodes.BadInput;
+            }
+
             var checks = (await LabPreflight.RunAsync(null, cancellationToken)).ToList();
             var iperf = await ToolVersions.FirstLineAsync(["iperf3", "--version"], cancellationToken);
             checks.Insert(1, iperf is null

@@ -3,8 +3,11 @@ namespace CniBench.Kubernetes.Preflight;
 /// <summary>Where a permission is needed, resolved against <see cref="RunNeeds"/> to the namespaces to ask about.</summary>
 public enum PermissionScope
 {
-    /// <summary>A cluster-scoped resource (nodes, namespaces, CRDs), or a namespaced one across all namespaces.</summary>
+    /// <summary>A cluster-scoped resource: nodes, namespaces, CRDs, cluster RBAC.</summary>
     Cluster,
+
+    /// <summary>A namespaced resource in every namespace (pods, to record the CNI's images).</summary>
+    AllNamespaces,
 
     /// <summary>
     /// The run's namespaces (<c>cnibench-&lt;tag&gt;</c> and its netpol model namespaces). They are new on every run, so
@@ -14,6 +17,9 @@ public enum PermissionScope
 
     /// <summary>Each namespace the CNI's agents are looked for in (<see cref="RunNeeds.CniNamespaces"/>).</summary>
     CniNamespaces,
+
+    /// <summary>The namespaces of the expected CNI's readiness workloads (<see cref="RunNeeds.CniReadinessNamespaces"/>).</summary>
+    CniReadinessNamespaces,
 
     /// <summary>Each ingress controller's namespace (<see cref="RunNeeds.IngressNamespaces"/>).</summary>
     IngressNamespaces,

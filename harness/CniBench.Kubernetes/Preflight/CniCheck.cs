@@ -41,9 +41,9 @@ public static class CniCheck
         var decision = CniDetector.Decide(expected, running, cluster, needs.MayInstall);
         return decision.Action switch
         {
-            InstallAction.None => new PreflightFinding(Area, expected, FindingLevel.Ok, $"{seen}, as the scenario expects"),
+            InstallAction.None => new PreflightFinding(Area, expected, FindingLevel.Ok, $"{seen}, as expected"),
             InstallAction.Install => new PreflightFinding(Area, expected, FindingLevel.Ok, $"{seen}; the run will install {expected} (the cluster is disposable)"),
-            _ => new PreflightFinding(Area, expected, FindingLevel.Problem, $"{seen}; the scenario expects {expected}", Fix(expected, running)),
+            _ => new PreflightFinding(Area, expected, FindingLevel.Problem, $"{seen}; expected {expected}", Fix(expected, running)),
         };
     }
 

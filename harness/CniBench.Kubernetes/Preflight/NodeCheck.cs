@@ -22,9 +22,8 @@ public static class NodeCheck
         foreach (var node in list.Items.OrderBy(n => n.Metadata.Name, StringComparer.Ordinal))
         {
             var name = node.Metadata.Name;
-            var taints = node.Spec?.Taints is { Count: > 0 } all ? string.Join(", ", all.Select(WorkloadNodes.Describe)) : "none";
             var info = node.Status?.NodeInfo;
-            var facts = $"taints: {taints}; kubelet {info?.KubeletVersion ?? "?"}, kernel {info?.KernelVersion ?? "?"}";
+            var facts = $"kubelet {info?.KubeletVersion ?? "?"}, kernel {info?.KernelVersion ?? "?"}";
             if (WorkloadNodes.WhyNotUsable(node) is { } why)
             {
                 // A control-plane taint is how clusters are built; a node that is not Ready is worth a look.
@@ -34,7 +33,9 @@ public static class NodeCheck
             else
             {
                 usable.Add(name);
-                findings.Add(new PreflightFinding(Area, name, FindingLevel.Ok, $"Ready, carries workloads; {facts}"));
+                // PreferNoSchedule taints do not keep the run's pinned pods off.
+                var taints = node.Spec?.Taints is { Count: > 0 } all ? string.Join(", ", all.Select(WorkloadNodes.Describe)) : "none";
+                findings.Add(new PreflightFinding(Area, name, FindingLevel.Ok, $"Ready, carries workloads (taints: {taints}); {facts}"));
             }
         }
 

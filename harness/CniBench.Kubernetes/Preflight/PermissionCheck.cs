@@ -29,9 +29,10 @@ public static class PermissionCheck
     /// <summary>Null stands for the whole cluster: cluster-scoped, or a namespaced resource in every namespace.</summary>
     private static IReadOnlyList<string?> Namespaces(PermissionScope scope, RunNeeds needs, string runNamespace) => scope switch
     {
-        PermissionScope.Cluster => [null],
+        PermissionScope.Cluster or PermissionScope.AllNamespaces => [null],
         PermissionScope.RunNamespace => [runNamespace],
         PermissionScope.CniNamespaces => [.. needs.CniNamespaces],
+        PermissionScope.CniReadinessNamespaces => [.. needs.CniReadinessNamespaces],
         PermissionScope.IngressNamespaces => [.. needs.IngressNamespaces],
         PermissionScope.SecretNamespace => needs.SecretNamespace is null ? [] : [needs.SecretNamespace],
         _ => throw new ArgumentOutOfRangeException(nameof(scope), scope, null),
@@ -39,7 +40,9 @@ public static class PermissionCheck
 
     private static async Task<PreflightFinding> ReviewAsync(IKubernetes client, string cluster, AccessNeed permission, string? ns, CancellationToken cancellationToken)
     {
-        var check = ns is null ? permission.Spelled : $"{permission.Spelled} in {ns}";
+        var check = permission.Scope == PermissionScope.AllNamespaces ? $"{permission.Spelled} in all namespaces"
+            : ns is null ? permission.Spelled
+            : $"{permission.Spelled} in {ns}";
         var review = new V1SelfSubjectAccessReview
         {
             ApiVersion = "authorization.k8s.io/v1",
@@ -68,10 +71,9 @@ public static class PermissionCheck
         var reason = string.IsNullOrWhiteSpace(answer.Status?.Reason) ? "" : $" ({answer.Status.Reason})";
         var fix = permission.Scope switch
         {
-            PermissionScope.Cluster => $"grant '{permission.Spelled}' to the kubeconfig's user with a ClusterRole and ClusterRoleBinding",
-            PermissionScope.RunNamespace =>
-                $"grant '{permission.Spelled}' in every namespace to the kubeconfig's user with a ClusterRole and ClusterRoleBinding (a run's namespaces are new on every run, so no RoleBinding can exist for them)",
-            _ => $"grant '{permission.Spelled}' in namespace {ns} to the kubeconfig's user (a Role and RoleBinding there, or a ClusterRoleBinding)",
+            PermissionScope.Cluster or PermissionScope.AllNamespaces => $"grant '{permission.Spelled}' with a ClusterRole and ClusterRoleBinding",
+            PermissionScope.RunNamespace => $"grant '{permission.Spelled}' cluster-wide (ClusterRole + ClusterRoleBinding): a run's namespaces are new on every run",
+            _ => $"grant '{permission.Spelled}' in namespace {ns} (a Role and RoleBinding there, or a ClusterRoleBinding)",
         };
         return new PreflightFinding(
             Area,

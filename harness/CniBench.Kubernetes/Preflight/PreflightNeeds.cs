@@ -46,6 +46,7 @@ public static class PreflightNeeds
             IngressTls = use.IngressTls,
             MayInstall = mayInstall,
             CniNamespaces = CniDetector.NamespacesToScan(catalog.Manifests),
+            CniReadinessNamespaces = [.. (manifest?.Kubernetes?.Readiness ?? []).Select(r => r.Namespace).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
             IngressNamespaces = [.. controllers.SelectMany(c => c.Readiness.Select(r => r.Namespace)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
             SecretNamespace = variant?.Secret?.Namespace,
             Images = images,

@@ -27,6 +27,9 @@ public sealed record RunNeeds
     /// <summary>Where the CNI's agents run and are looked for (<c>CniDetector.NamespacesToScan</c>).</summary>
     public IReadOnlyList<string> CniNamespaces { get; init; } = ["kube-system"];
 
+    /// <summary>Where the expected CNI's readiness DaemonSets and Deployments live (its catalog entry); empty without a CNI.</summary>
+    public IReadOnlyList<string> CniReadinessNamespaces { get; init; } = [];
+
     /// <summary>The ingress controllers' namespaces (from the ingress catalog).</summary>
     public IReadOnlyList<string> IngressNamespaces { get; init; } = [];
 

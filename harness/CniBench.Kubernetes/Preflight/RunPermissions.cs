@@ -39,7 +39,7 @@ public static class RunPermissions
         new("watch", "pods", "", null, RunNamespace, RunUse.Always, "waiting for the workload pods to be Ready (PodReadiness)"),
 
         // ClusterFacts.CollectAsync: cni.images in run.json, from pods in every namespace.
-        new("list", "pods", "", null, Cluster, RunUse.Always, "recording the CNI's running images in run.json (ClusterFacts)"),
+        new("list", "pods", "", null, AllNamespaces, RunUse.Always, "recording the CNI's running images in run.json (ClusterFacts)"),
 
         // PodExecRunner opens exec over a websocket, an HTTP GET that RBAC reads as 'get'; kube-apiserver 1.35 also
         // requires 'create' on it (AuthorizePodWebsocketUpgradeCreatePermission, kubernetes/kubernetes#134577).
@@ -62,7 +62,7 @@ public static class RunPermissions
 
         // CatalogInstaller.ListDaemonSetsAsync detects the running CNI; InstallSteps.WaitReadyAsync reads its readiness DaemonSets.
         new("list", "daemonsets", Apps, null, CniNamespaces, RunUse.Always, "detecting the running CNI (CatalogInstaller, CniDetector)"),
-        new("get", "daemonsets", Apps, null, CniNamespaces, RunUse.Always, "waiting for the CNI's agents to be ready (InstallSteps.WaitReadyAsync)"),
+        new("get", "daemonsets", Apps, null, CniReadinessNamespaces, RunUse.Always, "waiting for the CNI's agents to be ready (InstallSteps.WaitReadyAsync)"),
 
         // KubernetesPolicyEnforcer applies each case's policies, lists and deletes them between cases.
         new("patch", "networkpolicies", Networking, null, RunNamespace, RunUse.NetworkPolicies, "applying each case's NetworkPolicies (KubernetesPolicyEnforcer)"),
@@ -96,7 +96,7 @@ public static class RunPermissions
         new("patch", "customresourcedefinitions", "apiextensions.k8s.io", null, Cluster, RunUse.Install, "installing a CNI or controller: its CRDs (InstallSteps, helm)"),
         new("patch", "clusterroles", "rbac.authorization.k8s.io", null, Cluster, RunUse.Install, "installing a CNI or controller: its ClusterRoles (InstallSteps, helm)"),
         new("patch", "clusterrolebindings", "rbac.authorization.k8s.io", null, Cluster, RunUse.Install, "installing a CNI or controller: its ClusterRoleBindings (InstallSteps, helm)"),
-        new("patch", "daemonsets", Apps, null, CniNamespaces, RunUse.Install, "installing the CNI's agents, restarting them for a variant (InstallSteps, CatalogInstaller)"),
+        new("patch", "daemonsets", Apps, null, CniReadinessNamespaces, RunUse.Install, "installing the CNI's agents, restarting them for a variant (InstallSteps, CatalogInstaller)"),
     ];
 
     /// <summary>The permissions a run with these needs asks for.</summary>

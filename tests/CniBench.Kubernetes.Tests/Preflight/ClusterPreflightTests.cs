@@ -31,6 +31,8 @@ public sealed class ClusterPreflightTests
         Assert.Contains(asked, a => a.StartsWith("get pods/exec cnibench-", StringComparison.Ordinal));
         Assert.Contains("get nodes/proxy", asked);
         Assert.Contains("list daemonsets kube-flannel", asked);
+        Assert.Contains("list daemonsets calico-system", asked);
+        Assert.Equal(["get daemonsets kube-flannel"], asked.Where(a => a.StartsWith("get daemonsets", StringComparison.Ordinal)));
         Assert.Contains(asked, a => a.StartsWith("patch networkpolicies ", StringComparison.Ordinal));
         Assert.DoesNotContain(asked, a => a.Contains("ingresses", StringComparison.Ordinal) || a.Contains("customresourcedefinitions", StringComparison.Ordinal));
         Assert.Equal(asked.Count, report.Findings.Count(f => f.Area == PermissionCheck.Area));
@@ -98,7 +100,7 @@ public sealed class ClusterPreflightTests
 
         var cni = Assert.Single(report.Problems);
         Assert.Equal(("cni", "cilium"), (cni.Area, cni.Check));
-        Assert.Equal("runs calico and flannel; the scenario expects cilium", cni.Detail);
+        Assert.Equal("runs calico and flannel; expected cilium", cni.Detail);
         Assert.Contains("only cilium", cni.Fix, StringComparison.Ordinal);
     }
 
@@ -123,7 +125,7 @@ public sealed class ClusterPreflightTests
         var report = await harness.RunAsync(PreflightHarness.Options() with { ProbeImages = false });
 
         var cni = Assert.Single(report.Problems);
-        Assert.Equal("no catalog CNI found; the scenario expects flannel", cni.Detail);
+        Assert.Equal("no catalog CNI found; expected flannel", cni.Detail);
         Assert.Contains("disposable: true", cni.Fix, StringComparison.Ordinal);
     }
 

@@ -19,7 +19,7 @@ public sealed record ExecReply(string Stdout = "", string Stderr = "", int ExitC
 /// <summary>
 /// The one loopback Kubernetes API server the tests share, with just the calls CniBench makes: namespaces, nodes,
 /// pods (server-side apply, list, watch, Ready after a delay), Services and EndpointSlices, Ingresses (the YARP
-/// ingress's in-cluster lists), events, version, the exec websocket (v4 channel protocol), and what the preflight
+/// ingress's in-cluster lists), events, version, the exec websocket (v5 or v4), and what the preflight
 /// reads (access reviews, DaemonSets, metrics-server's APIService, image pull failures).
 /// </summary>
 public sealed partial class FakeKubeApiServer : IAsyncDisposable
