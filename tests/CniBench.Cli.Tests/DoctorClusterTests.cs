@@ -122,6 +122,18 @@ public sealed class DoctorClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Doctor_WithoutContextOrScenario_StillChecksThisHost()
+    {
+        var result = await CliInvocation.InvokeAsync("doctor");
+
+        Assert.True(result.ExitCode is 0 or 4, result.ToString());
+        var output = OutputText.Flat(result.Output);
+        Assert.Contains("tool:iperf3", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("permission", output, StringComparison.Ordinal);
+        Assert.Empty(_server.Requests);
+    }
+
+    [Fact]
     public async Task DoctorHelp_SaysThePullProbeIsTheOnlyWrite()
     {
         var result = await CliInvocation.InvokeAsync("doctor", "--help");

@@ -77,17 +77,16 @@ public static class ImagePullProbe
             var pods = await KubeErrors.GuardAsync(() => client.CoreV1.ListNamespacedPodAsync(ns, cancellationToken: cancellationToken), cluster, $"reading the probe pod in {ns}");
             var pod = pods.Items.FirstOrDefault(p => p.Metadata.Name == PodName);
             var states = images.Select((image, i) => (Image: image, State: StateOf(pod, ContainerName(i)))).ToList();
-            var timedOut = time.GetElapsedTime(start) >= options.Timeout;
-            if (timedOut || states.All(s => s.State.Decided))
+            if (states.All(s => s.State.Decided) || time.GetElapsedTime(start) >= options.Timeout)
             {
-                return [.. states.Select(s => Finding(s.Image, s.State, node, timedOut, options.Timeout))];
+                return [.. states.Select(s => Finding(s.Image, s.State, node, options.Timeout))];
             }
 
             await Task.Delay(options.PollInterval, time, cancellationToken);
         }
     }
 
-    private static PreflightFinding Finding(string image, PullState state, string node, bool timedOut, TimeSpan timeout)
+    private static PreflightFinding Finding(string image, PullState state, string node, TimeSpan timeout)
     {
         const string Fix = "check the image name and tag, that the node reaches the registry (proxy, firewall, air gap, rate limits) and any imagePullSecret it needs; or point kubernetes.images in the scenario at a mirror";
         if (state.Pulled)
@@ -97,7 +96,7 @@ public static class ImagePullProbe
 
         return state.Decided
             ? new PreflightFinding(Area, image, FindingLevel.Problem, $"not pulled on {node}: {state.Detail}", Fix)
-            : new PreflightFinding(Area, image, FindingLevel.Problem, $"not pulled on {node} within {timeout.TotalSeconds:0} s ({state.Detail})", timedOut ? Fix : null);
+            : new PreflightFinding(Area, image, FindingLevel.Problem, $"not pulled on {node} within {timeout.TotalSeconds:0} s ({state.Detail})", Fix);
     }
 
     private sealed record PullState(bool Decided, bool Pulled, string Detail);

@@ -146,7 +146,48 @@ public sealed class ClusterPreflightTests
         Assert.Contains(report.Findings, f => f is { Area: "image", Level: FindingLevel.Ok } && f.Check == needs.Images[0]);
         Assert.Contains(report.Findings, f => f is { Area: "image", Level: FindingLevel.Ok } && f.Detail == "the probe's namespace and pod were removed");
         Assert.Empty(harness.Server.NamespaceNames());
+        var probeNamespace = Assert.Single(harness.Server.Requests, r => r.StartsWith("DELETE /api/v1/namespaces/cnibench-", StringComparison.Ordinal))["DELETE /api/v1/namespaces/".Length..];
+        Assert.Empty(harness.Server.PodsIn(probeNamespace));
+    }
+
+    [Fact]
+    public async Task RunAsync_ImagesNeverArrive_ReportsTheTimeoutAndRemovesTheProbe()
+    {
+        await using var harness = await PreflightHarness.StartAsync();
+        harness.Server.ReadyAfter = null;
+        var options = PreflightHarness.Options();
+        options = options with { Pull = options.Pull with { Timeout = TimeSpan.FromSeconds(1) } };
+
+        var report = await harness.RunAsync(options);
+
+        Assert.Equal(2, report.Problems.Count);
+        Assert.All(report.Problems, p => Assert.Equal("not pulled on node-1 within 1 s (pod Pending)", p.Detail));
+        Assert.Empty(harness.Server.NamespaceNames());
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelledWhilePulling_StillRemovesTheProbeNamespace()
+    {
+        await using var harness = await PreflightHarness.StartAsync();
+        harness.Server.ReadyAfter = null;
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        harness.Server.ExtraRoutes.Add((http, parts) =>
+        {
+            // The probe's first look at its pod: the user presses Ctrl-C now.
+            if (http.Request.Method == "GET" && parts is ["api", "v1", "namespaces", _, "pods"])
+            {
+                cancel.Cancel();
+            }
+
+            return Task.FromResult(false);
+        });
+        using var connection = KubeContexts.Connect(harness.Kubeconfig, PreflightHarness.Context);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ClusterPreflight.RunAsync(connection, PreflightHarness.Options(), cancel.Token));
+
+        Assert.Contains(harness.Server.Requests, r => r.StartsWith("POST /api/v1/namespaces", StringComparison.Ordinal));
         Assert.Contains(harness.Server.Requests, r => r.StartsWith("DELETE /api/v1/namespaces/cnibench-", StringComparison.Ordinal));
+        Assert.Empty(harness.Server.NamespaceNames());
     }
 
     [Fact]
