@@ -21,6 +21,12 @@ public enum PermissionScope
     /// <summary>The namespaces of the expected CNI's readiness workloads (<see cref="RunNeeds.CniReadinessNamespaces"/>).</summary>
     CniReadinessNamespaces,
 
+    /// <summary>The namespaces of the DaemonSets whose readiness the run waits for (<see cref="RunNeeds.ReadinessWorkloads"/>).</summary>
+    ReadinessDaemonSets,
+
+    /// <summary>The namespaces of the Deployments whose readiness the run waits for (<see cref="RunNeeds.ReadinessWorkloads"/>).</summary>
+    ReadinessDeployments,
+
     /// <summary>Each ingress controller's namespace (<see cref="RunNeeds.IngressNamespaces"/>).</summary>
     IngressNamespaces,
 

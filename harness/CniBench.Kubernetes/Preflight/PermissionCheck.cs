@@ -1,3 +1,4 @@
+using CniBench.Catalog;
 using k8s;
 using k8s.Models;
 
@@ -33,10 +34,15 @@ public static class PermissionCheck
         PermissionScope.RunNamespace => [runNamespace],
         PermissionScope.CniNamespaces => [.. needs.CniNamespaces],
         PermissionScope.CniReadinessNamespaces => [.. needs.CniReadinessNamespaces],
+        PermissionScope.ReadinessDaemonSets => ReadinessNamespaces(needs, WorkloadKind.DaemonSet),
+        PermissionScope.ReadinessDeployments => ReadinessNamespaces(needs, WorkloadKind.Deployment),
         PermissionScope.IngressNamespaces => [.. needs.IngressNamespaces],
         PermissionScope.SecretNamespace => needs.SecretNamespace is null ? [] : [needs.SecretNamespace],
         _ => throw new ArgumentOutOfRangeException(nameof(scope), scope, null),
     };
+
+    private static IReadOnlyList<string?> ReadinessNamespaces(RunNeeds needs, WorkloadKind kind) =>
+        [.. needs.ReadinessWorkloads.Where(w => w.Kind == kind).Select(w => w.Namespace).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
     private static async Task<PreflightFinding> ReviewAsync(IKubernetes client, string cluster, AccessNeed permission, string? ns, CancellationToken cancellationToken)
     {

@@ -47,6 +47,7 @@ public static class PreflightNeeds
             MayInstall = mayInstall,
             CniNamespaces = CniDetector.NamespacesToScan(catalog.Manifests),
             CniReadinessNamespaces = [.. (manifest?.Kubernetes?.Readiness ?? []).Select(r => r.Namespace).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            ReadinessWorkloads = [.. (manifest?.Kubernetes?.Readiness ?? []).Concat(controllers.SelectMany(c => c.Readiness))],
             IngressNamespaces = [.. controllers.SelectMany(c => c.Readiness.Select(r => r.Namespace)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
             SecretNamespace = variant?.Secret?.Namespace,
             Images = images,

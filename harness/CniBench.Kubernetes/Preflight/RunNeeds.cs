@@ -1,3 +1,5 @@
+using CniBench.Catalog;
+
 namespace CniBench.Kubernetes.Preflight;
 
 /// <summary>
@@ -29,6 +31,9 @@ public sealed record RunNeeds
 
     /// <summary>Where the expected CNI's readiness DaemonSets and Deployments live (its catalog entry); empty without a CNI.</summary>
     public IReadOnlyList<string> CniReadinessNamespaces { get; init; } = [];
+
+    /// <summary>The workloads whose readiness the run waits for: the expected CNI's and the ingress controllers'.</summary>
+    public IReadOnlyList<WorkloadRef> ReadinessWorkloads { get; init; } = [];
 
     /// <summary>The ingress controllers' namespaces (from the ingress catalog).</summary>
     public IReadOnlyList<string> IngressNamespaces { get; init; } = [];

@@ -60,9 +60,12 @@ public static class RunPermissions
         // KubeletSummarySampler: node_cpu_cores and node_memory_bytes from the kubelet summary API; without it those rows are unsupported.
         new("get", "nodes", "", "proxy", Cluster, RunUse.Always, "node CPU and memory from the kubelet summary API (KubeletSummarySampler); without it those rows are unsupported", Required: false),
 
-        // CatalogInstaller.ListDaemonSetsAsync detects the running CNI; InstallSteps.WaitReadyAsync reads its readiness DaemonSets.
+        // CatalogInstaller.ListDaemonSetsAsync detects the running CNI.
         new("list", "daemonsets", Apps, null, CniNamespaces, RunUse.Always, "detecting the running CNI (CatalogInstaller, CniDetector)"),
-        new("get", "daemonsets", Apps, null, CniReadinessNamespaces, RunUse.Always, "waiting for the CNI's agents to be ready (InstallSteps.WaitReadyAsync)"),
+
+        // InstallSteps.WaitReadyAsync reads each readiness workload of the CNI and of the ingress controllers.
+        new("get", "daemonsets", Apps, null, ReadinessDaemonSets, RunUse.Always, "waiting for the CNI's (and controllers') DaemonSets to be ready (InstallSteps.WaitReadyAsync)"),
+        new("get", "deployments", Apps, null, ReadinessDeployments, RunUse.Always, "waiting for the CNI's (and controllers') Deployments to be ready (InstallSteps.WaitReadyAsync)"),
 
         // KubernetesPolicyEnforcer applies each case's policies, lists and deletes them between cases.
         new("patch", "networkpolicies", Networking, null, RunNamespace, RunUse.NetworkPolicies, "applying each case's NetworkPolicies (KubernetesPolicyEnforcer)"),
@@ -80,7 +83,6 @@ public static class RunPermissions
         new("get", "services", "", null, IngressNamespaces, RunUse.Ingress, "reading the controller's Service address (KubernetesIngressDeployment)"),
         new("list", "pods", "", null, IngressNamespaces, RunUse.Ingress, "the controller pods' restarts (KubernetesIngressDeployment)"),
         new("get", "pods", "", "log", IngressNamespaces, RunUse.Ingress, "the controller's log tail when it restarts (KubernetesIngressDeployment)", Required: false),
-        new("get", "deployments", Apps, null, IngressNamespaces, RunUse.Ingress, "waiting for the controller to be ready (InstallSteps.WaitReadyAsync)"),
 
         // KubernetesIngressDeployment applies the TLS Secret the Ingress names, and deletes it after.
         new("patch", "secrets", "", null, RunNamespace, RunUse.IngressTls, "the Ingress's TLS Secret (KubernetesIngressDeployment)"),
