@@ -128,10 +128,17 @@ public static class RunPreparation
         return (catalog, ingress, scenario);
     }
 
-    /// <summary>--kubeconfig replaces the scenario's file; --context points the scenario's only CNI at another cluster.</summary>
-    private static ScenarioSpec WithKubernetesOverrides(ScenarioSpec scenario, RunArguments arguments)
+    private static ScenarioSpec WithKubernetesOverrides(ScenarioSpec scenario, RunArguments arguments) =>
+        WithKubernetesOverrides(scenario, arguments.Kubeconfig, arguments.Context);
+
+    /// <summary>
+    /// --kubeconfig replaces the scenario's file; --context points the scenario's only CNI at another cluster. Public
+    /// so that <c>cnibench doctor</c> checks the clusters a run with the same options would use.
+    /// </summary>
+    public static ScenarioSpec WithKubernetesOverrides(ScenarioSpec scenario, string? kubeconfig, string? context)
     {
-        if (arguments.Kubeconfig is null && arguments.Context is null)
+        ArgumentNullException.ThrowIfNull(scenario);
+        if (kubeconfig is null && context is null)
         {
             return scenario;
         }
@@ -142,7 +149,7 @@ public static class RunPreparation
         }
 
         var spec = scenario.Kubernetes ?? new KubernetesSpec();
-        if (arguments.Context is { } context)
+        if (context is not null)
         {
             if (scenario.Cnis.Count != 1)
             {
@@ -154,7 +161,7 @@ public static class RunPreparation
             spec = spec with { Clusters = new Dictionary<string, KubernetesClusterSpec> { [cni] = cluster with { Context = context } } };
         }
 
-        return scenario with { Kubernetes = spec with { Kubeconfig = arguments.Kubeconfig ?? spec.Kubeconfig } };
+        return scenario with { Kubernetes = spec with { Kubeconfig = kubeconfig ?? spec.Kubeconfig } };
     }
 
     /// <summary>What the lab cannot start without: root and the tools of the default tests (the others fail one by one, named).</summary>

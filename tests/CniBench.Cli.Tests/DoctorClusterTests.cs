@@ -102,6 +102,35 @@ public sealed class DoctorClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Doctor_ScenarioWithCniAndContext_ChecksTheClusterARunWithThemWouldUse()
+    {
+        var scenario = _folder.WriteFile("two.yaml", $"""
+            name: doctor
+            provider: kubernetes
+            cnis: [flannel, calico]
+            underlay: false
+            repetitions: 1
+            kubernetes:
+              clusters:
+                flannel:
+                  context: prod-flannel
+                calico:
+                  context: prod-calico
+            tests:
+              - test: tcp
+                duration: 2s
+                topologies: [cross-node]
+            """);
+
+        var result = await CliInvocation.InvokeAsync("doctor", scenario, "--cni", "flannel", "--context", "fake", "--kubeconfig", _kubeconfig, "--no-pull");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var output = OutputText.Flat(result.Output);
+        Assert.Contains("fake (http://127.0.0.1:", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("prod-", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Doctor_LabScenario_IsBadInput()
     {
         var scenario = _folder.WriteFile("lab.yaml", Scenarios.Tcp("lab", ["flannel"], 1, 1));

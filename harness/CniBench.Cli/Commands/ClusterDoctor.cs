@@ -1,4 +1,5 @@
 using CniBench.Catalog;
+using CniBench.Core.Measurements;
 using CniBench.Core.Scenarios;
 using CniBench.Kubernetes;
 using CniBench.Kubernetes.Preflight;
@@ -105,9 +106,12 @@ internal static class ClusterDoctor
             var needs = target.Needs;
             var report = await ClusterPreflight.RunAsync(connection, new ClusterPreflightOptions { Needs = needs, Catalog = catalog, ProbeImages = probeImages }, cancellationToken);
             var expects = needs.Cni is null ? "" : $", expecting {needs.Cni}";
-            console.MarkupLine($"[bold]{Markup.Escape(report.Cluster)}[/] ({Markup.Escape(report.Server)}{Markup.Escape(expects)})");
+
+            // A scenario may point two entries (calico, calico+wireguard) at one context: name the entry too.
+            var label = target.Key == report.Cluster ? report.Cluster : $"{target.Key} on {report.Cluster}";
+            console.MarkupLine($"[bold]{Markup.Escape(label)}[/] ({Markup.Escape(report.Server)}{Markup.Escape(expects)})");
             console.Write(Table(report));
-            return [.. report.Problems.Select(p => $"{report.Cluster}: {p.Area} {p.Check}: {p.Fix ?? p.Detail}")];
+            return [.. report.Problems.Select(p => $"{label}: {p.Area} {p.Check}: {p.Fix ?? p.Detail}")];
         }
     }
 
@@ -132,19 +136,17 @@ internal static class ClusterDoctor
         _ => "[red]problem[/]",
     };
 
+    /// <summary>The clusters a run of the scenario with the same --cni, --context and --kubeconfig would use.</summary>
     private static List<DoctorTarget> ScenarioTargets(ClusterDoctorRequest request, CniCatalog catalog, string manifests)
     {
         var ingressDirectory = RepoPaths.ManifestsIngress(manifests);
         var ingress = Directory.Exists(ingressDirectory) ? IngressCatalog.Load(ingressDirectory) : null;
-        var spec = new ScenarioLoader(TestKinds.All, catalog.ClusterIds, LocalScenarioFiles.Instance) { IngressControllers = ingress?.Names ?? [] }.LoadFile(request.Scenario!);
+        var loader = new ScenarioLoader(TestKinds.All, catalog.ClusterIds, LocalScenarioFiles.Instance) { IngressControllers = ingress?.Names ?? [] };
+        var overrides = new ScenarioOverrides { Cnis = request.Cni is null ? null : [request.Cni] };
+        var spec = RunPreparation.WithKubernetesOverrides(loader.LoadFile(request.Scenario!, overrides), request.Kubeconfig, request.Context);
         if (spec.Kubernetes is not { } kubernetes || spec.Provider != "kubernetes")
         {
             throw new DoctorInputException("the scenario", $"{spec.SourcePath} runs on the lab (provider: {spec.Provider}); check this host with 'cnibench doctor' and no scenario");
-        }
-
-        if (request.Context is not null || request.Cni is not null)
-        {
-            throw new DoctorInputException("--context/--cni", "a scenario names its clusters itself: give either a scenario or --context, not both");
         }
 
         var ingressTests = spec.Tests.Select(t => t.Settings).OfType<IngressTestSpec>().ToList();
@@ -153,10 +155,21 @@ internal static class ClusterDoctor
             Ingress: ingressTests.Count > 0,
             IngressTls: ingressTests.Any(t => t.Tls),
             IngressControllers: [.. ingressTests.SelectMany(t => t.Controllers).Distinct(StringComparer.Ordinal)]);
-        var kubeconfig = request.Kubeconfig ?? kubernetes.Kubeconfig;
-        return [.. kubernetes.Clusters
-            .OrderBy(c => c.Key, StringComparer.Ordinal)
-            .Select(c => new DoctorTarget(c.Key, c.Value, PreflightNeeds.For(c.Key, kubernetes, c.Value, use, catalog, ingress, request.AllowInstall), kubeconfig))];
+
+        // The run's clusters: one per cnis: entry, and the underlay's own entry when the scenario has one.
+        var keys = spec.Cnis.Concat(spec.Underlay && kubernetes.Clusters.ContainsKey(Underlay.Name) ? [Underlay.Name] : Array.Empty<string>());
+        var targets = new List<DoctorTarget>();
+        foreach (var key in keys.Distinct(StringComparer.Ordinal))
+        {
+            if (!kubernetes.Clusters.TryGetValue(key, out var cluster))
+            {
+                throw new DoctorInputException("the scenario", $"kubernetes.clusters has no entry for '{key}'");
+            }
+
+            targets.Add(new DoctorTarget(key, cluster, PreflightNeeds.For(key, kubernetes, cluster, use, catalog, ingress, request.AllowInstall), kubernetes.Kubeconfig));
+        }
+
+        return targets;
     }
 
     private static int BadInput(TextWriter error, string what, IEnumerable<string> problems)

@@ -19,9 +19,9 @@ internal static class DoctorCommand
             Description = "A Kubernetes scenario: check every cluster it names (clusters it provisions are skipped: they do not exist yet)",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var context = new Option<string?>("--context") { Description = "Check this kubeconfig context instead of this host" };
+        var context = new Option<string?>("--context") { Description = "Check this kubeconfig context instead of this host (with a scenario: the cluster of its one CNI, as 'run --context')" };
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "kubeconfig file (default: the scenario's, else KUBECONFIG, then ~/.kube/config)" };
-        var cni = new Option<string?>("--cni") { Description = "With --context: the CNI the cluster should run (default: only report what runs)" };
+        var cni = new Option<string?>("--cni") { Description = "The CNI the cluster should run (default: only report what runs); with a scenario, check only that CNI's cluster, as 'run --cni'" };
         var allowInstall = new Option<bool>("--allow-install") { Description = "Check as for 'run --allow-install': the rights to install a CNI too" };
         var noPull = new Option<bool>("--no-pull") { Description = "Skip the image pull probe: then nothing at all is written to the cluster" };
         var manifests = new Option<string?>("--manifests") { Description = "Folder of CNI manifests (default: manifests/cni of this checkout)" };

@@ -60,7 +60,7 @@ public static class ClusterPreflight
             var nodes = await NodeCheck.RunAsync(client, cluster, needs, cancellationToken);
             findings.AddRange(nodes.Findings);
             findings.Add(await CniCheck.RunAsync(client, cluster, options.Catalog, needs, cancellationToken));
-            findings.Add(await MetricsServerCheck.RunAsync(client, cancellationToken));
+            findings.Add(await MetricsServerCheck.RunAsync(client, cluster, cancellationToken));
             if (options.ProbeImages && needs.Images.Count > 0)
             {
                 findings.AddRange(nodes.UsableNodes.Count == 0

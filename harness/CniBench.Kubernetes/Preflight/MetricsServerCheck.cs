@@ -17,7 +17,7 @@ public static class MetricsServerCheck
 
     private const string Purpose = "optional: runs take node CPU and memory from the kubelet summary API, not from metrics-server; it serves 'kubectl top' for watching a run";
 
-    public static async Task<PreflightFinding> RunAsync(IKubernetes client, CancellationToken cancellationToken)
+    public static async Task<PreflightFinding> RunAsync(IKubernetes client, string cluster, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         try
@@ -33,7 +33,7 @@ public static class MetricsServerCheck
         }
         catch (Exception ex) when (KubeErrors.IsApiFailure(ex))
         {
-            return new PreflightFinding(Area, ApiService, FindingLevel.Info, $"unknown ({KubeErrors.Describe(ex, "this", "reading the APIService")}); {Purpose}");
+            return new PreflightFinding(Area, ApiService, FindingLevel.Info, $"unknown ({KubeErrors.Describe(ex, cluster, $"reading the APIService {ApiService}")}); {Purpose}");
         }
     }
 }
