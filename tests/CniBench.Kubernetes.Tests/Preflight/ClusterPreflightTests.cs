@@ -226,6 +226,22 @@ public sealed class ClusterPreflightTests
     }
 
     [Fact]
+    public async Task RunAsync_CredentialsRejectedAfterVersion_StopsWithTheReason()
+    {
+        // /version is public (system:public-info-viewer), so an expired token first shows on the access reviews.
+        await using var harness = await PreflightHarness.StartAsync();
+        harness.Server.Fault = (method, path) => path.EndsWith("/selfsubjectaccessreviews", StringComparison.Ordinal) ? System.Net.HttpStatusCode.Unauthorized : null;
+
+        var report = await harness.RunAsync();
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(("api", "reading the cluster"), (problem.Area, problem.Check));
+        Assert.Contains("401 Unauthorized", problem.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(report.Findings, f => f.Area is "node" or "image");
+        Assert.Empty(harness.Server.NamespaceNames());
+    }
+
+    [Fact]
     public async Task RunAsync_HelmMissingWhereTheCatalogInstallsByChart_IsAProblem()
     {
         await using var harness = await PreflightHarness.StartAsync(flannel: false);
