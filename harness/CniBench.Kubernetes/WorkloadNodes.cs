@@ -10,8 +10,8 @@ public static class WorkloadNodes
 {
     /// <summary>
     /// Null when the node can carry the run's pods, else why not. Any NoSchedule or NoExecute taint excludes a node,
-    /// the control plane's <c>node-role.kubernetes.io/control-plane</c> included, although the workload templates
-    /// tolerate that one: the provider picks only untainted nodes.
+    /// the control plane's <c>node-role.kubernetes.io/control-plane</c> included: its API server and etcd would share
+    /// the CPUs a measurement reads, so the templates tolerate no taint and the provider picks only untainted nodes.
     /// </summary>
     public static string? WhyNotUsable(V1Node node)
     {

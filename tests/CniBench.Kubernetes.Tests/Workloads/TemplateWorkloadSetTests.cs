@@ -19,6 +19,17 @@ public sealed class TemplateWorkloadSetTests
         TemplateWorkloadSet.Load(WorkloadTestPaths.Workloads).Objects(Context(nodes));
 
     [Fact]
+    public void Objects_NoPodToleratesATaint_AsTheProviderPlacesPodsOnUntaintedNodesOnly()
+    {
+        // Before, the templates tolerated the control-plane taint (and said kind needed it as a third node) while the
+        // provider never picks a tainted node (WorkloadNodes): the toleration promised a placement that never happens.
+        var pods = Render("kind-worker", "kind-worker2").OfType<V1Pod>().ToList();
+
+        Assert.NotEmpty(pods);
+        Assert.All(pods, p => Assert.Empty(p.Spec.Tolerations ?? []));
+    }
+
+    [Fact]
     public void Objects_ThreeNodes_YieldsEveryKindAndCount()
     {
         var objects = Render("kind-control-plane", "kind-worker", "kind-worker2");
