@@ -1,4 +1,5 @@
 using CniBench.Core.Measurements;
+using CniBench.Runs;
 
 namespace CniBench.Charts.Tests;
 
@@ -7,7 +8,7 @@ public sealed class ChartModelBuilderTests
     [Fact]
     public void Build_LabSummary_GroupsByVariantThenTopologyWithoutFailedCni()
     {
-        var throughput = Assert.Single(ChartModelBuilder.Build(ChartFixtures.LabSummary()), m => m.FileStem == "tcp-throughput");
+        var throughput = Assert.Single(ChartModelBuilder.Build(ChartFixtures.LabSummary(), TestKinds.Metrics), m => m.FileStem == "tcp-throughput");
 
         Assert.Equal(
             ["streams-1\nsame-node", "streams-1\ncross-node", "streams-4\nsame-node", "streams-4\ncross-node"],
@@ -21,7 +22,7 @@ public sealed class ChartModelBuilderTests
     [Fact]
     public void Build_LabSummary_UnderlayReferencePerVariantInDisplayUnits()
     {
-        var throughput = Assert.Single(ChartModelBuilder.Build(ChartFixtures.LabSummary()), m => m.FileStem == "tcp-throughput");
+        var throughput = Assert.Single(ChartModelBuilder.Build(ChartFixtures.LabSummary(), TestKinds.Metrics), m => m.FileStem == "tcp-throughput");
 
         Assert.Equal(2, throughput.Underlay.Count);
         Assert.Equal(31.5, throughput.Underlay.Single(u => u.Variant == "streams-1").Median, 9);
@@ -31,7 +32,7 @@ public sealed class ChartModelBuilderTests
     [Fact]
     public void Build_LabSummary_CiInDisplayUnitsAroundMedian()
     {
-        var throughput = Assert.Single(ChartModelBuilder.Build(ChartFixtures.LabSummary()), m => m.FileStem == "tcp-throughput");
+        var throughput = Assert.Single(ChartModelBuilder.Build(ChartFixtures.LabSummary(), TestKinds.Metrics), m => m.FileStem == "tcp-throughput");
         var flannelCross = throughput.Groups.Single(g => g.Variant == "streams-1" && g.Topology == Topologies.CrossNode).Bars.Single(b => b.Cni == "flannel");
 
         Assert.Equal(11.2, flannelCross.Median, 9);

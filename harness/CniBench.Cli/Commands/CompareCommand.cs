@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using CniBench.Results;
 using CniBench.Results.Compare;
+using CniBench.Runs;
 using Spectre.Console;
 
 namespace CniBench.Cli.Commands;
@@ -40,7 +41,7 @@ internal static class CompareCommand
             CompareReport report;
             try
             {
-                report = await RunComparer.CompareAsync(parse.GetValue(baseline)!, candidateDirectory, options, cancellationToken);
+                report = await RunComparer.CompareAsync(parse.GetValue(baseline)!, candidateDirectory, options, TestKinds.Metrics, cancellationToken);
             }
             catch (Exception ex) when (ex is MeasurementCsvException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
             {

@@ -1,8 +1,9 @@
 namespace CniBench.Core.Measurements;
 
 /// <summary>
-/// Metric names (the CSV's <c>metric</c> column) and units. Each name is written here once; what it means for a
-/// reader (unit, direction, title, report criterion) is declared once in <see cref="MetricRegistry"/>.
+/// Metric names (the CSV's <c>metric</c> column) and units: the words producers write and readers look for. What a
+/// metric means (unit, direction, title) is declared once, by the kind that writes it (its <c>&lt;Kind&gt;Metrics</c>) or
+/// in <see cref="SharedMetrics"/>, and read through the <see cref="MetricRegistry"/>.
 /// </summary>
 public static class Metrics
 {

@@ -37,7 +37,7 @@ public static class ReportBuilder
         ArgumentNullException.ThrowIfNull(input);
         var run = input.Run;
         var onLab = SummaryMatrixBuilder.IsLab(run, input.Measurements);
-        var matrix = SummaryMatrixBuilder.Build(input.Summary, run, input.CaseDirections, input.Measurements);
+        var matrix = SummaryMatrixBuilder.Build(input.Summary, run, input.CaseDirections, input.Measurements, input.Metrics);
         var noise = NoiseFloor.Build(run, input.Measurements, matrix);
         var sections = new List<ReportSection>
         {
@@ -265,7 +265,7 @@ public static class ReportBuilder
 
     private static ReportSection Netpol(ReportInput input, bool onLab)
     {
-        var cases = input.Summary.Where(r => r.Metric == Metrics.CasePass).ToList();
+        var cases = input.Summary.Where(r => input.Metrics.CaseMetricOf(r.Test) == r.Metric).ToList();
         if (cases.Count == 0)
         {
             return new ReportSection(NetpolId, "Network-policy conformance", [new Paragraph("This run has no network-policy cases.")]);
@@ -273,7 +273,7 @@ public static class ReportBuilder
 
         var cnis = cases.Select(r => r.Cni).Distinct(StringComparer.Ordinal).ToList();
         var names = cases.Select(r => r.Variant).Distinct(StringComparer.Ordinal).ToList();
-        var wrong = input.Summary.Where(r => r.Metric == Metrics.CellsWrong && r.Test == "netpol")
+        var wrong = input.Summary.Where(r => r.Metric == Metrics.CellsWrong && input.Metrics.CaseMetricOf(r.Test) is not null)
             .ToDictionary(r => (r.Cni, r.Variant), r => r.Max);
         var rows = names.Select(name => (IReadOnlyList<Cell>)
         [

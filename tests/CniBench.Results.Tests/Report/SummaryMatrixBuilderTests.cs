@@ -1,5 +1,6 @@
 using CniBench.Core.Measurements;
 using CniBench.Results.Report;
+using CniBench.Runs;
 
 namespace CniBench.Results.Tests.Report;
 
@@ -23,7 +24,7 @@ public sealed class SummaryMatrixBuilderTests
         ];
         var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows, TestKinds.Metrics);
 
         var tcp = matrix.Criteria.ToList().FindIndex(c => c.Id == "tcp-throughput");
         Assert.Equal(["fast", "middle", "slow"], matrix.Rows.Select(r => r.Cni));
@@ -41,7 +42,7 @@ public sealed class SummaryMatrixBuilderTests
         List<Measurement> rows = [.. Repeated("a", 10e9), .. Repeated("b", 6e9)];
         var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows, TestKinds.Metrics);
 
         var tcp = matrix.Criteria.ToList().FindIndex(c => c.Id == "tcp-throughput");
         Assert.Equal([Rating.Best, Rating.Poor], matrix.Rows.Select(r => r.Cells[tcp].Rating));
@@ -54,7 +55,7 @@ public sealed class SummaryMatrixBuilderTests
         // Mann–Whitney with 3 a side can never reach 95%: the data cannot separate these, whatever the medians say.
         List<Measurement> rows = [.. Repeated(Underlay.Name, 10e9, n: 3), .. Repeated("half", 5e9, n: 3)];
 
-        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows, TestKinds.Metrics);
 
         var tcp = matrix.Criteria.ToList().FindIndex(c => c.Id == "tcp-throughput");
         var cell = matrix.Rows.Single().Cells[tcp];
@@ -78,7 +79,7 @@ public sealed class SummaryMatrixBuilderTests
             .. b.Select((v, i) => Samples.Row("cilium", v, repetition: i + 1)),
         ];
 
-        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows, TestKinds.Metrics);
 
         var tcp = matrix.Criteria.ToList().FindIndex(c => c.Id == "tcp-throughput");
         Assert.All(matrix.Rows, r => Assert.Equal(Rating.Best, r.Cells[tcp].Rating));
@@ -91,7 +92,7 @@ public sealed class SummaryMatrixBuilderTests
         List<Measurement> rows = [Samples.Row("a", 10e9)];
         var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows, TestKinds.Metrics);
 
         foreach (var id in new[] { "udp-throughput", "http", "policy-ingress", "policy-egress", "mtu" })
         {
@@ -111,7 +112,7 @@ public sealed class SummaryMatrixBuilderTests
         ];
         var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows, TestKinds.Metrics);
 
         var ipsec = matrix.Rows.Single(r => r.Cni == "cilium+ipsec");
         Assert.All(ipsec.Cells, c => Assert.Equal(Rating.NotApplicable, c.Rating));
@@ -134,7 +135,7 @@ public sealed class SummaryMatrixBuilderTests
         ];
         var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows, TestKinds.Metrics);
 
         var encrypted = matrix.Criteria.ToList().FindIndex(c => c.Id == "encrypted-throughput");
         var verified = matrix.Criteria.ToList().FindIndex(c => c.Id == "encryption-verified");
@@ -164,7 +165,7 @@ public sealed class SummaryMatrixBuilderTests
             rows.Add(Samples.Row("calico+wireguard", frames, metric: "wire_data_frames_sampled"));
         }
 
-        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows, TestKinds.Metrics);
 
         var verified = matrix.Criteria.ToList().FindIndex(c => c.Id == "encryption-verified");
         var cell = matrix.Rows.Single(r => r.Cni == "calico+wireguard").Cells[verified];
@@ -211,7 +212,7 @@ public sealed class SummaryMatrixBuilderTests
         ];
         var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows, TestKinds.Metrics);
 
         var cpu = matrix.Criteria.ToList().FindIndex(c => c.Id == "cpu-per-gbit");
         Assert.Equal([Rating.Best, Rating.Acceptable, Rating.Poor], matrix.Rows.Select(r => r.Cells[cpu].Rating));
@@ -234,7 +235,7 @@ public sealed class SummaryMatrixBuilderTests
         ];
         var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows, TestKinds.Metrics);
 
         var cpu = matrix.Criteria.ToList().FindIndex(c => c.Id == "cpu-per-gbit");
         Assert.Equal([Rating.Best, Rating.Poor], matrix.Rows.Select(r => r.Cells[cpu].Rating));
@@ -255,7 +256,7 @@ public sealed class SummaryMatrixBuilderTests
         ];
         var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows, TestKinds.Metrics);
 
         var mtu = matrix.Criteria.ToList().FindIndex(c => c.Id == "mtu");
         Assert.Equal([Rating.Best, Rating.Acceptable, Rating.Poor, Rating.Poor], matrix.Rows.Select(r => r.Cells[mtu].Rating));
@@ -275,7 +276,7 @@ public sealed class SummaryMatrixBuilderTests
         var summary = SummaryBuilder.Build(rows);
         var suite = new Dictionary<string, PolicyDirections> { ["07-allow-from-pod"] = PolicyDirections.Ingress };
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, suite, rows);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, suite, rows, TestKinds.Metrics);
 
         var ingress = matrix.Criteria.ToList().FindIndex(c => c.Id == "policy-ingress");
         var egress = matrix.Criteria.ToList().FindIndex(c => c.Id == "policy-egress");
@@ -289,7 +290,7 @@ public sealed class SummaryMatrixBuilderTests
     {
         List<Measurement> rows = [Samples.Row("calico", 1, test: "netpol", variant: "01-deny-all-ingress", metric: "case_pass") with { Provider = "kubernetes" }];
 
-        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows, TestKinds.Metrics);
 
         var ingress = matrix.Criteria.ToList().FindIndex(c => c.Id == "policy-ingress");
         Assert.Equal("1/1 cases (n=1)", matrix.Rows[0].Cells[ingress].Text);
@@ -322,7 +323,7 @@ public sealed class SummaryMatrixBuilderTests
             ("calico+wireguard", "implementation", "wireguard-go v0.0.20220316"),
             ("flannel+wireguard", "implementation", "wireguard-go v0.0.20220316"));
 
-        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), run, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), run, NoSuite, rows, TestKinds.Metrics);
 
         var encrypted = matrix.Criteria.ToList().FindIndex(c => c.Id == "encrypted-throughput");
         var tcp = matrix.Criteria.ToList().FindIndex(c => c.Id == "tcp-throughput");
@@ -346,7 +347,7 @@ public sealed class SummaryMatrixBuilderTests
         List<Measurement> rows = [.. Repeated(Underlay.Name, 10e9), .. Repeated("calico+wireguard", 0.3e9), .. Repeated("cilium+wireguard", 3e9)];
         var run = WithFacts(("calico+wireguard", "implementation", "wireguard-go v0.0.20220316"), ("cilium+wireguard", "implementation", "kernel"));
 
-        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), run, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), run, NoSuite, rows, TestKinds.Metrics);
 
         var encrypted = matrix.Criteria.ToList().FindIndex(c => c.Id == "encrypted-throughput");
         var cells = matrix.Rows.ToDictionary(r => r.Cni);

@@ -1,0 +1,18 @@
+using CniBench.Core.Measurements;
+
+namespace CniBench.Workloads.Crr;
+
+/// <summary>What the crr kind writes besides the shared latency percentiles (its connect times); it is rated on its rate.</summary>
+public static class CrrMetrics
+{
+    public static MetricDeclarations Declarations { get; } = new(
+    [
+        new(Metrics.ConnectionsPerSecond, Metrics.ConnectionsPerSecondUnit, MetricDirection.HigherIsBetter, "Connections per second"),
+        // Diagnostic: how many flows the Service's NAT and the policy left tracked; not judged.
+        new(Metrics.ConntrackEntriesBefore, Metrics.Count, MetricDirection.None, "Conntrack entries before"),
+        new(Metrics.ConntrackEntriesAfter, Metrics.Count, MetricDirection.None, "Conntrack entries after"),
+    ])
+    {
+        Criteria = [new(ReportCriteria.CrrRate, Metrics.ConnectionsPerSecond)],
+    };
+}

@@ -1,0 +1,18 @@
+using CniBench.Core.Measurements;
+
+namespace CniBench.Workloads.Mtu;
+
+/// <summary>What the mtu kind writes, and the report criterion it feeds.</summary>
+public static class MtuMetrics
+{
+    public static MetricDeclarations Declarations { get; } = new(
+    [
+        new(Metrics.PathMtuBytes, Metrics.Bytes, MetricDirection.None, "Path MTU"),
+        new(Metrics.PodMtuBytes, Metrics.Bytes, MetricDirection.None, "Pod interface MTU"),
+        new(Metrics.MtuMismatch, Metrics.Bool, MetricDirection.None, "Path MTU below the pod's"),
+    ])
+    {
+        Criteria = [new(ReportCriteria.Mtu, Metrics.PathMtuBytes)],
+        BarCharted = false,
+    };
+}
