@@ -33,17 +33,14 @@ public sealed record CriterionFeed(string Criterion, string Metric)
 
 /// <summary>
 /// What one test kind declares about the figures it writes: the metrics only it writes, the report criteria its rows
-/// feed (which may name a shared metric), and, for a kind whose variants are pass/fail cases, the metric a case passes on.
+/// feed (which may name a shared metric), and, for a kind whose variants are pass/fail cases, how they are graded.
 /// </summary>
 public sealed record MetricDeclarations(IReadOnlyList<MetricDefinition> Metrics)
 {
     public IReadOnlyList<CriterionFeed> Criteria { get; init; } = [];
 
-    /// <summary>
-    /// Set by a kind whose variants are cases graded pass (1) or fail (0), such as the policy cases: compare pairs
-    /// its cases by this metric, and leaves its other figures (per-case diagnostics) out of the metric comparison.
-    /// </summary>
-    public string? CaseMetric { get; init; }
+    /// <summary>Set by a kind whose variants are cases graded pass or fail, such as the policy cases.</summary>
+    public CaseGrading? Cases { get; init; }
 
     /// <summary>
     /// False for a kind whose figures are outcomes of deterministic probes (policy cases, the path MTU): they get a
@@ -53,6 +50,16 @@ public sealed record MetricDeclarations(IReadOnlyList<MetricDefinition> Metrics)
 
     public static MetricDeclarations None { get; } = new([]);
 }
+
+/// <summary>
+/// How a kind's cases are graded. Compare pairs the cases by <paramref name="PassMetric"/> (1 pass, 0 fail) and leaves
+/// the kind's other figures (per-case diagnostics) out of the metric comparison; the report's case table reads it too.
+/// </summary>
+/// <param name="ScoreVariant">
+/// The variant written after a repetition's cases, from those same cases: a resumed run keeps a repetition's cases only
+/// with it, and measures the others again.
+/// </param>
+public sealed record CaseGrading(string PassMetric, string ScoreVariant);
 
 /// <summary>Summary-matrix criteria ids (the columns of the report's summary matrix), each fed as its kinds declare.</summary>
 public static class ReportCriteria

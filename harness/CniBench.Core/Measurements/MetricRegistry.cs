@@ -13,7 +13,7 @@ public sealed class MetricRegistry
     private readonly MetricDefinition[] _all;
     private readonly Dictionary<string, MetricDefinition> _byName;
     private readonly CriterionFeed[] _feeds;
-    private readonly Dictionary<string, string> _caseMetrics;
+    private readonly Dictionary<string, CaseGrading> _cases;
     private readonly HashSet<string> _notBarCharted;
 
     /// <param name="shared">Metrics several kinds (or the harness) write, and the criteria any test's rows feed.</param>
@@ -35,14 +35,14 @@ public sealed class MetricRegistry
         _all = [.. declarers.SelectMany(d => d.Declared.Metrics).DistinctBy(m => m.Name, StringComparer.Ordinal)];
         _byName = _all.ToDictionary(d => d.Name, StringComparer.Ordinal);
         _feeds = [.. declarers.SelectMany(d => d.Declared.Criteria.Select(f => d.Test is null ? f : f with { Test = d.Test }))];
-        _caseMetrics = declarers
-            .Where(d => d.Test is not null && d.Declared.CaseMetric is not null)
-            .ToDictionary(d => d.Test!, d => d.Declared.CaseMetric!, StringComparer.Ordinal);
+        _cases = declarers
+            .Where(d => d.Test is not null && d.Declared.Cases is not null)
+            .ToDictionary(d => d.Test!, d => d.Declared.Cases!, StringComparer.Ordinal);
         _notBarCharted = declarers.Where(d => d.Test is not null && !d.Declared.BarCharted).Select(d => d.Test!).ToHashSet(StringComparer.Ordinal);
         errors.AddRange(_feeds.Where(f => !_byName.ContainsKey(f.Metric))
             .Select(f => $"criterion {f.Criterion} of {f.Test ?? "the shared metrics"} names {f.Metric}, which no kind declares"));
-        errors.AddRange(_caseMetrics.Where(c => !_byName.ContainsKey(c.Value))
-            .Select(c => $"the cases of {c.Key} pass on {c.Value}, which no kind declares"));
+        errors.AddRange(_cases.Where(c => !_byName.ContainsKey(c.Value.PassMetric))
+            .Select(c => $"the cases of {c.Key} pass on {c.Value.PassMetric}, which no kind declares"));
         if (errors.Count > 0)
         {
             throw new ArgumentException(string.Join("; ", errors), nameof(kinds));
@@ -75,8 +75,8 @@ public sealed class MetricRegistry
     public IReadOnlyList<CriterionFeed> Feeding(string criterion) =>
         [.. _feeds.Where(f => string.Equals(f.Criterion, criterion, StringComparison.Ordinal))];
 
-    /// <summary>The metric the cases of <paramref name="test"/> pass on, or null when its variants are not cases.</summary>
-    public string? CaseMetricOf(string test) => _caseMetrics.GetValueOrDefault(test);
+    /// <summary>How the cases of <paramref name="test"/> are graded, or null when its variants are not cases.</summary>
+    public CaseGrading? CasesOf(string test) => _cases.GetValueOrDefault(test);
 
     /// <summary>Whether the rows of <paramref name="test"/> belong in the bar charts (a test no kind declares does).</summary>
     public bool IsBarCharted(string test) => !_notBarCharted.Contains(test);

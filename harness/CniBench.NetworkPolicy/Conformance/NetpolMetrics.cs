@@ -29,7 +29,7 @@ public static class NetpolMetrics
     ])
     {
         Criteria = [new(ReportCriteria.PolicyIngress, Metrics.CasePass), new(ReportCriteria.PolicyEgress, Metrics.CasePass)],
-        CaseMetric = Metrics.CasePass,
+        Cases = new CaseGrading(Metrics.CasePass, NetpolTestSpec.ScoreVariant),
         BarCharted = false,
     };
 }

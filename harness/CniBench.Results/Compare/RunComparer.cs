@@ -73,7 +73,7 @@ public static class RunComparer
         var series = new Dictionary<SeriesKey, Group>();
         foreach (var m in rows)
         {
-            if (metrics.CaseMetricOf(m.Test) is not null)
+            if (metrics.CasesOf(m.Test) is not null)
             {
                 continue;
             }
@@ -95,7 +95,7 @@ public static class RunComparer
     }
 
     private static Dictionary<(string Cni, string Test, string Case), CaseOutcome> Cases(IEnumerable<Measurement> rows, MetricRegistry metrics) =>
-        rows.Where(m => metrics.CaseMetricOf(m.Test) == m.Metric)
+        rows.Where(m => metrics.CasesOf(m.Test)?.PassMetric == m.Metric)
             .GroupBy(m => (m.Cni, m.Test, Case: m.Variant))
             .ToDictionary(g => g.Key, g =>
             {

@@ -82,7 +82,7 @@ public static class ReportBuilder
     public static bool IsIngressRow(SummaryRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return row.Topology == "ingress"
+        return row.Topology == Topologies.Ingress
             || row.Test.Contains("ingress", StringComparison.OrdinalIgnoreCase)
             || row.Test.Contains("http", StringComparison.OrdinalIgnoreCase)
             || IngressMetrics.Contains(row.Metric, StringComparer.Ordinal);
@@ -265,7 +265,7 @@ public static class ReportBuilder
 
     private static ReportSection Netpol(ReportInput input, bool onLab)
     {
-        var cases = input.Summary.Where(r => input.Metrics.CaseMetricOf(r.Test) == r.Metric).ToList();
+        var cases = input.Summary.Where(r => input.Metrics.CasesOf(r.Test)?.PassMetric == r.Metric).ToList();
         if (cases.Count == 0)
         {
             return new ReportSection(NetpolId, "Network-policy conformance", [new Paragraph("This run has no network-policy cases.")]);
@@ -273,7 +273,7 @@ public static class ReportBuilder
 
         var cnis = cases.Select(r => r.Cni).Distinct(StringComparer.Ordinal).ToList();
         var names = cases.Select(r => r.Variant).Distinct(StringComparer.Ordinal).ToList();
-        var wrong = input.Summary.Where(r => r.Metric == Metrics.CellsWrong && input.Metrics.CaseMetricOf(r.Test) is not null)
+        var wrong = input.Summary.Where(r => r.Metric == Metrics.CellsWrong && input.Metrics.CasesOf(r.Test) is not null)
             .ToDictionary(r => (r.Cni, r.Variant), r => r.Max);
         var rows = names.Select(name => (IReadOnlyList<Cell>)
         [

@@ -74,7 +74,7 @@ public static class SummaryMatrixBuilder
     /// </summary>
     public const int VerifiedDataFramesFloor = 100;
 
-    private static readonly string[] TopologyPreference = [Topologies.CrossNode, Topologies.PodToService, "ingress", Topologies.PodToPod, Topologies.SameNode];
+    private static readonly string[] TopologyPreference = [Topologies.CrossNode, Topologies.PodToService, Topologies.Ingress, Topologies.PodToPod, Topologies.SameNode];
     private static readonly string[] EncryptionWords = ["wireguard", "ipsec", "encrypt", "encrypted", "encryption", "wg", "tls"];
     private static readonly string[] NoEncryptionValues = ["", "none", "false", "off", "no", "disabled"];
 

@@ -146,10 +146,10 @@ public sealed class MetricRegistryTests
     }
 
     [Fact]
-    public void CaseMetricOf_Netpol_IsCasePassAndOtherKindsHaveNoCases()
+    public void CasesOf_Netpol_PassOnCasePassAndAreScoredByTheScoreVariantWhileOtherKindsHaveNoCases()
     {
-        Assert.Equal(Metrics.CasePass, TestKinds.Metrics.CaseMetricOf("netpol"));
-        Assert.All(TestKinds.All.Where(k => k.Name != "netpol"), k => Assert.Null(TestKinds.Metrics.CaseMetricOf(k.Name)));
+        Assert.Equal(new CaseGrading(Metrics.CasePass, "score"), TestKinds.Metrics.CasesOf("netpol"));
+        Assert.All(TestKinds.All.Where(k => k.Name != "netpol"), k => Assert.Null(TestKinds.Metrics.CasesOf(k.Name)));
     }
 
     [Fact]
