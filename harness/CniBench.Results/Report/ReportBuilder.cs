@@ -48,12 +48,12 @@ public static class ReportBuilder
             Failures(input),
             Netpol(input, onLab),
         };
-        if (IsIngress(input.Summary))
+        if (IngressRows(input.Summary) is { Count: > 0 } ingress)
         {
-            sections.Add(Ingress(input));
+            sections.Add(Ingress(ingress));
         }
 
-        sections.Add(ReportMethodology.Build(input, noise));
+        sections.Add(ReportMethodology.Build(input, matrix, noise));
         sections.Add(Environment(input));
         if (onLab)
         {
@@ -78,17 +78,15 @@ public static class ReportBuilder
         return new ReportDocument(title, lead, sections);
     }
 
-    /// <summary>Rows of HTTP or ingress load: an ingress topology or test, or request/latency metrics.</summary>
-    public static bool IsIngressRow(SummaryRow row)
+    /// <summary>
+    /// Rows of HTTP or ingress load: every row of a test that measured requests or their latency (wrk's figures, which
+    /// the http and ingress kinds write), and any row on the ingress topology.
+    /// </summary>
+    private static List<SummaryRow> IngressRows(IReadOnlyList<SummaryRow> summary)
     {
-        ArgumentNullException.ThrowIfNull(row);
-        return row.Topology == Topologies.Ingress
-            || row.Test.Contains("ingress", StringComparison.OrdinalIgnoreCase)
-            || row.Test.Contains("http", StringComparison.OrdinalIgnoreCase)
-            || IngressMetrics.Contains(row.Metric, StringComparer.Ordinal);
+        var load = summary.Where(r => IngressMetrics.Contains(r.Metric, StringComparer.Ordinal)).Select(r => r.Test).ToHashSet(StringComparer.Ordinal);
+        return [.. summary.Where(r => r.Topology == Topologies.Ingress || load.Contains(r.Test))];
     }
-
-    private static bool IsIngress(IReadOnlyList<SummaryRow> summary) => summary.Any(IsIngressRow);
 
     private static ReportSection Summary(SummaryMatrix matrix, NoiseControl noise, bool onLab)
     {
@@ -343,9 +341,8 @@ public static class ReportBuilder
         return string.Join("\n\n", kept).TrimEnd().Replace('\t', ' ');
     }
 
-    private static ReportSection Ingress(ReportInput input)
+    private static ReportSection Ingress(List<SummaryRow> rows)
     {
-        var rows = input.Summary.Where(IsIngressRow).ToList();
         var table = new Table(
             ["CNI", "test", "variant", "topology", "metric", "n", "median", "95% CI of the mean"],
             [.. rows.Select(r => (IReadOnlyList<Cell>)

@@ -12,10 +12,13 @@ public static class ReportMethodology
 {
     public const string SectionId = "methodology";
 
-    public static ReportSection Build(ReportInput input, NoiseControl noise)
+    /// <param name="matrix">The summary matrix: a figure's window is that of the test its criterion was rated on.</param>
+    public static ReportSection Build(ReportInput input, SummaryMatrix matrix, NoiseControl noise)
     {
         ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(noise);
+        string Window(string criterion) => WindowOf(input, matrix, criterion);
         var onLab = SummaryMatrixBuilder.IsLab(input.Run, input.Measurements);
         var minimum = RepetitionComparer.MinimumRepetitions(ComparisonOptions.Default.Alpha);
         const string RatioInterval = "matrix and % of underlay: 95% Hodges–Lehmann interval of the ratio; tables and charts: 95% CI of the mean";
@@ -24,10 +27,10 @@ public static class ReportMethodology
             [
                 ["TCP throughput (throughput_bps)",
                     "iperf3's receiver rate (end.sum_received: what arrived, not what was sent), summed over the streams; pod to pod, or node to node for the underlay",
-                    Window(input, ReportCriteria.TcpThroughput), Repetitions(input, ReportCriteria.TcpThroughput, Metrics.ThroughputBps), RatioInterval],
+                    Window(ReportCriteria.TcpThroughput), Repetitions(input, ReportCriteria.TcpThroughput, Metrics.ThroughputBps), RatioInterval],
                 ["UDP throughput (throughput_bps)",
                     "iperf3's receiver rate at the offered bitrate (-b): what arrived of the offered load",
-                    Window(input, ReportCriteria.UdpThroughput), Repetitions(input, ReportCriteria.UdpThroughput, Metrics.ThroughputBps), RatioInterval],
+                    Window(ReportCriteria.UdpThroughput), Repetitions(input, ReportCriteria.UdpThroughput, Metrics.ThroughputBps), RatioInterval],
                 ["UDP capacity (udp_capacity_bps; rated in place of UDP throughput when measured)",
                     "the receiver's rate at the highest offered rate whose loss stayed under the bound (default 1%), found by a bounded search",
                     "up to 7 probes of 1 s each, no warm-up; every probe's iperf3 JSON is kept",
@@ -38,7 +41,7 @@ public static class ReportMethodology
                     Repetitions(input, ReportCriteria.CpuPerGbit, Metrics.DatapathCpuCoresPerGbps), RatioInterval],
                 ["HTTP requests/s (requests_per_second)",
                     "wrk's completed requests per second over keep-alive connections to nginx in a pod",
-                    HttpWindow(input), Repetitions(input, ReportCriteria.Http, Metrics.RequestsPerSecond), RatioInterval],
+                    Window(ReportCriteria.Http), Repetitions(input, ReportCriteria.Http, Metrics.RequestsPerSecond), RatioInterval],
                 ["Encryption verified (wire_plaintext_seen)",
                     $"whether iperf3's \"0123456789\" payload is visible in up to 2,000 frames sampled on the underlay bridge during each cross-node measurement; verified only when every sample held ≥ {SummaryMatrixBuilder.VerifiedDataFramesFloor} data frames",
                     "during each cross-node tcp and udp measurement", Repetitions(input, ReportCriteria.EncryptionVerified, Metrics.WirePlaintextSeen),
@@ -78,15 +81,16 @@ public static class ReportMethodology
 
     private const string NoWindow = "the scenario's duration and warm-up (no raw tool output in this folder to read them from)";
 
-    /// <summary>The window of the test whose rows feed <paramref name="criterion"/>, read from its raw tool output.</summary>
-    private static string Window(ReportInput input, string criterion) =>
-        input.Metrics.Feeding(criterion).Select(f => f.Test).OfType<string>().Select(input.Windows.GetValueOrDefault).OfType<string>().FirstOrDefault() ?? NoWindow;
-
     /// <summary>
-    /// The http test's window: requests/s feeds its criterion from http and ingress rows alike, and the row describes
-    /// wrk against nginx, which is the http test.
+    /// The window, read from the raw tool output, of the test <paramref name="criterion"/> was rated on, else of the
+    /// first test declared to feed it.
     /// </summary>
-    private static string HttpWindow(ReportInput input) => input.Windows.GetValueOrDefault("http") ?? NoWindow;
+    private static string WindowOf(ReportInput input, SummaryMatrix matrix, string criterion)
+    {
+        var rated = matrix.Criteria.FirstOrDefault(c => c.Id == criterion)?.Group?.Test;
+        var tests = input.Metrics.Feeding(criterion).Select(f => f.Test).Prepend(rated).OfType<string>();
+        return tests.Select(input.Windows.GetValueOrDefault).OfType<string>().FirstOrDefault() ?? NoWindow;
+    }
 
     /// <summary>The n of the groups of one figure, e.g. "3" or "3–5"; "not measured" when the run has none.</summary>
     /// <summary>n of the rows of <paramref name="metric"/> from the tests that feed <paramref name="criterion"/> with it (every variant).</summary>
