@@ -103,6 +103,23 @@ public sealed class RunComparerTests : IDisposable
         Assert.Contains("line 5", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CompareAsync_CasesOfAKindThatDeclaresThem_AreComparedAsCasesWhateverItsName()
+    {
+        var probes = new MetricDeclarations([new("probe_ok", Metrics.Bool, MetricDirection.None, "Probe passed")]) { Cases = new CaseGrading("probe_ok", "total") };
+        var metrics = new MetricRegistry(SharedMetrics.Declarations, [KeyValuePair.Create("probes", probes)]);
+        async Task<string> Write(string name, string runId, double pass) => await RunFixtures.WriteAsync(Path.Join(_temp.Path, name), RunFixtures.Info(runId, RunFixtures.Start),
+            [.. RunFixtures.Series(runId, "calico", "probe_ok", Metrics.Bool, [pass], test: "probes", variant: "a", topology: Topologies.PodToPod)]);
+        var baseline = await Write("base", "r1", 1);
+        var candidate = await Write("cand", "r2", 0);
+
+        var report = await RunComparer.CompareAsync(baseline, candidate, ComparisonOptions.Default, metrics, TestContext.Current.CancellationToken);
+
+        var probe = Assert.Single(report.NetpolCases);
+        Assert.Equal(("a", CaseOutcome.Pass, CaseOutcome.Fail), (probe.Case, probe.Baseline, probe.Candidate));
+        Assert.Empty(report.Metrics);
+    }
+
     private async Task<string> Run(string name, RunInfo info, double throughput, int? caseOutcome = null)
     {
         var rows = new List<Measurement>();

@@ -12,6 +12,22 @@ public sealed class SummaryMatrixBuilderTests
     private static IEnumerable<Measurement> Repeated(string cni, double median, string metric = Metrics.ThroughputBps, int n = 5) =>
         Enumerable.Range(1, n).Select(i => Samples.Row(cni, median * (1 + ((i - ((n + 1) / 2.0)) * 0.005)), repetition: i, metric: metric));
 
+    [Theory]
+    [InlineData("bulk", Rating.Poor)]
+    [InlineData("tcp", Rating.NotApplicable)]
+    public void Build_CriterionFedByAKind_RatesThatKindsRowsWhateverItsName(string test, Rating expected)
+    {
+        // Which test feeds a criterion is a kind's declaration: here a kind called "bulk" rates throughput_bps.
+        var bulk = new MetricDeclarations([]) { Criteria = [new(ReportCriteria.TcpThroughput, Metrics.ThroughputBps)] };
+        var metrics = new MetricRegistry(SharedMetrics.Declarations, [KeyValuePair.Create("bulk", bulk)]);
+        List<Measurement> rows = [.. Repeated(Underlay.Name, 10e9).Concat(Repeated("slow", 5e9)).Select(r => r with { Test = test })];
+
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows, metrics);
+
+        var column = matrix.Criteria.ToList().FindIndex(c => c.Id == ReportCriteria.TcpThroughput);
+        Assert.Equal(expected, Assert.Single(matrix.Rows).Cells[column].Rating);
+    }
+
     [Fact]
     public void Build_ThroughputAgainstUnderlay_GradesByStatedThresholds()
     {
