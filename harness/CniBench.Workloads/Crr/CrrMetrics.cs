@@ -5,12 +5,17 @@ namespace CniBench.Workloads.Crr;
 /// <summary>What the crr kind writes besides the shared latency percentiles (its connect times); it is rated on its rate.</summary>
 public static class CrrMetrics
 {
+    /// <summary>crr: conntrack entries on the client's node before the connections (after the flush) and after them.</summary>
+    public const string ConntrackEntriesBefore = "conntrack_entries_before";
+
+    public const string ConntrackEntriesAfter = "conntrack_entries_after";
+
     public static MetricDeclarations Declarations { get; } = new(
     [
         new(Metrics.ConnectionsPerSecond, Metrics.ConnectionsPerSecondUnit, MetricDirection.HigherIsBetter, "Connections per second"),
         // Diagnostic: how many flows the Service's NAT and the policy left tracked; not judged.
-        new(Metrics.ConntrackEntriesBefore, Metrics.Count, MetricDirection.None, "Conntrack entries before"),
-        new(Metrics.ConntrackEntriesAfter, Metrics.Count, MetricDirection.None, "Conntrack entries after"),
+        new(ConntrackEntriesBefore, Metrics.Count, MetricDirection.None, "Conntrack entries before"),
+        new(ConntrackEntriesAfter, Metrics.Count, MetricDirection.None, "Conntrack entries after"),
     ])
     {
         Criteria = [new(ReportCriteria.CrrRate, Metrics.ConnectionsPerSecond)],

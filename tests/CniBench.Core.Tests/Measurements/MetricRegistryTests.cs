@@ -2,6 +2,7 @@ using System.Reflection;
 using CniBench.Core.Kinds;
 using CniBench.Core.Measurements;
 using CniBench.Runs;
+using CniBench.Workloads.Ingress;
 
 namespace CniBench.Core.Tests.Measurements;
 
@@ -14,12 +15,23 @@ public sealed class MetricRegistryTests
         Metrics.TransactionsPerSecondUnit, Metrics.ConnectionsPerSecondUnit, Metrics.PacketsPerSecondUnit,
     };
 
-    /// <summary>Every metric name a kind, the orchestrator or a provider writes: producers write only these constants.</summary>
-    private static List<string> WrittenNames() =>
-        [.. typeof(Metrics).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.IsLiteral)
+    /// <summary>
+    /// Every metric name a kind, the orchestrator or a provider writes: producers write only these constants, the ones
+    /// of <see cref="Metrics"/> and those a kind keeps beside its declarations (the static class in the kind's
+    /// namespace that holds its <see cref="MetricDeclarations"/>).
+    /// </summary>
+    private static List<string> WrittenNames()
+    {
+        var kindClasses = TestKinds.All
+            .SelectMany(k => k.GetType().Assembly.GetTypes().Where(t => t.Namespace == k.GetType().Namespace))
+            .Where(t => t is { IsAbstract: true, IsSealed: true }
+                && t.GetProperties(BindingFlags.Public | BindingFlags.Static).Any(p => p.PropertyType == typeof(MetricDeclarations)));
+        return [.. kindClasses.Prepend(typeof(Metrics))
+            .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
             .Select(f => (string)f.GetRawConstantValue()!)
             .Where(v => !Units.Contains(v))];
+    }
 
     /// <summary>Each declaration with who made it: the shared metrics, or the kind by its test name.</summary>
     private static List<(string By, MetricDefinition Metric)> Declarations() =>
@@ -163,7 +175,7 @@ public sealed class MetricRegistryTests
     [InlineData(Metrics.ThroughputBps, MetricDirection.HigherIsBetter)]
     [InlineData(Metrics.LatencyP99Ms, MetricDirection.LowerIsBetter)]
     [InlineData(Metrics.HostCpuCoresPerGbps, MetricDirection.LowerIsBetter)]
-    [InlineData(Metrics.ChurnRequestsPerSecond, MetricDirection.HigherIsBetter)]
+    [InlineData(IngressMetrics.ChurnRequestsPerSecond, MetricDirection.HigherIsBetter)]
     [InlineData(Metrics.PathMtuBytes, MetricDirection.None)]
     [InlineData(Metrics.HostCpuUserSeconds, MetricDirection.None)]
     public void DirectionOf_DeclaredMetric_IsItsDeclaration(string metric, MetricDirection expected)
