@@ -1,4 +1,5 @@
 using CniBench.Core.Measurements;
+using CniBench.Results;
 using CniBench.Runs;
 
 namespace CniBench.Charts.Tests;
@@ -37,6 +38,30 @@ public sealed class ChartModelBuilderTests
 
         Assert.Equal(11.2, flannelCross.Median, 9);
         Assert.True(flannelCross.Ci95Low < 11.2 && flannelCross.Ci95High > 11.2);
+    }
+
+    [Fact]
+    public void Build_TestOfAKindThatNamesItsMeasurements_TitlesItsChartsWithThatNameWhateverTheTest()
+    {
+        var bulk = new MetricDeclarations([]) { ChartTitle = "Bulk transfer (iperf3)" };
+        var metrics = new MetricRegistry(SharedMetrics.Declarations, [KeyValuePair.Create("bulk", bulk)]);
+        IReadOnlyList<SummaryRow> rows = [.. ChartFixtures.LabSummary().Select(r => r with { Test = "bulk" })];
+
+        var models = ChartModelBuilder.Build(rows, metrics).ToDictionary(m => m.FileStem);
+
+        Assert.StartsWith("Bulk transfer (iperf3), median", models["bulk-throughput"].Title, StringComparison.Ordinal);
+        Assert.StartsWith("Host CPU during Bulk transfer (iperf3), median", models["bulk-cpu"].Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_KindThatRetitlesASharedMetric_GetsItsOwnTitleForThatChartOnly()
+    {
+        // ingress and http both write requests_per_second; the ingress kind says what its bars are.
+        IReadOnlyList<SummaryRow> rows = [.. ChartFixtures.LabSummary().Where(r => r.Metric == Metrics.ThroughputBps).Select(r => r with { Test = "ingress", Metric = Metrics.RequestsPerSecond, Unit = Metrics.RequestsPerSecondUnit })];
+
+        var model = Assert.Single(ChartModelBuilder.Build(rows, TestKinds.Metrics));
+
+        Assert.StartsWith("Ingress requests/s per controller", model.Title, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -17,6 +17,15 @@ public sealed record MetricDeclarations(IReadOnlyList<MetricDefinition> Metrics)
     /// </summary>
     public bool BarCharted { get; init; } = true;
 
+    /// <summary>What the kind's bar charts call its measurements, e.g. "TCP throughput (iperf3)"; null: "&lt;test&gt; throughput".</summary>
+    public string? ChartTitle { get; init; }
+
+    /// <summary>
+    /// The title of this kind's bar chart of a metric, by metric, where the generic one would not say what the metric
+    /// measures here (crr's latencies are connect times, not round trips).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ChartTitles { get; init; } = new Dictionary<string, string>();
+
     public static MetricDeclarations None { get; } = new([]);
 }
 

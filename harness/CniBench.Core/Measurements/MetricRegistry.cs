@@ -15,6 +15,7 @@ public sealed class MetricRegistry
     private readonly CriterionFeed[] _feeds;
     private readonly Dictionary<string, CaseGrading> _cases;
     private readonly HashSet<string> _notBarCharted;
+    private readonly Dictionary<string, MetricDeclarations> _kinds;
 
     /// <param name="shared">Metrics several kinds (or the harness) write, and the criteria any test's rows feed.</param>
     /// <param name="kinds">Each kind's declarations, by the test name a scenario uses.</param>
@@ -38,6 +39,7 @@ public sealed class MetricRegistry
         _cases = declarers
             .Where(d => d.Test is not null && d.Declared.Cases is not null)
             .ToDictionary(d => d.Test!, d => d.Declared.Cases!, StringComparer.Ordinal);
+        _kinds = declarers.Where(d => d.Test is not null).ToDictionary(d => d.Test!, d => d.Declared, StringComparer.Ordinal);
         _notBarCharted = declarers.Where(d => d.Test is not null && !d.Declared.BarCharted).Select(d => d.Test!).ToHashSet(StringComparer.Ordinal);
         errors.AddRange(_feeds.Where(f => !_byName.ContainsKey(f.Metric))
             .Select(f => $"criterion {f.Criterion} of {f.Test ?? "the shared metrics"} names {f.Metric}, which no kind declares"));
@@ -80,4 +82,10 @@ public sealed class MetricRegistry
 
     /// <summary>Whether the rows of <paramref name="test"/> belong in the bar charts (a test no kind declares does).</summary>
     public bool IsBarCharted(string test) => !_notBarCharted.Contains(test);
+
+    /// <summary>What the bar charts call the measurements of <paramref name="test"/>, e.g. "TCP throughput (iperf3)".</summary>
+    public string ChartTitleOf(string test) => _kinds.GetValueOrDefault(test)?.ChartTitle ?? $"{test} throughput";
+
+    /// <summary>The title <paramref name="test"/>'s kind gives its bar chart of <paramref name="metric"/>; null for the generic one.</summary>
+    public string? ChartTitleOf(string test, string metric) => _kinds.GetValueOrDefault(test)?.ChartTitles.GetValueOrDefault(metric);
 }

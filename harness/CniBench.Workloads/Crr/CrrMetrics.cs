@@ -10,6 +10,8 @@ public static class CrrMetrics
 
     public const string ConntrackEntriesAfter = "conntrack_entries_after";
 
+    private const string Measured = "crr (iperf2 connect-only)";
+
     public static MetricDeclarations Declarations { get; } = new(
     [
         new(Metrics.ConnectionsPerSecond, Metrics.ConnectionsPerSecondUnit, MetricDirection.HigherIsBetter, "Connections per second"),
@@ -19,5 +21,12 @@ public static class CrrMetrics
     ])
     {
         Criteria = [new(ReportCriteria.CrrRate, Metrics.ConnectionsPerSecond)],
+        ChartTitle = Measured,
+        // Short enough for the chart's width: what crr's latency is, a connect, not a round trip.
+        ChartTitles = new Dictionary<string, string>
+        {
+            [Metrics.LatencyP50Us] = $"Connect time p50, {Measured}, lower is better",
+            [Metrics.LatencyP99Us] = $"Connect time p99, {Measured}, lower is better",
+        },
     };
 }

@@ -11,5 +11,8 @@ public static class HttpMetrics
     public static MetricDeclarations Declarations { get; } = new(
     [
         new(TargetRequestsPerSecond, Metrics.RequestsPerSecondUnit, MetricDirection.None, "Target request rate"),
-    ]);
+    ])
+    {
+        ChartTitle = "HTTP load (wrk → nginx)",
+    };
 }

@@ -38,5 +38,11 @@ public static class IngressMetrics
         new(ChurnP99SpikeMs, Metrics.Milliseconds, Lower, "p99 spike during churn"),
         new(ControllerCpuPercent, Metrics.Percent, Lower, "Ingress controller CPU"),
         new(ControllerCpuUsPerRequest, Metrics.Microseconds, Lower, "Ingress controller CPU per request"),
-    ]);
+    ])
+    {
+        ChartTitles = new Dictionary<string, string>
+        {
+            [Metrics.RequestsPerSecond] = "Ingress requests/s per controller (wrk → controller → nginx; direct: no controller)",
+        },
+    };
 }

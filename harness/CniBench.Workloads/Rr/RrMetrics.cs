@@ -11,5 +11,6 @@ public static class RrMetrics
     ])
     {
         Criteria = [new(ReportCriteria.RrLatency, Metrics.LatencyP50Us)],
+        ChartTitle = "rr (sockperf ping-pong)",
     };
 }

@@ -19,5 +19,6 @@ public static class TcpMetrics
             new(ReportCriteria.CpuPerGbit, Metrics.DatapathCpuCoresPerGbps) { VariantPrefix = TcpTestSpec.PacedPrefix },
             new(ReportCriteria.CpuPerGbit, Metrics.DatapathCpuCoresPerGbps),
         ],
+        ChartTitle = "TCP throughput (iperf3)",
     };
 }

@@ -37,5 +37,6 @@ public static class UdpMetrics
             new(ReportCriteria.UdpThroughput, Metrics.UdpCapacityBps),
             new(ReportCriteria.UdpThroughput, Metrics.ThroughputBps),
         ],
+        ChartTitle = "UDP throughput (iperf3)",
     };
 }
