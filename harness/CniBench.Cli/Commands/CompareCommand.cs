@@ -115,7 +115,7 @@ internal static class CompareCommand
 
         foreach (var c in report.NetpolCases.Where(c => c.Baseline != c.Candidate))
         {
-            table.AddRow(Markup.Escape(c.Cni), "netpol", Markup.Escape(c.Case), "", "case_pass",
+            table.AddRow(Markup.Escape(c.Cni), Markup.Escape(c.Source.Test), Markup.Escape(c.Case), "", Markup.Escape(c.Source.Metric),
                 CompareFormat.Outcome(c.Baseline), CompareFormat.Outcome(c.Candidate), "",
                 c.IsRegression ? "[red bold]regression[/]" : c.IsFixed ? "[green]fixed[/]" : "changed");
         }

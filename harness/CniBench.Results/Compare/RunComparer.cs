@@ -43,7 +43,10 @@ public static class RunComparer
         var candidateCases = Cases(candidate.Measurements, metrics);
         var cases = candidateCases
             .Where(c => baseCases.ContainsKey(c.Key))
-            .Select(c => new NetpolCaseComparison(c.Key.Cni, c.Key.Case, baseCases[c.Key], c.Value))
+            .Select(c => new NetpolCaseComparison(c.Key.Cni, c.Key.Case, baseCases[c.Key], c.Value)
+            {
+                Source = (c.Key.Test, metrics.CasesOf(c.Key.Test)!.PassMetric),
+            })
             .ToList();
 
         return new CompareReport

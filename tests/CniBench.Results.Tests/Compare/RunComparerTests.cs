@@ -117,6 +117,7 @@ public sealed class RunComparerTests : IDisposable
 
         var probe = Assert.Single(report.NetpolCases);
         Assert.Equal(("a", CaseOutcome.Pass, CaseOutcome.Fail), (probe.Case, probe.Baseline, probe.Candidate));
+        Assert.Equal(("probes", "probe_ok"), probe.Source);
         Assert.Empty(report.Metrics);
     }
 
