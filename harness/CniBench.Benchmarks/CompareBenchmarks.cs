@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using CniBench.Core.Measurements;
 using CniBench.Results;
 using CniBench.Results.Compare;
+using CniBench.Runs;
 
 namespace CniBench.Benchmarks;
 
@@ -34,7 +35,7 @@ public class CompareBenchmarks
     [Benchmark]
     public async Task<int> CompareAndWrite()
     {
-        var report = await RunComparer.CompareAsync(_baseline, _candidate, ComparisonOptions.Default, CancellationToken.None);
+        var report = await RunComparer.CompareAsync(_baseline, _candidate, ComparisonOptions.Default, TestKinds.Metrics, CancellationToken.None);
         var output = Path.Join(_root, "out");
         await CompareMarkdown.WriteAsync(output, report, CancellationToken.None);
         await CompareJunit.WriteAsync(output, report, CancellationToken.None);

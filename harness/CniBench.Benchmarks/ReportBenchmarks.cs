@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using CniBench.Results.Report;
+using CniBench.Runs;
 
 namespace CniBench.Benchmarks;
 
@@ -35,5 +36,5 @@ public class ReportBenchmarks
     public void Cleanup() => Directory.Delete(_runDirectory, recursive: true);
 
     [Benchmark]
-    public Task<ReportFiles> WriteReport() => ReportGenerator.WriteAsync(_runDirectory, null, CancellationToken.None);
+    public Task<ReportFiles> WriteReport() => ReportGenerator.WriteAsync(_runDirectory, null, TestKinds.Metrics, CancellationToken.None);
 }

@@ -58,15 +58,16 @@ internal static class ChartModelBuilder
     public static IReadOnlyList<string> CniOrder(IReadOnlyList<SummaryRow> rows) =>
         [.. rows.Select(r => r.Cni).Where(c => c != Underlay.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
-    public static IReadOnlyList<ChartModel> Build(IReadOnlyList<SummaryRow> rows)
+    public static IReadOnlyList<ChartModel> Build(IReadOnlyList<SummaryRow> rows, MetricRegistry metrics)
     {
+        ArgumentNullException.ThrowIfNull(metrics);
         var cniOrder = CniOrder(rows);
         var models = new List<ChartModel>();
         foreach (var test in rows.Select(r => r.Test).Distinct(StringComparer.Ordinal))
         {
             foreach (var charted in ChartedMetrics)
             {
-                var model = BuildOne(rows, cniOrder, test, charted);
+                var model = BuildOne(rows, cniOrder, test, charted, metrics);
                 if (model is not null)
                 {
                     models.Add(model);
@@ -77,7 +78,7 @@ internal static class ChartModelBuilder
         return models;
     }
 
-    private static ChartModel? BuildOne(IReadOnlyList<SummaryRow> all, IReadOnlyList<string> cniOrder, string test, ChartedMetric charted)
+    private static ChartModel? BuildOne(IReadOnlyList<SummaryRow> all, IReadOnlyList<string> cniOrder, string test, ChartedMetric charted, MetricRegistry metrics)
     {
         // A fixed-rate HTTP run achieves the rate it is paced at, not what the path can carry: only saturation runs compare.
         var rows = all.Where(r => r.Test == test && r.Metric == charted.Metric && r.HasValues && r.Median is not null)
@@ -131,21 +132,21 @@ internal static class ChartModelBuilder
 
         var ns = groups.SelectMany(g => g.Bars).Select(b => b.N).Distinct().Order().ToList();
         var n = ns.Count == 1 ? $"n={ns[0]}" : $"n={ns[0]}–{ns[^1]}";
-        var what = charted.Metric switch
+        // The kind names its measurements, and retitles a chart where the generic title would not say what it shows.
+        var measured = metrics.ChartTitleOf(test);
+        var what = metrics.ChartTitleOf(test, charted.Metric) ?? charted.Metric switch
         {
-            Metrics.ThroughputBps => ThroughputTitle(test),
-            Metrics.RequestsPerSecond when test == "ingress" => "Ingress requests/s per controller (wrk → controller → nginx; direct: no controller)",
+            Metrics.ThroughputBps => measured,
             Metrics.RequestsPerSecond => "HTTP requests/s at saturation (wrk → nginx)",
-            // Short enough for the chart's width: the test names what the latency is (a round trip, a connect).
             Metrics.LatencyP50Us or Metrics.LatencyP99Us =>
-                $"{(test == "crr" ? "Connect time" : "Round trip")} {(charted.Metric == Metrics.LatencyP50Us ? "p50" : "p99")}, {ThroughputTitle(test)}, lower is better",
-            Metrics.TransactionsPerSecond or Metrics.ConnectionsPerSecond => $"{MetricRegistry.TitleOf(charted.Metric)}, {ThroughputTitle(test)}",
-            _ => $"Host CPU during {ThroughputTitle(test)}",
+                $"Round trip {(charted.Metric == Metrics.LatencyP50Us ? "p50" : "p99")}, {measured}, lower is better",
+            Metrics.TransactionsPerSecond or Metrics.ConnectionsPerSecond => $"{metrics.TitleOf(charted.Metric)}, {measured}",
+            _ => $"Host CPU during {measured}",
         };
         // The axis names the metric as the registry declares it; a count per second is its own unit.
         var yLabel = charted.Metric is Metrics.RequestsPerSecond or Metrics.TransactionsPerSecond or Metrics.ConnectionsPerSecond
-            ? MetricRegistry.TitleOf(charted.Metric)
-            : $"{MetricRegistry.TitleOf(charted.Metric)} ({scale.Unit})";
+            ? metrics.TitleOf(charted.Metric)
+            : $"{metrics.TitleOf(charted.Metric)} ({scale.Unit})";
         return new ChartModel(
             $"{FileSafe(test)}-{charted.FileSuffix}",
             $"{what}, median with 95% CI of the mean, {n}",
@@ -171,16 +172,6 @@ internal static class ChartModelBuilder
 
         return int.MaxValue;
     }
-
-    private static string ThroughputTitle(string test) => test switch
-    {
-        "tcp" => "TCP throughput (iperf3)",
-        "udp" => "UDP throughput (iperf3)",
-        "http" => "HTTP load (wrk → nginx)",
-        "rr" => "rr (sockperf ping-pong)",
-        "crr" => "crr (iperf2 connect-only)",
-        _ => $"{test} throughput",
-    };
 
     private static string FileSafe(string name)
     {

@@ -1,3 +1,4 @@
+using CniBench.Core.Measurements;
 using CniBench.Results;
 using ScottPlot;
 
@@ -20,14 +21,15 @@ public static class ChartRenderer
         new[] { "DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial" }.FirstOrDefault(IsInstalled) ?? Fonts.Sans);
 
     /// <summary>Writes <c>&lt;test&gt;-throughput.png|svg</c> and <c>&lt;test&gt;-cpu.png|svg</c> for every test with data.</summary>
+    /// <param name="metrics">The declarations the axes are titled from.</param>
     /// <returns>The full paths written.</returns>
-    public static IReadOnlyList<string> RenderAll(IReadOnlyList<SummaryRow> rows, string chartsDir)
+    public static IReadOnlyList<string> RenderAll(IReadOnlyList<SummaryRow> rows, string chartsDir, MetricRegistry metrics)
     {
         ArgumentNullException.ThrowIfNull(rows);
         Directory.CreateDirectory(chartsDir);
         var cniOrder = ChartModelBuilder.CniOrder(rows);
         var written = new List<string>();
-        foreach (var model in ChartModelBuilder.Build(rows))
+        foreach (var model in ChartModelBuilder.Build(rows, metrics))
         {
             var plot = Draw(model, cniOrder);
             var png = Path.Join(chartsDir, model.FileStem + ".png");

@@ -14,8 +14,9 @@ public sealed class ChartsExporter : IRunExporter
         var summary = context.Summary ?? throw new InvalidOperationException("no summary to chart (summary.csv could not be made)");
         var charts = Path.Combine(context.RunDirectory, RunFolder.ChartsDirectory);
 
-        // Policy cases have their own heatmap, and the path MTU its table: bars of them (or of the CPU a ping uses) would be noise.
-        ChartRenderer.RenderAll([.. summary.Where(r => r.Test is not ("netpol" or "mtu"))], charts);
+        // Kinds whose figures are outcomes (policy cases have their own heatmap, the path MTU its table) say so: bars of
+        // them, or of the CPU a ping uses, would be noise.
+        ChartRenderer.RenderAll([.. summary.Where(r => context.Metrics.IsBarCharted(r.Test))], charts, context.Metrics);
         ConformanceChart.Render(summary, charts);
         ThroughputCpuChart.RenderAll(summary, charts);
         LatencyChart.RenderAll(summary, charts);

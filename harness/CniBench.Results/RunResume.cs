@@ -10,17 +10,17 @@ public sealed record ResumePoint(IReadOnlySet<MeasurementKey> Done, IReadOnlyLis
 /// Prepares an interrupted run folder for <c>cnibench run --resume</c>. A process killed with SIGKILL can leave
 /// a torn last line, and the last measurement's rows may be only partly written; neither can be told from a
 /// complete one with certainty, so the torn line and every row of the last measurement go, and that measurement
-/// runs again. A network-policy repetition is kept only with its score: the score is computed from the cases of
-/// the same repetition in the same process, so cases without it are measured again with it.
+/// runs again. A repetition of cases (the network-policy cases) is kept only with its score variant, as the kind
+/// declares it (<see cref="CaseGrading"/>): the score is computed from the cases of the same repetition in the same
+/// process, so cases without it are measured again with it.
 /// </summary>
 public static class RunResume
 {
-    public const string NetpolKind = "netpol";
-    public const string NetpolScoreVariant = "score";
-
+    /// <param name="metrics">Which tests' variants are cases, and the variant that completes a repetition of them.</param>
     /// <exception cref="MeasurementCsvException">A row before the last line is corrupt: that is not an interruption, and nothing is changed.</exception>
-    public static async Task<ResumePoint> PrepareAsync(string runDirectory, CancellationToken cancellationToken)
+    public static async Task<ResumePoint> PrepareAsync(string runDirectory, MetricRegistry metrics, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(metrics);
         var path = Path.Join(runDirectory, RunFolder.MeasurementsCsv);
         if (!File.Exists(path))
         {
@@ -42,10 +42,10 @@ public static class RunResume
         }
 
         var scored = rows
-            .Where(r => r.Test == NetpolKind && r.Variant == NetpolScoreVariant)
-            .Select(r => (r.Cni, r.Repetition))
+            .Where(r => metrics.CasesOf(r.Test)?.ScoreVariant == r.Variant)
+            .Select(r => (r.Cni, r.Test, r.Repetition))
             .ToHashSet();
-        foreach (var row in rows.Where(r => r.Test == NetpolKind && !scored.Contains((r.Cni, r.Repetition))))
+        foreach (var row in rows.Where(r => metrics.CasesOf(r.Test) is not null && !scored.Contains((r.Cni, r.Test, r.Repetition))))
         {
             drop.Add(row.Key);
         }

@@ -69,7 +69,7 @@ public static class RunResumption
         ResumePoint point;
         try
         {
-            point = await RunResume.PrepareAsync(runDirectory, cancellationToken);
+            point = await RunResume.PrepareAsync(runDirectory, TestKinds.Metrics, cancellationToken);
         }
         catch (MeasurementCsvException ex)
         {

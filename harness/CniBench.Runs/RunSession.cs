@@ -47,7 +47,7 @@ public sealed class RunSession(IReadOnlyDictionary<string, ITestKind> tests, Tim
 
         // After Ctrl-C everything is still exported, from what measurements.csv holds.
         var interrupted = outcome.Cancelled || cancellationToken.IsCancellationRequested;
-        var exported = new ExportContext(directory);
+        var exported = new ExportContext(directory, TestKinds.Metrics);
         foreach (var failure in await request.Exporters(interrupted).ExportAsync(exported, CancellationToken.None))
         {
             Failed(failure);

@@ -1,4 +1,5 @@
 using CniBench.Core.Kinds;
+using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
 using CniBench.NetworkPolicy.Conformance;
 using CniBench.Workloads.Crr;
@@ -29,6 +30,9 @@ public static class TestKinds
         new RrDefinition(),
         new CrrDefinition(),
     ];
+
+    /// <summary>Every metric the kinds and the harness write, each declared once: what compare, history, charts and the report read.</summary>
+    public static MetricRegistry Metrics { get; } = MetricRegistry.Of(All);
 
     /// <summary>Fresh runners for one run, by name (runners keep state within a run).</summary>
     public static IReadOnlyDictionary<string, ITestKind> Create(TimeProvider time) =>

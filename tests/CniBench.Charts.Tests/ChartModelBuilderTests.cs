@@ -1,4 +1,6 @@
 using CniBench.Core.Measurements;
+using CniBench.Results;
+using CniBench.Runs;
 
 namespace CniBench.Charts.Tests;
 
@@ -7,7 +9,7 @@ public sealed class ChartModelBuilderTests
     [Fact]
     public void Build_LabSummary_GroupsByVariantThenTopologyWithoutFailedCni()
     {
-        var throughput = Assert.Single(ChartModelBuilder.Build(ChartFixtures.LabSummary()), m => m.FileStem == "tcp-throughput");
+        var throughput = Assert.Single(ChartModelBuilder.Build(ChartFixtures.LabSummary(), TestKinds.Metrics), m => m.FileStem == "tcp-throughput");
 
         Assert.Equal(
             ["streams-1\nsame-node", "streams-1\ncross-node", "streams-4\nsame-node", "streams-4\ncross-node"],
@@ -21,7 +23,7 @@ public sealed class ChartModelBuilderTests
     [Fact]
     public void Build_LabSummary_UnderlayReferencePerVariantInDisplayUnits()
     {
-        var throughput = Assert.Single(ChartModelBuilder.Build(ChartFixtures.LabSummary()), m => m.FileStem == "tcp-throughput");
+        var throughput = Assert.Single(ChartModelBuilder.Build(ChartFixtures.LabSummary(), TestKinds.Metrics), m => m.FileStem == "tcp-throughput");
 
         Assert.Equal(2, throughput.Underlay.Count);
         Assert.Equal(31.5, throughput.Underlay.Single(u => u.Variant == "streams-1").Median, 9);
@@ -31,11 +33,35 @@ public sealed class ChartModelBuilderTests
     [Fact]
     public void Build_LabSummary_CiInDisplayUnitsAroundMedian()
     {
-        var throughput = Assert.Single(ChartModelBuilder.Build(ChartFixtures.LabSummary()), m => m.FileStem == "tcp-throughput");
+        var throughput = Assert.Single(ChartModelBuilder.Build(ChartFixtures.LabSummary(), TestKinds.Metrics), m => m.FileStem == "tcp-throughput");
         var flannelCross = throughput.Groups.Single(g => g.Variant == "streams-1" && g.Topology == Topologies.CrossNode).Bars.Single(b => b.Cni == "flannel");
 
         Assert.Equal(11.2, flannelCross.Median, 9);
         Assert.True(flannelCross.Ci95Low < 11.2 && flannelCross.Ci95High > 11.2);
+    }
+
+    [Fact]
+    public void Build_TestOfAKindThatNamesItsMeasurements_TitlesItsChartsWithThatNameWhateverTheTest()
+    {
+        var bulk = new MetricDeclarations([]) { ChartTitle = "Bulk transfer (iperf3)" };
+        var metrics = new MetricRegistry(SharedMetrics.Declarations, [KeyValuePair.Create("bulk", bulk)]);
+        IReadOnlyList<SummaryRow> rows = [.. ChartFixtures.LabSummary().Select(r => r with { Test = "bulk" })];
+
+        var models = ChartModelBuilder.Build(rows, metrics).ToDictionary(m => m.FileStem);
+
+        Assert.StartsWith("Bulk transfer (iperf3), median", models["bulk-throughput"].Title, StringComparison.Ordinal);
+        Assert.StartsWith("Host CPU during Bulk transfer (iperf3), median", models["bulk-cpu"].Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_KindThatRetitlesASharedMetric_GetsItsOwnTitleForThatChartOnly()
+    {
+        // ingress and http both write requests_per_second; the ingress kind says what its bars are.
+        IReadOnlyList<SummaryRow> rows = [.. ChartFixtures.LabSummary().Where(r => r.Metric == Metrics.ThroughputBps).Select(r => r with { Test = "ingress", Metric = Metrics.RequestsPerSecond, Unit = Metrics.RequestsPerSecondUnit })];
+
+        var model = Assert.Single(ChartModelBuilder.Build(rows, TestKinds.Metrics));
+
+        Assert.StartsWith("Ingress requests/s per controller", model.Title, StringComparison.Ordinal);
     }
 
     [Theory]

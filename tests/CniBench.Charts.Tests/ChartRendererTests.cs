@@ -1,5 +1,6 @@
 using CniBench.Core.Measurements;
 using CniBench.Results;
+using CniBench.Runs;
 
 namespace CniBench.Charts.Tests;
 
@@ -11,7 +12,7 @@ public sealed class ChartRendererTests
         var dir = Directory.CreateTempSubdirectory("cnb-charts-").FullName;
         try
         {
-            var written = ChartRenderer.RenderAll(ChartFixtures.LabSummary(), dir);
+            var written = ChartRenderer.RenderAll(ChartFixtures.LabSummary(), dir, TestKinds.Metrics);
             KeepForInspection(written);
 
             Assert.Equal(
@@ -43,7 +44,7 @@ public sealed class ChartRendererTests
         var dir = Directory.CreateTempSubdirectory("cnb-charts-").FullName;
         try
         {
-            var written = ChartRenderer.RenderAll(ChartFixtures.ManyCnis(), dir);
+            var written = ChartRenderer.RenderAll(ChartFixtures.ManyCnis(), dir, TestKinds.Metrics);
             KeepForInspection(written, "many-");
 
             Assert.Equal(["tcp-throughput.png", "tcp-throughput.svg"], written.Select(Path.GetFileName).Order(StringComparer.Ordinal));
@@ -64,7 +65,7 @@ public sealed class ChartRendererTests
         {
             SummaryRow[] rows = [new() { Cni = "flannel", Test = "tcp", Variant = "v", Topology = "same-node", Metric = Metrics.ThroughputBps, Failed = 3 }];
 
-            Assert.Empty(ChartRenderer.RenderAll(rows, dir));
+            Assert.Empty(ChartRenderer.RenderAll(rows, dir, TestKinds.Metrics));
             Assert.Empty(Directory.GetFiles(dir));
         }
         finally

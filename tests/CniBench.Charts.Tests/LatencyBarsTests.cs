@@ -1,5 +1,6 @@
 using CniBench.Core.Measurements;
 using CniBench.Results;
+using CniBench.Runs;
 
 namespace CniBench.Charts.Tests;
 
@@ -40,7 +41,7 @@ public sealed class LatencyBarsTests
     [Fact]
     public void Build_RrSummary_ChartsP50P99AndRateWithTheUnderlayAsReference()
     {
-        var models = ChartModelBuilder.Build(RrSummary()).ToDictionary(m => m.FileStem);
+        var models = ChartModelBuilder.Build(RrSummary(), TestKinds.Metrics).ToDictionary(m => m.FileStem);
 
         Assert.Contains("rr-latency-p50", models.Keys);
         Assert.Contains("rr-latency-p99", models.Keys);

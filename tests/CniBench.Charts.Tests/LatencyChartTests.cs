@@ -1,5 +1,6 @@
 using CniBench.Core.Measurements;
 using CniBench.Results;
+using CniBench.Runs;
 
 namespace CniBench.Charts.Tests;
 
@@ -103,7 +104,7 @@ public sealed class LatencyChartTests
     [Fact]
     public void Build_HttpSummary_ChartsRequestsPerSecondOfSaturationVariantsOnly()
     {
-        var model = Assert.Single(ChartModelBuilder.Build(HttpSummary()), m => m.FileStem == "http-requests");
+        var model = Assert.Single(ChartModelBuilder.Build(HttpSummary(), TestKinds.Metrics), m => m.FileStem == "http-requests");
 
         Assert.Equal(["1KiB\nkeepalive"], model.Groups.Select(g => g.Variant).Distinct());
         Assert.Equal("Requests per second", model.YAxisLabel);

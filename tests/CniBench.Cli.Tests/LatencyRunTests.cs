@@ -1,6 +1,7 @@
 using CniBench.Core.Measurements;
 using CniBench.Processes;
 using CniBench.Results;
+using CniBench.Workloads.Crr;
 
 namespace CniBench.Cli.Tests;
 
@@ -85,8 +86,8 @@ public sealed class LatencyRunTests : IDisposable
         Assert.Equal(["calico/cross-node", "calico/pod-to-service", "underlay/cross-node"], crr.Keys.Order(StringComparer.Ordinal));
         Assert.All(crr.Values, m => Assert.InRange(m[Metrics.ConnectionsPerSecond], 10, 1_000_000));
         // Every connection through the Service is NATed on the client's node, so conntrack holds an entry for each (flushed before).
-        Assert.InRange(crr["calico/pod-to-service"][Metrics.ConntrackEntriesAfter], 300, 1000);
-        Assert.True(crr["calico/pod-to-service"][Metrics.ConntrackEntriesBefore] < 300);
+        Assert.InRange(crr["calico/pod-to-service"][CrrMetrics.ConntrackEntriesAfter], 300, 1000);
+        Assert.True(crr["calico/pod-to-service"][CrrMetrics.ConntrackEntriesBefore] < 300);
         Assert.DoesNotContain("left behind", cli.Output, StringComparison.Ordinal);
     }
 }

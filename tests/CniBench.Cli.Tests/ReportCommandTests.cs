@@ -1,5 +1,6 @@
 using CniBench.Processes;
 using CniBench.Results.Report;
+using CniBench.Runs;
 
 namespace CniBench.Cli.Tests;
 
@@ -75,7 +76,7 @@ public sealed class ReportCommandTests
         using var temp = new TempFolder();
         var run = temp.Folder("run");
         await SyntheticRunFolder.WriteAsync(run, new SyntheticRunSpec { Cnis = [HostileCni, "calico", "calico+wireguard"], Http = true }, TestContext.Current.CancellationToken);
-        var files = await ReportGenerator.WriteAsync(run, null, TestContext.Current.CancellationToken);
+        var files = await ReportGenerator.WriteAsync(run, null, TestKinds.Metrics, TestContext.Current.CancellationToken);
 
         var check = await ReportBrowser.CheckAsync(
             LocalProcessRunner.Instance, chromium, files.HtmlPath, files.SectionIds, Path.Combine(run, "report.png"), TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);

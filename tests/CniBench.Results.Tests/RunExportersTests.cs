@@ -1,5 +1,6 @@
 using CniBench.Core.Measurements;
 using CniBench.Results.Export;
+using CniBench.Runs;
 
 namespace CniBench.Results.Tests;
 
@@ -21,7 +22,7 @@ public sealed class RunExportersTests
                 TestContext.Current.CancellationToken);
         }
 
-        var context = new ExportContext(dir.Path);
+        var context = new ExportContext(dir.Path, TestKinds.Metrics);
         var failures = await new RunExporters([new SummaryCsvExporter()]).ExportAsync(context, TestContext.Current.CancellationToken);
 
         Assert.Empty(failures);
@@ -48,7 +49,7 @@ public sealed class RunExportersTests
             new ScriptedExporter("last", () => ran.Add("last")),
         ]);
 
-        var failures = await exporters.ExportAsync(new ExportContext(dir.Path), TestContext.Current.CancellationToken);
+        var failures = await exporters.ExportAsync(new ExportContext(dir.Path, TestKinds.Metrics), TestContext.Current.CancellationToken);
 
         Assert.Equal(["first", "last"], ran);
         Assert.Equal([new ExportFailure("broken", "disk full")], failures);
@@ -60,7 +61,7 @@ public sealed class RunExportersTests
         using var dir = new TempRunDirectory();
         await File.WriteAllTextAsync(Path.Join(dir.Path, "measurements.csv"), "not,a,measurements,file\n1,2\n", TestContext.Current.CancellationToken);
 
-        var failures = await new RunExporters([new SummaryCsvExporter()]).ExportAsync(new ExportContext(dir.Path), TestContext.Current.CancellationToken);
+        var failures = await new RunExporters([new SummaryCsvExporter()]).ExportAsync(new ExportContext(dir.Path, TestKinds.Metrics), TestContext.Current.CancellationToken);
 
         Assert.Equal("summary.csv", Assert.Single(failures).Exporter);
     }

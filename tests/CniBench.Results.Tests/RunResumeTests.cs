@@ -1,4 +1,5 @@
 using CniBench.Core.Measurements;
+using CniBench.Runs;
 
 namespace CniBench.Results.Tests;
 
@@ -39,7 +40,7 @@ public sealed class RunResumeTests : IDisposable
     [Fact]
     public async Task PrepareAsync_NoMeasurementsYet_NothingDone()
     {
-        var point = await RunResume.PrepareAsync(_dir, Token);
+        var point = await RunResume.PrepareAsync(_dir, TestKinds.Metrics, Token);
 
         Assert.Empty(point.Done);
     }
@@ -51,7 +52,7 @@ public sealed class RunResumeTests : IDisposable
             [Row("flannel", "tcp", "1-stream", 1), Row("flannel", "tcp", "1-stream", 1, Metrics.HostCpuPercent, 40)],
             [Row("calico", "tcp", "1-stream", 1), Row("calico", "tcp", "1-stream", 1, Metrics.HostCpuPercent, 30)]);
 
-        var point = await RunResume.PrepareAsync(_dir, Token);
+        var point = await RunResume.PrepareAsync(_dir, TestKinds.Metrics, Token);
 
         Assert.Equal([new MeasurementKey("flannel", "tcp", "1-stream", Topologies.CrossNode, 1)], point.Done);
         Assert.Equal([new MeasurementKey("calico", "tcp", "1-stream", Topologies.CrossNode, 1)], point.Remeasured);
@@ -66,7 +67,7 @@ public sealed class RunResumeTests : IDisposable
         await WriteAsync([Row("flannel", "tcp", "1-stream", 1)], [Row("calico", "tcp", "1-stream", 1)]);
         await File.AppendAllTextAsync(Csv, "r1,lab,calico,tcp,1-str", Token);
 
-        var point = await RunResume.PrepareAsync(_dir, Token);
+        var point = await RunResume.PrepareAsync(_dir, TestKinds.Metrics, Token);
 
         Assert.True(point.DroppedTornLine);
         Assert.Single(point.Done);
@@ -85,11 +86,35 @@ public sealed class RunResumeTests : IDisposable
             [Row("calico", "netpol", "allow-all", 2, "case_pass", 1)],
             [Row("flannel", "tcp", "1-stream", 1)]);
 
-        var point = await RunResume.PrepareAsync(_dir, Token);
+        var point = await RunResume.PrepareAsync(_dir, TestKinds.Metrics, Token);
 
         Assert.Equal(2, point.Done.Count);
         Assert.All(point.Done, k => Assert.Equal(1, k.Repetition));
         Assert.Contains(new MeasurementKey("calico", "netpol", "deny-all", Topologies.CrossNode, 2), point.Remeasured);
+    }
+
+    [Fact]
+    public async Task PrepareAsync_CasesOfAnyKindThatDeclaresThem_AreKeptOnlyWithTheirScoreVariant()
+    {
+        // Which test has cases is the kind's declaration, not its name: a kind called "probes" scored by "total".
+        var probes = new MetricDeclarations([new("probe_ok", Metrics.Bool, MetricDirection.None, "Probe passed")])
+        {
+            Cases = new CaseGrading("probe_ok", "total"),
+        };
+        var metrics = new MetricRegistry(MetricDeclarations.None, [KeyValuePair.Create("probes", probes)]);
+        await WriteAsync(
+            [Row("calico", "probes", "a", 1, "probe_ok", 1)],
+            [Row("calico", "probes", "total", 1, "probe_ok", 1)],
+            [Row("calico", "probes", "a", 2, "probe_ok", 1)],
+            [Row("calico", "netpol", "deny-all", 2, "case_pass", 1)],
+            [Row("flannel", "tcp", "1-stream", 1)]);
+
+        var point = await RunResume.PrepareAsync(_dir, metrics, Token);
+
+        Assert.Equal(
+            [new MeasurementKey("calico", "probes", "a", Topologies.CrossNode, 2), new MeasurementKey("flannel", "tcp", "1-stream", Topologies.CrossNode, 1)],
+            point.Remeasured);
+        Assert.Contains(new MeasurementKey("calico", "netpol", "deny-all", Topologies.CrossNode, 2), point.Done);
     }
 
     [Fact]
@@ -101,7 +126,7 @@ public sealed class RunResumeTests : IDisposable
         await File.WriteAllTextAsync(Csv, string.Join('\n', lines) + "\n", Token);
         var before = await File.ReadAllTextAsync(Csv, Token);
 
-        var ex = await Assert.ThrowsAsync<MeasurementCsvException>(() => RunResume.PrepareAsync(_dir, Token));
+        var ex = await Assert.ThrowsAsync<MeasurementCsvException>(() => RunResume.PrepareAsync(_dir, TestKinds.Metrics, Token));
 
         Assert.Contains("line", ex.Message, StringComparison.Ordinal);
         Assert.Equal(before, await File.ReadAllTextAsync(Csv, Token));

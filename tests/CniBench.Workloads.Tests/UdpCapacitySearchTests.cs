@@ -37,7 +37,7 @@ public sealed class UdpCapacitySearchTests
         var found = Value(outcome, Metrics.UdpCapacityBps);
         Assert.InRange(found, capacity * 0.85, capacity * 1.01);
         Assert.True(Value(outcome, Metrics.LostPercent) <= spec.LossBoundPercent);
-        Assert.Equal(offered.Count, Value(outcome, Metrics.UdpCapacityProbes));
+        Assert.Equal(offered.Count, Value(outcome, UdpMetrics.UdpCapacityProbes));
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class UdpCapacitySearchTests
         var outcome = await UdpCapacitySearch.RunAsync(new UdpCapacitySpec { CeilingBps = 2_000_000_000 }, Path(5e9, offered), Token);
 
         Assert.Equal([2_000_000_000L], offered);
-        Assert.Equal(2_000_000_000, Value(outcome, Metrics.UdpCapacityOfferedBps));
+        Assert.Equal(2_000_000_000, Value(outcome, UdpMetrics.UdpCapacityOfferedBps));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using CniBench.Results;
 using CniBench.Results.Compare;
+using CniBench.Runs;
 using Spectre.Console;
 
 namespace CniBench.Cli.Commands;
@@ -40,7 +41,7 @@ internal static class CompareCommand
             CompareReport report;
             try
             {
-                report = await RunComparer.CompareAsync(parse.GetValue(baseline)!, candidateDirectory, options, cancellationToken);
+                report = await RunComparer.CompareAsync(parse.GetValue(baseline)!, candidateDirectory, options, TestKinds.Metrics, cancellationToken);
             }
             catch (Exception ex) when (ex is MeasurementCsvException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
             {
@@ -114,7 +115,7 @@ internal static class CompareCommand
 
         foreach (var c in report.NetpolCases.Where(c => c.Baseline != c.Candidate))
         {
-            table.AddRow(Markup.Escape(c.Cni), "netpol", Markup.Escape(c.Case), "", "case_pass",
+            table.AddRow(Markup.Escape(c.Cni), Markup.Escape(c.Source.Test), Markup.Escape(c.Case), "", Markup.Escape(c.Source.Metric),
                 CompareFormat.Outcome(c.Baseline), CompareFormat.Outcome(c.Candidate), "",
                 c.IsRegression ? "[red bold]regression[/]" : c.IsFixed ? "[green]fixed[/]" : "changed");
         }

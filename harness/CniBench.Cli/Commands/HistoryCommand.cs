@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CniBench.Charts;
 using CniBench.Results.History;
+using CniBench.Runs;
 using Spectre.Console;
 
 namespace CniBench.Cli.Commands;
@@ -69,7 +70,7 @@ internal static class HistoryCommand
                 MaxSeries = parse.GetValue(maxCharts),
                 Compare = Results.Compare.ComparisonOptions.Default with { Threshold = fraction },
             };
-            var report = await HistoryBuilder.BuildAsync(rootDirectory, options, cancellationToken);
+            var report = await HistoryBuilder.BuildAsync(rootDirectory, options, TestKinds.Metrics, cancellationToken);
             var outDirectory = parse.GetValue(output) ?? Path.Join(rootDirectory, HistoryBuilder.DefaultDirectory);
             foreach (var series in report.Series)
             {

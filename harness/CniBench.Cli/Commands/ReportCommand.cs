@@ -1,8 +1,10 @@
 using System.CommandLine;
+using CniBench.Core.Measurements;
 using CniBench.Core.Processes;
 using CniBench.Processes;
 using CniBench.Charts;
 using CniBench.Results;
+using CniBench.Runs;
 using CniBench.Results.Export;
 using CniBench.Results.Report;
 using Spectre.Console;
@@ -38,7 +40,7 @@ internal static class ReportCommand
             }
 
             var failures = await ReportExport.Exporters(console, parse.GetValue(suite), !parse.GetValue(noBrowser))
-                .ExportAsync(new ExportContext(directory), cancellationToken);
+                .ExportAsync(new ExportContext(directory, TestKinds.Metrics), cancellationToken);
             ReportExport.Warn(console, failures);
             return failures.Count == 0 ? ExitCodes.Ok : ExitCodes.BadInput;
         });
@@ -53,7 +55,7 @@ internal sealed class ReportExporter(IAnsiConsole console, string? suite, bool b
 
     public async Task ExportAsync(ExportContext context, CancellationToken cancellationToken)
     {
-        if (!await ReportExport.WriteAsync(console, context.RunDirectory, suite, browser, cancellationToken))
+        if (!await ReportExport.WriteAsync(console, context.RunDirectory, suite, browser, context.Metrics, cancellationToken))
         {
             throw new InvalidDataException("the report could not be written (the reason is above)");
         }
@@ -85,12 +87,13 @@ internal static class ReportExport
     public static readonly TimeSpan BrowserTimeout = TimeSpan.FromSeconds(60);
 
     /// <returns>False when the folder cannot be reported on (the reason is printed); browser problems are only warnings.</returns>
-    public static async Task<bool> WriteAsync(IAnsiConsole console, string runDirectory, string? suite, bool browser, CancellationToken cancellationToken)
+    public static async Task<bool> WriteAsync(
+        IAnsiConsole console, string runDirectory, string? suite, bool browser, MetricRegistry metrics, CancellationToken cancellationToken)
     {
         ReportFiles files;
         try
         {
-            files = await ReportGenerator.WriteAsync(runDirectory, SuiteOrDefault(suite), cancellationToken);
+            files = await ReportGenerator.WriteAsync(runDirectory, SuiteOrDefault(suite), metrics, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or MeasurementCsvException or InvalidDataException or UnauthorizedAccessException)
         {

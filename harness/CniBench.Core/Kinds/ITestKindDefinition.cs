@@ -1,3 +1,4 @@
+using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
 
@@ -19,6 +20,9 @@ public interface ITestKindDefinition
     /// rules. Problems go to the reader, never thrown; a wrong value reads as its fallback so that reading goes on.
     /// </summary>
     TestSpec Read(TestReader reader);
+
+    /// <summary>The metrics only this kind writes and the report criteria its rows feed (shared metrics: <see cref="SharedMetrics"/>).</summary>
+    MetricDeclarations Metrics { get; }
 
     /// <summary>A runner for one run: runners keep state within a run (the saturation rate a fixed-rate variant halves).</summary>
     ITestKind CreateRunner(TimeProvider time);

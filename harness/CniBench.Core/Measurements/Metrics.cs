@@ -1,8 +1,9 @@
 namespace CniBench.Core.Measurements;
 
 /// <summary>
-/// Metric names (the CSV's <c>metric</c> column) and units. Each name is written here once; what it means for a
-/// reader (unit, direction, title, report criterion) is declared once in <see cref="MetricRegistry"/>.
+/// Metric names (the CSV's <c>metric</c> column) and units: the words producers write and readers look for. What a
+/// metric means (unit, direction, title) is declared once, by the kind that writes it (its <c>&lt;Kind&gt;Metrics</c>) or
+/// in <see cref="SharedMetrics"/>, and read through the <see cref="MetricRegistry"/>.
 /// </summary>
 public static class Metrics
 {
@@ -38,15 +39,6 @@ public static class Metrics
     /// <summary>udp capacity search: the receiver's rate at the highest offered rate whose loss stayed under the bound.</summary>
     public const string UdpCapacityBps = "udp_capacity_bps";
 
-    /// <summary>udp capacity search: that offered rate.</summary>
-    public const string UdpCapacityOfferedBps = "udp_capacity_offered_bps";
-
-    /// <summary>udp capacity search: how many probes it took (bounded by the scenario).</summary>
-    public const string UdpCapacityProbes = "udp_capacity_probes";
-
-    /// <summary>udp with a small payload (<c>payload: 64B</c>): the capacity in datagrams per second at the receiver, under the loss bound.</summary>
-    public const string UdpCapacityPps = "udp_capacity_pps";
-
     /// <summary>udp with a payload at a fixed rate: datagrams per second at the receiver.</summary>
     public const string PacketsPerSecond = "packets_per_second";
 
@@ -55,9 +47,6 @@ public static class Metrics
 
     /// <summary>HTTP requests completed per second (wrk), over the measured duration.</summary>
     public const string RequestsPerSecond = "requests_per_second";
-
-    /// <summary>Fixed-rate HTTP variants: the rate asked of the generator (half the saturation rate).</summary>
-    public const string TargetRequestsPerSecond = "target_requests_per_second";
 
     /// <summary>HTTP response bytes (headers and bodies) read per second, in bit/s.</summary>
     public const string TransferBps = "transfer_bps";
@@ -83,31 +72,8 @@ public static class Metrics
     /// <summary>CPU used by the load generator itself (user + system), in % of one core: near 100 × threads it is the limit.</summary>
     public const string GeneratorCpuPercent = "generator_cpu_percent";
 
-    /// <summary>Requests without a response during ingress churn (wrk's connect, read, write and timeout errors).</summary>
-    public const string ChurnFailedRequests = "churn_failed_requests";
-
-    /// <summary>Responses of 400 and above during ingress churn.</summary>
-    public const string ChurnNon2xx = "churn_non_2xx";
-
-    /// <summary>1-second slices of the churn phase that completed no request at all.</summary>
-    public const string ChurnFailedSlices = "churn_failed_slices";
-
-    public const string ChurnRequestsPerSecond = "churn_requests_per_second";
-
-    /// <summary>The highest slice p99 around a change minus the steady p99; negative when no slice near a change was slower.</summary>
-    public const string ChurnP99SpikeMs = "churn_p99_spike_ms";
-
-    /// <summary>CPU of the ingress controller's processes (master and workers) during the steady phase, in % of one core.</summary>
-    public const string ControllerCpuPercent = "controller_cpu_percent";
-
-    /// <summary>Ingress controller CPU time per request during the steady phase, in microseconds.</summary>
-    public const string ControllerCpuUsPerRequest = "controller_cpu_us_per_request";
-
     /// <summary>The path MTU found between the client pod and the server pod.</summary>
     public const string PathMtuBytes = "path_mtu_bytes";
-
-    /// <summary>The MTU the client pod's interface claims.</summary>
-    public const string PodMtuBytes = "pod_mtu_bytes";
 
     /// <summary>1 when the path carries less than the pod's interface claims (full-size packets would be dropped).</summary>
     public const string MtuMismatch = "mtu_mismatch";
@@ -123,25 +89,9 @@ public static class Metrics
     /// <summary>1 when a NetworkPolicy case's observed reachability equals the expected one.</summary>
     public const string CasePass = "case_pass";
 
-    public const string CellsCorrect = "cells_correct";
     public const string CellsWrong = "cells_wrong";
-    public const string CellsProbeError = "cells_probe_error";
-    public const string CellsUnsupported = "cells_unsupported";
-    public const string ControlConnected = "control_connected";
-    public const string PolicyApplyMs = "policy_apply_ms";
-    public const string ProbeRoundMs = "probe_round_ms";
-    public const string ProbesPerRound = "probes_per_round";
-    /// <summary>From the start of a case's apply to the end of the first probe round that matched the oracle (resolution: one round).</summary>
-    public const string ProgrammingLatencyMs = "programming_latency_ms";
 
-    /// <summary>From the start of deleting a case's policies to the end of the first probe round that showed every pod open again.</summary>
-    public const string PolicyRemovalLatencyMs = "policy_removal_latency_ms";
-
-    /// <summary>Probe rounds the convergence wait took after the apply (1 when the first round already matched).</summary>
-    public const string ConvergenceRounds = "convergence_rounds";
     public const string ConformanceScorePercent = "conformance_score_percent";
-    public const string CasesPassed = "cases_passed";
-    public const string CasesGraded = "cases_graded";
 
     /// <summary>rr: request/response transactions completed per second, summed over the concurrent flows (sockperf ping-pong).</summary>
     public const string TransactionsPerSecond = "transactions_per_second";
@@ -159,10 +109,6 @@ public static class Metrics
     public const string LatencyP999Us = "latency_p999_us";
     public const string LatencyP9999Us = "latency_p9999_us";
     public const string LatencyMaxUs = "latency_max_us";
-
-    /// <summary>crr: conntrack entries on the client's node before the connections (after the flush) and after them.</summary>
-    public const string ConntrackEntriesBefore = "conntrack_entries_before";
-    public const string ConntrackEntriesAfter = "conntrack_entries_after";
 
     /// <summary>The metric of a reported latency percentile (50 → latency_p50_us); the rr test declares which it may report.</summary>
     public static string LatencyPercentileUs(double percentile) => percentile switch

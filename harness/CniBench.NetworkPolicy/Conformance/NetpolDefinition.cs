@@ -83,4 +83,6 @@ public sealed class NetpolDefinition : ITestKindDefinition
     }
 
     public ITestKind CreateRunner(TimeProvider time) => new NetpolKind(time);
+
+    public MetricDeclarations Metrics => NetpolMetrics.Declarations;
 }

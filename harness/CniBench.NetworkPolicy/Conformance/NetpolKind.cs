@@ -133,28 +133,28 @@ public sealed class NetpolKind(TimeProvider time) : ITestKind
         List<Observation> observations =
         [
             new(Metrics.CasePass, passed ? 1 : 0, Metrics.Bool),
-            new(Metrics.CellsCorrect, grade.Correct, Metrics.Count),
+            new(NetpolMetrics.CellsCorrect, grade.Correct, Metrics.Count),
             new(Metrics.CellsWrong, grade.Wrong, Metrics.Count),
-            new(Metrics.CellsProbeError, grade.Errors, Metrics.Count),
-            new(Metrics.CellsUnsupported, grade.Unsupported, Metrics.Count),
-            new(Metrics.ControlConnected, controls.Count(c => c.Outcome == ProbeOutcome.Connected), Metrics.Count),
-            new(Metrics.PolicyApplyMs, applied.TotalMilliseconds, Metrics.Milliseconds),
-            new(Metrics.ProbesPerRound, probes.Count, Metrics.Count),
-            new(Metrics.ConvergenceRounds, programmed.Rounds, Metrics.Count),
+            new(NetpolMetrics.CellsProbeError, grade.Errors, Metrics.Count),
+            new(NetpolMetrics.CellsUnsupported, grade.Unsupported, Metrics.Count),
+            new(NetpolMetrics.ControlConnected, controls.Count(c => c.Outcome == ProbeOutcome.Connected), Metrics.Count),
+            new(NetpolMetrics.PolicyApplyMs, applied.TotalMilliseconds, Metrics.Milliseconds),
+            new(NetpolMetrics.ProbesPerRound, probes.Count, Metrics.Count),
+            new(NetpolMetrics.ConvergenceRounds, programmed.Rounds, Metrics.Count),
         ];
         if (rounds.Count > 0)
         {
-            observations.Add(new(Metrics.ProbeRoundMs, rounds.Average(r => r.TotalMilliseconds), Metrics.Milliseconds));
+            observations.Add(new(NetpolMetrics.ProbeRoundMs, rounds.Average(r => r.TotalMilliseconds), Metrics.Milliseconds));
         }
 
         if (programmed.Converged)
         {
-            observations.Add(new(Metrics.ProgrammingLatencyMs, programmed.Waited.TotalMilliseconds, Metrics.Milliseconds));
+            observations.Add(new(NetpolMetrics.ProgrammingLatencyMs, programmed.Waited.TotalMilliseconds, Metrics.Milliseconds));
         }
 
         if (reopened.Converged)
         {
-            observations.Add(new(Metrics.PolicyRemovalLatencyMs, reopened.Waited.TotalMilliseconds, Metrics.Milliseconds));
+            observations.Add(new(NetpolMetrics.PolicyRemovalLatencyMs, reopened.Waited.TotalMilliseconds, Metrics.Milliseconds));
         }
 
         var outcome = TestOutcome.Ok(observations, rawFile);
@@ -224,8 +224,8 @@ public sealed class NetpolKind(TimeProvider time) : ITestKind
         return TestOutcome.Ok(
         [
             new(Metrics.ConformanceScorePercent, 100.0 * passed / cases.Count, Metrics.Percent),
-            new(Metrics.CasesPassed, passed, Metrics.Count),
-            new(Metrics.CasesGraded, cases.Count, Metrics.Count),
+            new(NetpolMetrics.CasesPassed, passed, Metrics.Count),
+            new(NetpolMetrics.CasesGraded, cases.Count, Metrics.Count),
         ], null);
     }
 

@@ -91,7 +91,7 @@ public static class CompareJunit
     {
         var detail = $"baseline {CompareFormat.Outcome(c.Baseline)}, candidate {CompareFormat.Outcome(c.Candidate)}";
         var element = new XElement("testcase",
-            new XAttribute("classname", $"{c.Cni}.netpol"),
+            new XAttribute("classname", $"{c.Cni}.{c.Source.Test}"),
             new XAttribute("name", c.Case),
             new XAttribute("time", "0"));
         if (c.IsRegression)

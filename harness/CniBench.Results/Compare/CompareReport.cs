@@ -29,6 +29,9 @@ public sealed record NetpolCaseComparison(string Cni, string Case, CaseOutcome B
     public bool IsRegression => Baseline == CaseOutcome.Pass && Candidate == CaseOutcome.Fail;
 
     public bool IsFixed => Baseline == CaseOutcome.Fail && Candidate == CaseOutcome.Pass;
+
+    /// <summary>The test whose variants the cases are, and the metric they pass on, as its kind declares them.</summary>
+    public required (string Test, string Metric) Source { get; init; }
 }
 
 /// <summary>The identity of a compared run, from its run.json (or its folder name when run.json is missing).</summary>

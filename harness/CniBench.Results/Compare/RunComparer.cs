@@ -4,48 +4,49 @@ namespace CniBench.Results.Compare;
 
 /// <summary>
 /// Compares two run folders: every (cni, test, variant, topology, metric) present in both with a verdict, every
-/// network-policy case as pass/fail, and a list of what only one side has.
+/// network-policy case as pass/fail, and a list of what only one side has. Directions, and which tests' variants are
+/// pass/fail cases, come from the metric registry.
 /// </summary>
 public static class RunComparer
 {
-    /// <summary>The netpol test's case rows; its other figures are per-case diagnostics, compared through the cases.</summary>
-    public const string NetpolKind = "netpol";
-
-
     /// <exception cref="MeasurementCsvException">A measurements.csv is corrupt or truncated.</exception>
     /// <exception cref="FileNotFoundException">A folder has no measurements.csv.</exception>
     public static async Task<CompareReport> CompareAsync(
-        string baselineDirectory, string candidateDirectory, ComparisonOptions options, CancellationToken cancellationToken)
+        string baselineDirectory, string candidateDirectory, ComparisonOptions options, MetricRegistry metrics, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var baseline = await LoadedRun.LoadAsync(baselineDirectory, cancellationToken);
         var candidate = await LoadedRun.LoadAsync(candidateDirectory, cancellationToken);
-        return Compare(baseline, candidate, options);
+        return Compare(baseline, candidate, options, metrics);
     }
 
-    public static CompareReport Compare(LoadedRun baseline, LoadedRun candidate, ComparisonOptions options)
+    public static CompareReport Compare(LoadedRun baseline, LoadedRun candidate, ComparisonOptions options, MetricRegistry metrics)
     {
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(candidate);
         ArgumentNullException.ThrowIfNull(options);
-        var baseSeries = Series(baseline.Measurements);
-        var candidateSeries = Series(candidate.Measurements);
-        var metrics = new List<MetricComparison>();
+        ArgumentNullException.ThrowIfNull(metrics);
+        var baseSeries = Series(baseline.Measurements, metrics);
+        var candidateSeries = Series(candidate.Measurements, metrics);
+        var comparisons = new List<MetricComparison>();
         foreach (var (key, candidateGroup) in candidateSeries)
         {
             if (baseSeries.TryGetValue(key, out var baseGroup))
             {
-                var direction = MetricRegistry.DirectionOf(key.Metric);
-                metrics.Add(new MetricComparison(key, candidateGroup.Unit.Length > 0 ? candidateGroup.Unit : baseGroup.Unit, direction,
+                var direction = metrics.DirectionOf(key.Metric);
+                comparisons.Add(new MetricComparison(key, candidateGroup.Unit.Length > 0 ? candidateGroup.Unit : baseGroup.Unit, direction,
                     RepetitionComparer.Compare(baseGroup.Values, candidateGroup.Values, direction, options)));
             }
         }
 
-        var baseCases = Cases(baseline.Measurements);
-        var candidateCases = Cases(candidate.Measurements);
+        var baseCases = Cases(baseline.Measurements, metrics);
+        var candidateCases = Cases(candidate.Measurements, metrics);
         var cases = candidateCases
             .Where(c => baseCases.ContainsKey(c.Key))
-            .Select(c => new NetpolCaseComparison(c.Key.Cni, c.Key.Case, baseCases[c.Key], c.Value))
+            .Select(c => new NetpolCaseComparison(c.Key.Cni, c.Key.Case, baseCases[c.Key], c.Value)
+            {
+                Source = (c.Key.Test, metrics.CasesOf(c.Key.Test)!.PassMetric),
+            })
             .ToList();
 
         return new CompareReport
@@ -55,7 +56,7 @@ public static class RunComparer
             Options = options,
             MinimumRepetitions = RepetitionComparer.MinimumRepetitions(options.Alpha),
             Mismatches = Mismatches(baseline, candidate),
-            Metrics = [.. metrics.OrderBy(m => m.Key.Cni, StringComparer.Ordinal).ThenBy(m => m.Key.Test, StringComparer.Ordinal)
+            Metrics = [.. comparisons.OrderBy(m => m.Key.Cni, StringComparer.Ordinal).ThenBy(m => m.Key.Test, StringComparer.Ordinal)
                 .ThenBy(m => m.Key.Variant, StringComparer.Ordinal).ThenBy(m => m.Key.Topology, StringComparer.Ordinal)
                 .ThenBy(m => m.Key.Metric, StringComparer.Ordinal)],
             NetpolCases = [.. cases.OrderBy(c => c.Cni, StringComparer.Ordinal).ThenBy(c => c.Case, StringComparer.Ordinal)],
@@ -66,13 +67,16 @@ public static class RunComparer
 
     internal sealed record Group(string Unit, List<double> Values);
 
-    /// <summary>Ok values per series, in file order; a series seen only with failed rows has no values but still exists.</summary>
-    internal static Dictionary<SeriesKey, Group> Series(IEnumerable<Measurement> rows)
+    /// <summary>
+    /// Ok values per series, in file order; a series seen only with failed rows has no values but still exists. The rows
+    /// of a test whose variants are cases are per-case diagnostics, compared through the cases instead.
+    /// </summary>
+    internal static Dictionary<SeriesKey, Group> Series(IEnumerable<Measurement> rows, MetricRegistry metrics)
     {
         var series = new Dictionary<SeriesKey, Group>();
         foreach (var m in rows)
         {
-            if (m.Test == NetpolKind)
+            if (metrics.CasesOf(m.Test) is not null)
             {
                 continue;
             }
@@ -93,9 +97,9 @@ public static class RunComparer
         return series;
     }
 
-    private static Dictionary<(string Cni, string Case), CaseOutcome> Cases(IEnumerable<Measurement> rows) =>
-        rows.Where(m => m.Test == NetpolKind && m.Metric == Metrics.CasePass)
-            .GroupBy(m => (m.Cni, Case: m.Variant))
+    private static Dictionary<(string Cni, string Test, string Case), CaseOutcome> Cases(IEnumerable<Measurement> rows, MetricRegistry metrics) =>
+        rows.Where(m => metrics.CasesOf(m.Test)?.PassMetric == m.Metric)
+            .GroupBy(m => (m.Cni, m.Test, Case: m.Variant))
             .ToDictionary(g => g.Key, g =>
             {
                 var graded = g.Where(m => m.Status == MeasurementStatus.Ok && m.Value is not null).ToList();
@@ -106,10 +110,10 @@ public static class RunComparer
 
     private static List<string> OnlyIn(
         Dictionary<SeriesKey, Group> side, Dictionary<SeriesKey, Group> other,
-        Dictionary<(string Cni, string Case), CaseOutcome> sideCases, Dictionary<(string Cni, string Case), CaseOutcome> otherCases) =>
+        Dictionary<(string Cni, string Test, string Case), CaseOutcome> sideCases, Dictionary<(string Cni, string Test, string Case), CaseOutcome> otherCases) =>
         [
             .. side.Keys.Where(k => !other.ContainsKey(k)).Select(k => k.ToString()),
-            .. sideCases.Keys.Where(k => !otherCases.ContainsKey(k)).Select(k => $"{k.Cni}/{NetpolKind}/{k.Case} (case)"),
+            .. sideCases.Keys.Where(k => !otherCases.ContainsKey(k)).Select(k => $"{k.Cni}/{k.Test}/{k.Case} (case)"),
         ];
 
     private static List<string> Mismatches(LoadedRun baseline, LoadedRun candidate)

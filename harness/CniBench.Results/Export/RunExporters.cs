@@ -1,9 +1,13 @@
+using CniBench.Core.Measurements;
+
 namespace CniBench.Results.Export;
 
-/// <summary>What exporters share while they run over one results folder: the folder, and the summary once it is built.</summary>
-public sealed class ExportContext(string runDirectory)
+/// <summary>What exporters share while they run over one results folder: the folder, the metric declarations, and the summary once it is built.</summary>
+public sealed class ExportContext(string runDirectory, MetricRegistry metrics)
 {
     public string RunDirectory { get; } = runDirectory;
+
+    public MetricRegistry Metrics { get; } = metrics;
 
     /// <summary>Set by the summary exporter, so later exporters (charts, tables) read the same rows it wrote.</summary>
     public IReadOnlyList<SummaryRow>? Summary { get; set; }
@@ -77,8 +81,8 @@ public sealed class RatingsCsvExporter(string? policySuite) : IRunExporter
     public async Task ExportAsync(ExportContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var input = await Report.ReportInputLoader.LoadAsync(context.RunDirectory, policySuite, cancellationToken);
-        var matrix = Report.SummaryMatrixBuilder.Build(input.Summary, input.Run, input.CaseDirections, input.Measurements);
+        var input = await Report.ReportInputLoader.LoadAsync(context.RunDirectory, policySuite, context.Metrics, cancellationToken);
+        var matrix = Report.SummaryMatrixBuilder.Build(input.Summary, input.Run, input.CaseDirections, input.Measurements, input.Metrics);
         await Report.RatingsCsv.WriteAsync(context.RunDirectory, Report.RatingsCsv.From(matrix), cancellationToken);
     }
 }

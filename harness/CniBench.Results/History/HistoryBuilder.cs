@@ -11,9 +11,10 @@ public static class HistoryBuilder
 {
     public const string DefaultDirectory = "history";
 
-    public static async Task<HistoryReport> BuildAsync(string resultsRoot, HistoryOptions options, CancellationToken cancellationToken)
+    public static async Task<HistoryReport> BuildAsync(string resultsRoot, HistoryOptions options, MetricRegistry metrics, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(metrics);
         if (!Directory.Exists(resultsRoot))
         {
             throw new DirectoryNotFoundException($"{resultsRoot} does not exist");
@@ -44,18 +45,18 @@ public static class HistoryBuilder
             .OrderBy(r => r.Identity.StartedAt ?? DateTimeOffset.MaxValue)
             .ThenBy(r => r.Identity.RunId, StringComparer.Ordinal)
             .ToList();
-        var (series, overLimit) = Build(ordered, options);
+        var (series, overLimit) = Build(ordered, options, metrics);
         return new HistoryReport([.. ordered.Select(r => r.Identity)], series, skipped, options) { SeriesOverLimit = overLimit };
     }
 
-    internal static (List<HistorySeries> Series, int OverLimit) Build(IReadOnlyList<LoadedRun> ordered, HistoryOptions options)
+    internal static (List<HistorySeries> Series, int OverLimit) Build(IReadOnlyList<LoadedRun> ordered, HistoryOptions options, MetricRegistry metrics)
     {
         var points = new Dictionary<SeriesKey, (string Unit, List<HistoryPoint> Points)>();
         var order = new List<SeriesKey>();
         foreach (var run in ordered)
         {
             var rows = run.Measurements.Where(m => options.Includes(m.Metric)).ToList();
-            var groups = RunComparer.Series(rows);
+            var groups = RunComparer.Series(rows, metrics);
             var summaries = SummaryBuilder.Build(rows)
                 .ToDictionary(r => new SeriesKey(r.Cni, r.Test, r.Variant, r.Topology, r.Metric));
             foreach (var (key, group) in groups)
@@ -84,17 +85,16 @@ public static class HistoryBuilder
             .ThenBy(k => k.Metric, StringComparer.Ordinal)
             .ToList();
         var kept = sorted.Take(options.MaxSeries)
-            .Select(key => Analyse(key, points[key].Unit, points[key].Points, options))
+            .Select(key => Analyse(key, points[key].Unit, points[key].Points, metrics.DirectionOf(key.Metric), options))
             .ToList();
         return (kept, sorted.Count - kept.Count);
     }
 
-    public static HistorySeries Analyse(SeriesKey key, string unit, IReadOnlyList<HistoryPoint> points, HistoryOptions options)
+    public static HistorySeries Analyse(SeriesKey key, string unit, IReadOnlyList<HistoryPoint> points, MetricDirection direction, HistoryOptions options)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(points);
         ArgumentNullException.ThrowIfNull(options);
-        var direction = MetricRegistry.DirectionOf(key.Metric);
         return new HistorySeries(key, unit, direction, points, FindRegressionStart(points, direction, options));
     }
 

@@ -17,7 +17,7 @@ public sealed record NoiseGap(string Criteria, MatrixGroup Group, string First, 
     /// <summary>How far apart the two medians are, |second / first − 1|; null when a side has no median.</summary>
     public double? Gap => Comparison.Ratio is { } ratio ? Math.Abs(ratio - 1) : null;
 
-    public string Unit => MetricRegistry.Find(Group.Metric)?.Unit ?? "";
+    public string Unit => Group.Unit;
 }
 
 public enum NoiseControlKind
@@ -71,7 +71,7 @@ public static class NoiseFloor
         var why = fingerprinted.Count == 0
             ? $"run.json records no datapath fingerprint ({ClusterFactNames.DatapathFingerprint}) for a measured cluster: the run is not a lab run, or it predates the fingerprint, so no two clusters are known to build the same datapath."
             : $"No two measured clusters of this run build the same datapath in the lab: their datapath fingerprints ({ClusterFactNames.DatapathFingerprint} in run.json) all differ.";
-        var tcp = matrix.Criteria.FirstOrDefault(c => c.Id == MetricRegistry.Criteria.TcpThroughput)?.Group;
+        var tcp = matrix.Criteria.FirstOrDefault(c => c.Id == ReportCriteria.TcpThroughput)?.Group;
         var underlay = tcp is null ? [] : values.Of(Underlay.Name, tcp with { Topology = Topologies.CrossNode });
         if (tcp is not null && underlay.Count >= MinimumUnderlayRepetitions)
         {

@@ -37,7 +37,7 @@ public static class ReportBuilder
         ArgumentNullException.ThrowIfNull(input);
         var run = input.Run;
         var onLab = SummaryMatrixBuilder.IsLab(run, input.Measurements);
-        var matrix = SummaryMatrixBuilder.Build(input.Summary, run, input.CaseDirections, input.Measurements);
+        var matrix = SummaryMatrixBuilder.Build(input.Summary, run, input.CaseDirections, input.Measurements, input.Metrics);
         var noise = NoiseFloor.Build(run, input.Measurements, matrix);
         var sections = new List<ReportSection>
         {
@@ -48,12 +48,12 @@ public static class ReportBuilder
             Failures(input),
             Netpol(input, onLab),
         };
-        if (IsIngress(input.Summary))
+        if (IngressRows(input.Summary) is { Count: > 0 } ingress)
         {
-            sections.Add(Ingress(input));
+            sections.Add(Ingress(ingress));
         }
 
-        sections.Add(ReportMethodology.Build(input, noise));
+        sections.Add(ReportMethodology.Build(input, matrix, noise));
         sections.Add(Environment(input));
         if (onLab)
         {
@@ -78,17 +78,15 @@ public static class ReportBuilder
         return new ReportDocument(title, lead, sections);
     }
 
-    /// <summary>Rows of HTTP or ingress load: an ingress topology or test, or request/latency metrics.</summary>
-    public static bool IsIngressRow(SummaryRow row)
+    /// <summary>
+    /// Rows of HTTP or ingress load: every row of a test that measured requests or their latency (wrk's figures, which
+    /// the http and ingress kinds write), and any row on the ingress topology.
+    /// </summary>
+    private static List<SummaryRow> IngressRows(IReadOnlyList<SummaryRow> summary)
     {
-        ArgumentNullException.ThrowIfNull(row);
-        return row.Topology == "ingress"
-            || row.Test.Contains("ingress", StringComparison.OrdinalIgnoreCase)
-            || row.Test.Contains("http", StringComparison.OrdinalIgnoreCase)
-            || IngressMetrics.Contains(row.Metric, StringComparer.Ordinal);
+        var load = summary.Where(r => IngressMetrics.Contains(r.Metric, StringComparer.Ordinal)).Select(r => r.Test).ToHashSet(StringComparer.Ordinal);
+        return [.. summary.Where(r => r.Topology == Topologies.Ingress || load.Contains(r.Test))];
     }
-
-    private static bool IsIngress(IReadOnlyList<SummaryRow> summary) => summary.Any(IsIngressRow);
 
     private static ReportSection Summary(SummaryMatrix matrix, NoiseControl noise, bool onLab)
     {
@@ -265,7 +263,7 @@ public static class ReportBuilder
 
     private static ReportSection Netpol(ReportInput input, bool onLab)
     {
-        var cases = input.Summary.Where(r => r.Metric == Metrics.CasePass).ToList();
+        var cases = input.Summary.Where(r => input.Metrics.CasesOf(r.Test)?.PassMetric == r.Metric).ToList();
         if (cases.Count == 0)
         {
             return new ReportSection(NetpolId, "Network-policy conformance", [new Paragraph("This run has no network-policy cases.")]);
@@ -273,7 +271,7 @@ public static class ReportBuilder
 
         var cnis = cases.Select(r => r.Cni).Distinct(StringComparer.Ordinal).ToList();
         var names = cases.Select(r => r.Variant).Distinct(StringComparer.Ordinal).ToList();
-        var wrong = input.Summary.Where(r => r.Metric == Metrics.CellsWrong && r.Test == "netpol")
+        var wrong = input.Summary.Where(r => r.Metric == Metrics.CellsWrong && input.Metrics.CasesOf(r.Test) is not null)
             .ToDictionary(r => (r.Cni, r.Variant), r => r.Max);
         var rows = names.Select(name => (IReadOnlyList<Cell>)
         [
@@ -343,9 +341,8 @@ public static class ReportBuilder
         return string.Join("\n\n", kept).TrimEnd().Replace('\t', ' ');
     }
 
-    private static ReportSection Ingress(ReportInput input)
+    private static ReportSection Ingress(List<SummaryRow> rows)
     {
-        var rows = input.Summary.Where(IsIngressRow).ToList();
         var table = new Table(
             ["CNI", "test", "variant", "topology", "metric", "n", "median", "95% CI of the mean"],
             [.. rows.Select(r => (IReadOnlyList<Cell>)

@@ -12,6 +12,9 @@ public sealed record ReportInput
 
     public required IReadOnlyList<Measurement> Measurements { get; init; }
 
+    /// <summary>What the metrics are, which rows feed each criterion, and which tests' variants are cases.</summary>
+    public required MetricRegistry Metrics { get; init; }
+
     /// <summary>Statistics recomputed from <see cref="Measurements"/>, so the report can never disagree with the CSV.</summary>
     public required IReadOnlyList<SummaryRow> Summary { get; init; }
 

@@ -12,7 +12,8 @@ public static class ReportInputLoader
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The folder has no measurements.csv.</exception>
     /// <exception cref="MeasurementCsvException">measurements.csv has a corrupt row.</exception>
-    public static async Task<ReportInput> LoadAsync(string runDirectory, string? policySuite, CancellationToken cancellationToken)
+    /// <param name="metrics">The declarations the report reads its criteria and cases from.</param>
+    public static async Task<ReportInput> LoadAsync(string runDirectory, string? policySuite, MetricRegistry metrics, CancellationToken cancellationToken)
     {
         var directory = Path.GetFullPath(runDirectory);
         if (!Directory.Exists(directory))
@@ -45,6 +46,7 @@ public static class ReportInputLoader
             RunDirectory = directory,
             Run = run,
             Measurements = measurements,
+            Metrics = metrics,
             Summary = SummaryBuilder.Build(measurements),
             Charts = FindCharts(directory),
             FailedCaseTables = await ReadFailedCasesAsync(directory, measurements, cancellationToken),

@@ -12,10 +12,13 @@ public static class ReportMethodology
 {
     public const string SectionId = "methodology";
 
-    public static ReportSection Build(ReportInput input, NoiseControl noise)
+    /// <param name="matrix">The summary matrix: a figure's window is that of the test its criterion was rated on.</param>
+    public static ReportSection Build(ReportInput input, SummaryMatrix matrix, NoiseControl noise)
     {
         ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(noise);
+        string Window(string criterion) => WindowOf(input, matrix, criterion);
         var onLab = SummaryMatrixBuilder.IsLab(input.Run, input.Measurements);
         var minimum = RepetitionComparer.MinimumRepetitions(ComparisonOptions.Default.Alpha);
         const string RatioInterval = "matrix and % of underlay: 95% Hodges–Lehmann interval of the ratio; tables and charts: 95% CI of the mean";
@@ -24,32 +27,32 @@ public static class ReportMethodology
             [
                 ["TCP throughput (throughput_bps)",
                     "iperf3's receiver rate (end.sum_received: what arrived, not what was sent), summed over the streams; pod to pod, or node to node for the underlay",
-                    Window(input, "tcp"), Repetitions(input, "tcp", Metrics.ThroughputBps), RatioInterval],
+                    Window(ReportCriteria.TcpThroughput), Repetitions(input, ReportCriteria.TcpThroughput, Metrics.ThroughputBps), RatioInterval],
                 ["UDP throughput (throughput_bps)",
                     "iperf3's receiver rate at the offered bitrate (-b): what arrived of the offered load",
-                    Window(input, "udp"), Repetitions(input, "udp", Metrics.ThroughputBps), RatioInterval],
+                    Window(ReportCriteria.UdpThroughput), Repetitions(input, ReportCriteria.UdpThroughput, Metrics.ThroughputBps), RatioInterval],
                 ["UDP capacity (udp_capacity_bps; rated in place of UDP throughput when measured)",
                     "the receiver's rate at the highest offered rate whose loss stayed under the bound (default 1%), found by a bounded search",
                     "up to 7 probes of 1 s each, no warm-up; every probe's iperf3 JSON is kept",
-                    Repetitions(input, "udp", Metrics.UdpCapacityBps), RatioInterval],
+                    Repetitions(input, ReportCriteria.UdpThroughput, Metrics.UdpCapacityBps), RatioInterval],
                 ["CPU per Gbit/s (datapath_cpu_cores_per_gbps)",
                     "cores the datapath's own processes used per Gbit/s: iperf3's client and server CPU as iperf3 reports it (including the kernel's packet work done in their context) plus the datapath's daemons (wireguard-go) read from /proc; other load on the host does not enter. Rated on the paced tcp variant (one common offered rate) when the run has one; host_cpu_cores_per_gbps (host-wide, over iperf3's measured window) is kept beside it",
                     "tool CPU: iperf3's whole run; daemons: the measurement; throughput: the measured seconds",
-                    Repetitions(input, "tcp", Metrics.DatapathCpuCoresPerGbps), RatioInterval],
+                    Repetitions(input, ReportCriteria.CpuPerGbit, Metrics.DatapathCpuCoresPerGbps), RatioInterval],
                 ["HTTP requests/s (requests_per_second)",
                     "wrk's completed requests per second over keep-alive connections to nginx in a pod",
-                    Window(input, "http"), Repetitions(input, null, Metrics.RequestsPerSecond), RatioInterval],
+                    Window(ReportCriteria.Http), Repetitions(input, ReportCriteria.Http, Metrics.RequestsPerSecond), RatioInterval],
                 ["Encryption verified (wire_plaintext_seen)",
                     $"whether iperf3's \"0123456789\" payload is visible in up to 2,000 frames sampled on the underlay bridge during each cross-node measurement; verified only when every sample held ≥ {SummaryMatrixBuilder.VerifiedDataFramesFloor} data frames",
-                    "during each cross-node tcp and udp measurement", Repetitions(input, null, Metrics.WirePlaintextSeen),
+                    "during each cross-node tcp and udp measurement", Repetitions(input, ReportCriteria.EncryptionVerified, Metrics.WirePlaintextSeen),
                     "none: a yes/no outcome per sample, not an estimate"],
                 ["Path MTU (path_mtu_bytes)",
                     "the largest ping that crosses pod to pod with DF set, by binary search (at most 16 pings), against the pod interface's MTU",
-                    "one search", Repetitions(input, "mtu", Metrics.PathMtuBytes), "none: an exact outcome of a deterministic probe"],
+                    "one search", Repetitions(input, ReportCriteria.Mtu, Metrics.PathMtuBytes), "none: an exact outcome of a deterministic probe"],
                 ["Policy ingress, egress (case_pass)",
                     "NetworkPolicy cases passed in every repetition, each probing every pod pair and port in blind rounds"
                         + (onLab ? "; on the lab enforced by the lab's nftables model of the CNI's documented policy support (\"lab model\"), not the CNI's agent: modelled from the CNI's documentation; run on a cluster to test the CNI itself" : ""),
-                    "one probe round set per case and repetition", Repetitions(input, "netpol", Metrics.CasePass), "none: a count of cases"],
+                    "one probe round set per case and repetition", Repetitions(input, ReportCriteria.PolicyIngress, Metrics.CasePass), "none: a count of cases"],
             ],
             "methodology-figures");
         var items = new List<string>
@@ -76,13 +79,25 @@ public static class ReportMethodology
         _ => "this run measured no noise control; the noise floor section says why.",
     };
 
-    private static string Window(ReportInput input, string test) =>
-        input.Windows.GetValueOrDefault(test) ?? "the scenario's duration and warm-up (no raw tool output in this folder to read them from)";
+    private const string NoWindow = "the scenario's duration and warm-up (no raw tool output in this folder to read them from)";
+
+    /// <summary>
+    /// The window, read from the raw tool output, of the test <paramref name="criterion"/> was rated on, else of the
+    /// first test declared to feed it.
+    /// </summary>
+    private static string WindowOf(ReportInput input, SummaryMatrix matrix, string criterion)
+    {
+        var rated = matrix.Criteria.FirstOrDefault(c => c.Id == criterion)?.Group?.Test;
+        var tests = input.Metrics.Feeding(criterion).Select(f => f.Test).Prepend(rated).OfType<string>();
+        return tests.Select(input.Windows.GetValueOrDefault).OfType<string>().FirstOrDefault() ?? NoWindow;
+    }
 
     /// <summary>The n of the groups of one figure, e.g. "3" or "3–5"; "not measured" when the run has none.</summary>
-    private static string Repetitions(ReportInput input, string? test, string metric)
+    /// <summary>n of the rows of <paramref name="metric"/> from the tests that feed <paramref name="criterion"/> with it (every variant).</summary>
+    private static string Repetitions(ReportInput input, string criterion, string metric)
     {
-        var counts = input.Summary.Where(r => r.Metric == metric && (test is null || r.Test == test) && r.N > 0).Select(r => r.N).ToList();
+        var feeds = input.Metrics.Feeding(criterion).Where(f => f.Metric == metric).ToList();
+        var counts = input.Summary.Where(r => r.Metric == metric && feeds.Any(f => f.Test is null || f.Test == r.Test) && r.N > 0).Select(r => r.N).ToList();
         if (counts.Count == 0)
         {
             return "not measured";

@@ -29,6 +29,9 @@ public sealed record Criterion(string Id, string Title, string Rule)
 /// <summary>One group of the summary: the test, variant, topology and metric a relative criterion compares.</summary>
 public sealed record MatrixGroup(string Test, string Variant, string Topology, string Metric, MetricDirection Direction)
 {
+    /// <summary>The metric's unit, as the measurements carry it.</summary>
+    public string Unit { get; init; } = "";
+
     public override string ToString() => $"{Test} {Variant} {Topology}";
 }
 
@@ -46,7 +49,8 @@ public sealed record SummaryMatrix(IReadOnlyList<Criterion> Criteria, IReadOnlyL
 /// <summary>
 /// Builds the CNI × criterion matrix. Each criterion picks one group of the summary (preferring cross-node and the
 /// first variant measured), compares each CNI with a reference (the underlay where the run has it) and grades it by
-/// fixed thresholds that the report prints next to the matrix.
+/// fixed thresholds that the report prints next to the matrix. Which rows feed a criterion (which test, metric and
+/// variants) is what the kinds declare in the metric registry.
 /// </summary>
 public static class SummaryMatrixBuilder
 {
@@ -70,7 +74,7 @@ public static class SummaryMatrixBuilder
     /// </summary>
     public const int VerifiedDataFramesFloor = 100;
 
-    private static readonly string[] TopologyPreference = [Topologies.CrossNode, Topologies.PodToService, "ingress", Topologies.PodToPod, Topologies.SameNode];
+    private static readonly string[] TopologyPreference = [Topologies.CrossNode, Topologies.PodToService, Topologies.Ingress, Topologies.PodToPod, Topologies.SameNode];
     private static readonly string[] EncryptionWords = ["wireguard", "ipsec", "encrypt", "encrypted", "encryption", "wg", "tls"];
     private static readonly string[] NoEncryptionValues = ["", "none", "false", "off", "no", "disabled"];
 
@@ -84,28 +88,32 @@ public static class SummaryMatrixBuilder
     public const string LabModelNote = "lab model";
 
     /// <param name="measurements">The rows of measurements.csv: ratings compare repetitions, not just medians.</param>
+    /// <param name="metrics">The registry whose criterion feeds say which rows each criterion rates.</param>
     public static SummaryMatrix Build(
-        IReadOnlyList<SummaryRow> summary, RunInfo? run, IReadOnlyDictionary<string, PolicyDirections> caseDirections, IReadOnlyList<Measurement> measurements)
+        IReadOnlyList<SummaryRow> summary, RunInfo? run, IReadOnlyDictionary<string, PolicyDirections> caseDirections, IReadOnlyList<Measurement> measurements,
+        MetricRegistry metrics)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(caseDirections);
         ArgumentNullException.ThrowIfNull(measurements);
+        ArgumentNullException.ThrowIfNull(metrics);
         var values = new RepetitionValues(measurements);
         var onLab = IsLab(run, measurements);
         var cnis = summary.Select(r => r.Cni).Where(c => c != Underlay.Name).Distinct(StringComparer.Ordinal).ToList();
+        CriterionFeed? Feed(string criterion) => FeedOf(summary, metrics, criterion);
         var columns = new List<(Criterion Criterion, Dictionary<string, MatrixCell> Cells)>
         {
-            Throughput(summary, values, run, "tcp", "TCP throughput"),
-            Throughput(summary, values, run, "udp", "UDP throughput"),
-            Http(summary, values, run),
-            Encrypted(summary, values, run, cnis),
-            Cpu(summary, values, run),
-            RrLatency(summary, values, run),
-            CrrRate(summary, values, run),
-            Policy(summary, caseDirections, PolicyDirections.Ingress, MetricRegistry.Criteria.PolicyIngress, "Policy ingress", onLab),
-            Policy(summary, caseDirections, PolicyDirections.Egress, MetricRegistry.Criteria.PolicyEgress, "Policy egress", onLab),
-            EncryptionVerified(summary, run, cnis),
-            Mtu(summary, run),
+            Throughput(summary, values, run, Feed(ReportCriteria.TcpThroughput), ReportCriteria.TcpThroughput, "TCP throughput"),
+            Throughput(summary, values, run, Feed(ReportCriteria.UdpThroughput), ReportCriteria.UdpThroughput, "UDP throughput"),
+            Http(summary, values, run, Feed(ReportCriteria.Http)),
+            Encrypted(summary, values, run, Feed(ReportCriteria.EncryptedThroughput), cnis),
+            Cpu(summary, values, run, Feed(ReportCriteria.CpuPerGbit)),
+            RrLatency(summary, values, run, Feed(ReportCriteria.RrLatency)),
+            CrrRate(summary, values, run, Feed(ReportCriteria.CrrRate)),
+            Policy(summary, caseDirections, PolicyDirections.Ingress, Feed(ReportCriteria.PolicyIngress), ReportCriteria.PolicyIngress, "Policy ingress", onLab),
+            Policy(summary, caseDirections, PolicyDirections.Egress, Feed(ReportCriteria.PolicyEgress), ReportCriteria.PolicyEgress, "Policy egress", onLab),
+            EncryptionVerified(summary, run, Feed(ReportCriteria.EncryptionVerified), cnis),
+            Mtu(summary, run, Feed(ReportCriteria.Mtu)),
         };
         // A cluster this host could not build at all (no ESP for IPsec, no ipip) says so in every cell it has no figure
         // for, rather than a bare n/a; the reason is in the failed-and-unsupported section.
@@ -162,37 +170,45 @@ public static class SummaryMatrixBuilder
 
     private static MatrixCell NotMeasured { get; } = new(Rating.NotApplicable, "n/a");
 
-    /// <summary>The one metric the registry declares as feeding <paramref name="criterion"/>.</summary>
-    private static string MetricOf(string criterion) => MetricRegistry.Feeding(criterion).Single();
+    /// <summary>
+    /// The rows a criterion is rated on: the first of its feeds the run measured (a positive median), else its last, the
+    /// one that applies to every run (UDP's fixed-rate throughput where no capacity was searched, CPU at saturation
+    /// where no tcp variant was paced). Null when no kind feeds it.
+    /// </summary>
+    private static CriterionFeed? FeedOf(IReadOnlyList<SummaryRow> summary, MetricRegistry metrics, string criterion)
+    {
+        var feeds = metrics.Feeding(criterion);
+        return feeds.FirstOrDefault(f => summary.Any(r => r.Median is > 0 && Fed(f, r))) ?? (feeds.Count > 0 ? feeds[^1] : null);
+    }
+
+    private static bool Fed(CriterionFeed? feed, SummaryRow row) => feed is not null && feed.Matches(row.Test, row.Variant, row.Metric);
 
     private static MatrixCell UnsupportedHere { get; } = new(Rating.NotApplicable, "unsupported here");
 
     private static RelativeRule ShareRule(double best, double acceptable, string standInNote = WireGuardGoShortNote) =>
         new(MetricDirection.HigherIsBetter, best / 100, acceptable / 100, r => ReportFormat.Percent(100 * r), standInNote);
 
-    private static (Criterion, Dictionary<string, MatrixCell>) Throughput(IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run, string test, string title)
+    private static (Criterion, Dictionary<string, MatrixCell>) Throughput(
+        IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run, CriterionFeed? feed, string id, string title)
     {
-        var criterion = new Criterion(test == "tcp" ? MetricRegistry.Criteria.TcpThroughput : MetricRegistry.Criteria.UdpThroughput, title,
+        var criterion = new Criterion(id, title,
             $"median as % of the reference: best ≥ {ThroughputBestPercent:0}%, acceptable ≥ {ThroughputAcceptablePercent:0}%, poor below{SignificanceRule}");
-        // UDP: capacity where the run searched it (a fixed offered rate measures the host's load, not the path).
-        var metric = test == "udp" && summary.Any(r => r.Metric == Metrics.UdpCapacityBps && r.Median is > 0) ? Metrics.UdpCapacityBps : Metrics.ThroughputBps;
-        return Relative(summary, values, run, criterion, r => r.Test == test && r.Metric == metric, ShareRule(ThroughputBestPercent, ThroughputAcceptablePercent), _ => true);
+        return Relative(summary, values, run, criterion, feed, ShareRule(ThroughputBestPercent, ThroughputAcceptablePercent), _ => true);
     }
 
-    private static (Criterion, Dictionary<string, MatrixCell>) Http(IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run)
+    private static (Criterion, Dictionary<string, MatrixCell>) Http(IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run, CriterionFeed? feed)
     {
-        var criterion = new Criterion(MetricRegistry.Criteria.Http, "HTTP requests/s",
+        var criterion = new Criterion(ReportCriteria.Http, "HTTP requests/s",
             $"median requests/s as % of the reference: best ≥ {ThroughputBestPercent:0}%, acceptable ≥ {ThroughputAcceptablePercent:0}%, poor below{SignificanceRule}");
-        var metric = MetricOf(criterion.Id);
-        return Relative(summary, values, run, criterion, r => r.Metric == metric, ShareRule(ThroughputBestPercent, ThroughputAcceptablePercent), _ => true);
+        return Relative(summary, values, run, criterion, feed, ShareRule(ThroughputBestPercent, ThroughputAcceptablePercent), _ => true);
     }
 
-    private static (Criterion, Dictionary<string, MatrixCell>) Encrypted(IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run, List<string> cnis)
+    private static (Criterion, Dictionary<string, MatrixCell>) Encrypted(
+        IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run, CriterionFeed? feed, List<string> cnis)
     {
-        var criterion = new Criterion(MetricRegistry.Criteria.EncryptedThroughput, "Encrypted throughput",
+        var criterion = new Criterion(ReportCriteria.EncryptedThroughput, "Encrypted throughput",
             $"TCP median of an encrypted variant as % of the reference: best ≥ {EncryptedBestPercent:0}%, acceptable ≥ {EncryptedAcceptablePercent:0}%, poor below; n/a for plaintext datapaths{SignificanceRule}");
-        var metric = MetricOf(criterion.Id);
-        var (c, cells) = Relative(summary, values, run, criterion, r => r.Test == "tcp" && r.Metric == metric,
+        var (c, cells) = Relative(summary, values, run, criterion, feed,
             ShareRule(EncryptedBestPercent, EncryptedAcceptablePercent, WireGuardGoNote), cni => IsEncrypted(cni, run));
         var measured = cells.Count > 0;
         foreach (var cni in cnis.Where(cni => !IsEncrypted(cni, run)))
@@ -203,37 +219,33 @@ public static class SummaryMatrixBuilder
         return (measured ? c : c with { Basis = "", Group = null }, cells);
     }
 
-    private static (Criterion, Dictionary<string, MatrixCell>) Cpu(IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run)
+    /// <summary>Rated at one common paced rate when the feed the run measured is limited to paced variants (the tcp kind declares it so).</summary>
+    private static (Criterion, Dictionary<string, MatrixCell>) Cpu(IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run, CriterionFeed? feed)
     {
-        var metric = MetricOf(MetricRegistry.Criteria.CpuPerGbit);
-        // At saturation a small host is busy whatever the datapath, so busy cores ÷ throughput is ~1/throughput: the
-        // cost is rated on the paced variants (one common offered rate) whenever the run has them.
-        var paced = summary.Any(r => r.Test == "tcp" && r.Metric == metric && IsPaced(r.Variant));
-        var criterion = new Criterion(MetricRegistry.Criteria.CpuPerGbit, "CPU per Gbit/s",
+        var paced = feed?.VariantPrefix is not null;
+        var criterion = new Criterion(ReportCriteria.CpuPerGbit, "CPU per Gbit/s",
             string.Create(CultureInfo.InvariantCulture,
             $"cores the datapath's own processes used per Gbit/s (iperf3 client and server with the kernel work in their context, plus daemons such as wireguard-go){(paced ? " at one common paced rate" : " at saturation (no paced tcp variant in this run)")}, as a multiple of the reference: best ≤ ×{CpuBestRatio:0.00}, acceptable ≤ ×{CpuAcceptableRatio:0.00}, poor above{SignificanceRule}"));
         var rule = new RelativeRule(MetricDirection.LowerIsBetter, CpuBestRatio, CpuAcceptableRatio, r => "×" + Multiple(r), WireGuardGoShortNote);
-        return Relative(summary, values, run, criterion, r => r.Test == "tcp" && r.Metric == metric && IsPaced(r.Variant) == paced, rule, _ => true);
+        return Relative(summary, values, run, criterion, feed, rule, _ => true);
     }
 
     /// <summary>rr: the median round trip of the first rr variant, as a multiple of the reference's (lower is better).</summary>
-    private static (Criterion, Dictionary<string, MatrixCell>) RrLatency(IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run)
+    private static (Criterion, Dictionary<string, MatrixCell>) RrLatency(IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run, CriterionFeed? feed)
     {
-        var criterion = new Criterion(MetricRegistry.Criteria.RrLatency, "Request/response latency",
+        var criterion = new Criterion(ReportCriteria.RrLatency, "Request/response latency",
             string.Create(CultureInfo.InvariantCulture,
             $"rr median round trip (p50) as a multiple of the reference's: best ≤ ×{RrLatencyBestRatio:0.00}, acceptable ≤ ×{RrLatencyAcceptableRatio:0.00}, poor above{SignificanceRule}"));
-        var metric = MetricOf(criterion.Id);
         var rule = new RelativeRule(MetricDirection.LowerIsBetter, RrLatencyBestRatio, RrLatencyAcceptableRatio, r => "×" + Multiple(r), WireGuardGoShortNote);
-        return Relative(summary, values, run, criterion, r => r.Test == RrTest && r.Metric == metric, rule, _ => true);
+        return Relative(summary, values, run, criterion, feed, rule, _ => true);
     }
 
     /// <summary>crr: new connections per second of the first crr variant, as % of the reference's.</summary>
-    private static (Criterion, Dictionary<string, MatrixCell>) CrrRate(IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run)
+    private static (Criterion, Dictionary<string, MatrixCell>) CrrRate(IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run, CriterionFeed? feed)
     {
-        var criterion = new Criterion(MetricRegistry.Criteria.CrrRate, "Connection rate",
+        var criterion = new Criterion(ReportCriteria.CrrRate, "Connection rate",
             $"crr connections/s as % of the reference: best ≥ {CrrBestPercent:0}%, acceptable ≥ {CrrAcceptablePercent:0}%, poor below{SignificanceRule}");
-        var metric = MetricOf(criterion.Id);
-        return Relative(summary, values, run, criterion, r => r.Test == CrrTest && r.Metric == metric, ShareRule(CrrBestPercent, CrrAcceptablePercent), _ => true);
+        return Relative(summary, values, run, criterion, feed, ShareRule(CrrBestPercent, CrrAcceptablePercent), _ => true);
     }
 
     /// <param name="Ratio">How a ratio to the reference reads, e.g. <c>72%</c> or <c>×1.71</c>.</param>
@@ -246,10 +258,10 @@ public static class SummaryMatrixBuilder
     /// a stand-in (wireguard-go) the best cluster of the same implementation, and none when it is the only one.
     /// </summary>
     private static (Criterion, Dictionary<string, MatrixCell>) Relative(
-        IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run, Criterion criterion, Func<SummaryRow, bool> match, RelativeRule rule, Func<string, bool> rated)
+        IReadOnlyList<SummaryRow> summary, RepetitionValues values, RunInfo? run, Criterion criterion, CriterionFeed? feed, RelativeRule rule, Func<string, bool> rated)
     {
         var cells = new Dictionary<string, MatrixCell>(StringComparer.Ordinal);
-        if (PickGroup(summary, match) is not { } picked)
+        if (PickGroup(summary, r => Fed(feed, r)) is not { } picked)
         {
             return (criterion, cells);
         }
@@ -304,11 +316,6 @@ public static class SummaryMatrixBuilder
     }
 
     /// <summary>How every rated criterion turns repetitions into a class, for the report's rule line.</summary>
-    /// <summary>The rr and crr tests' names (their kinds live in CniBench.Workloads, which results do not reference).</summary>
-    private const string RrTest = "rr";
-
-    private const string CrrTest = "crr";
-
     private const string SignificanceRule =
         "; rated lower only when the whole 95% interval of the ratio (Hodges–Lehmann, Mann–Whitney ranks) lies beyond the threshold, else it shares the better class (\"within noise\" when the median alone would rate lower)";
 
@@ -322,14 +329,14 @@ public static class SummaryMatrixBuilder
     private static string Multiple(double ratio) => ratio.ToString("0.00", CultureInfo.InvariantCulture);
 
     private static (Criterion, Dictionary<string, MatrixCell>) Policy(
-        IReadOnlyList<SummaryRow> summary, IReadOnlyDictionary<string, PolicyDirections> directions, PolicyDirections direction, string id, string title, bool onLab)
+        IReadOnlyList<SummaryRow> summary, IReadOnlyDictionary<string, PolicyDirections> directions, PolicyDirections direction, CriterionFeed? feed, string id, string title, bool onLab)
     {
         var criterion = new Criterion(id, title,
             $"share of the {direction.ToString().ToLowerInvariant()} policy cases passed in every repetition: best 100%, acceptable ≥ {PolicyAcceptablePercent:0}%, poor below"
             + (onLab ? "; on the lab the enforcement is the lab's nftables model of what the CNI enforces (manifests/cni policy:), not the CNI's agent" : ""));
         var cells = new Dictionary<string, MatrixCell>(StringComparer.Ordinal);
         var cases = summary
-            .Where(r => r.Metric == MetricOf(id) && r.N > 0
+            .Where(r => Fed(feed, r) && r.N > 0
                 && ReportInputLoader.DirectionsOf(r.Variant, directions).HasFlag(direction))
             .ToList();
         foreach (var byCni in cases.GroupBy(r => r.Cni, StringComparer.Ordinal))
@@ -348,9 +355,9 @@ public static class SummaryMatrixBuilder
     private static string CaseCount(int count, PolicyDirections direction) =>
         $"{count} {direction.ToString().ToLowerInvariant()} case{(count == 1 ? "" : "s")}";
 
-    private static (Criterion, Dictionary<string, MatrixCell>) EncryptionVerified(IReadOnlyList<SummaryRow> summary, RunInfo? run, List<string> cnis)
+    private static (Criterion, Dictionary<string, MatrixCell>) EncryptionVerified(IReadOnlyList<SummaryRow> summary, RunInfo? run, CriterionFeed? feed, List<string> cnis)
     {
-        var criterion = new Criterion(MetricRegistry.Criteria.EncryptionVerified, "Encryption verified",
+        var criterion = new Criterion(ReportCriteria.EncryptionVerified, "Encryption verified",
             $"iperf3's payload sampled on the underlay wire (wire_plaintext_seen) during cross-node runs of an encrypted variant: best when never seen in samples of at least {VerifiedDataFramesFloor} data frames each, poor when seen, inconclusive when a sample saw fewer; n/a for plaintext datapaths");
         var cells = new Dictionary<string, MatrixCell>(StringComparer.Ordinal);
         foreach (var cni in cnis)
@@ -361,7 +368,7 @@ public static class SummaryMatrixBuilder
                 continue;
             }
 
-            var samples = summary.Where(r => r.Cni == cni && r.Metric == MetricOf(MetricRegistry.Criteria.EncryptionVerified) && r.N > 0).ToList();
+            var samples = summary.Where(r => r.Cni == cni && Fed(feed, r) && r.N > 0).ToList();
             if (samples.Count == 0)
             {
                 continue;
@@ -378,12 +385,12 @@ public static class SummaryMatrixBuilder
         return (cells.Values.Any(c => c.Rating != Rating.NotApplicable) ? criterion with { Basis = "every cross-node measurement with a wire sample" } : criterion, cells);
     }
 
-    private static (Criterion, Dictionary<string, MatrixCell>) Mtu(IReadOnlyList<SummaryRow> summary, RunInfo? run)
+    private static (Criterion, Dictionary<string, MatrixCell>) Mtu(IReadOnlyList<SummaryRow> summary, RunInfo? run, CriterionFeed? feed)
     {
-        var criterion = new Criterion(MetricRegistry.Criteria.Mtu, "Path MTU",
+        var criterion = new Criterion(ReportCriteria.Mtu, "Path MTU",
             $"largest packet that crosses pod to pod with DF set, against the underlay's: best when equal, acceptable up to {MtuAcceptableDeficitBytes} bytes less, poor beyond or when the path carries less than the pod interface claims (mtu_mismatch)");
         var cells = new Dictionary<string, MatrixCell>(StringComparer.Ordinal);
-        var rows = summary.Where(r => r.Metric == MetricOf(MetricRegistry.Criteria.Mtu) && r.Median is not null).ToList();
+        var rows = summary.Where(r => Fed(feed, r) && r.Median is not null).ToList();
         if (rows.Count == 0)
         {
             return (criterion, cells);
@@ -414,9 +421,6 @@ public static class SummaryMatrixBuilder
         return (criterion with { Basis = $"reference: {source} {ReportFormat.Number(reference)} bytes" }, cells);
     }
 
-    /// <summary>A tcp variant paced to a common rate, as the tcp kind names it (Workloads/Tcp/TcpTestSpec: <c>paced-200M</c>).</summary>
-    private static bool IsPaced(string variant) => variant.StartsWith("paced-", StringComparison.Ordinal);
-
     private static MatrixGroup? PickGroup(IReadOnlyList<SummaryRow> summary, Func<SummaryRow, bool> match)
     {
         var candidates = summary.Where(r => r.Cni != Underlay.Name && r.Median is not null && match(r)).ToList();
@@ -430,7 +434,7 @@ public static class SummaryMatrixBuilder
             .OrderBy(c => TopologyRank(c.Row.Topology))
             .ThenBy(c => c.Index)
             .First().Row;
-        return new MatrixGroup(best.Test, best.Variant, best.Topology, best.Metric, MetricDirection.None);
+        return new MatrixGroup(best.Test, best.Variant, best.Topology, best.Metric, MetricDirection.None) { Unit = best.Unit };
     }
 
     private static int TopologyRank(string topology)

@@ -30,4 +30,6 @@ public sealed class CrrDefinition : ITestKindDefinition
     }
 
     public ITestKind CreateRunner(TimeProvider time) => new CrrKind(new CrrDriver(CrrDriverOptions.Default));
+
+    public Core.Measurements.MetricDeclarations Metrics => CrrMetrics.Declarations;
 }

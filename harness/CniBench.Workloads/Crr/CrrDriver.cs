@@ -131,8 +131,8 @@ public sealed class CrrDriver(CrrDriverOptions options)
         observations.AddRange(LatencySamples.Percentiles([.. parsed.Select(p => p.ConnectTimesUs)], request.Percentiles));
         if (before.Item1 is { } b && after.Item1 is { } a)
         {
-            observations.Add(new Observation(Metrics.ConntrackEntriesBefore, b, Metrics.Count));
-            observations.Add(new Observation(Metrics.ConntrackEntriesAfter, a, Metrics.Count));
+            observations.Add(new Observation(CrrMetrics.ConntrackEntriesBefore, b, Metrics.Count));
+            observations.Add(new Observation(CrrMetrics.ConntrackEntriesAfter, a, Metrics.Count));
         }
 
         return TestOutcome.Ok(observations, rawFile);

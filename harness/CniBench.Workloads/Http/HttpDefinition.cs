@@ -1,4 +1,5 @@
 using CniBench.Core.Kinds;
+using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
 
@@ -47,4 +48,6 @@ public sealed class HttpDefinition : ITestKindDefinition
     }
 
     public ITestKind CreateRunner(TimeProvider time) => new HttpKind();
+
+    public MetricDeclarations Metrics => HttpMetrics.Declarations;
 }

@@ -201,7 +201,7 @@ public sealed class HttpKind(HttpKindOptions options) : ITestKind
             List<Observation> observations = [.. result.ToObservations()];
             if (rate is { } target)
             {
-                observations.Add(new Observation(Metrics.TargetRequestsPerSecond, target, Metrics.RequestsPerSecondUnit));
+                observations.Add(new Observation(HttpMetrics.TargetRequestsPerSecond, target, Metrics.RequestsPerSecondUnit));
             }
             else
             {

@@ -88,19 +88,19 @@ public sealed record ChurnTimeline
         var seconds = Slices.Sum(s => s.Requests > 0 && s.RequestsPerSecond > 0 ? s.Requests / s.RequestsPerSecond : 0);
         List<Observation> observations =
         [
-            new(Metrics.ChurnFailedRequests, Slices.Sum(s => s.FailedRequests), Metrics.Count),
-            new(Metrics.ChurnNon2xx, Slices.Sum(s => s.Non2xx), Metrics.Count),
-            new(Metrics.ChurnFailedSlices, Slices.Count(s => s.Failure is not null), Metrics.Count),
+            new(IngressMetrics.ChurnFailedRequests, Slices.Sum(s => s.FailedRequests), Metrics.Count),
+            new(IngressMetrics.ChurnNon2xx, Slices.Sum(s => s.Non2xx), Metrics.Count),
+            new(IngressMetrics.ChurnFailedSlices, Slices.Count(s => s.Failure is not null), Metrics.Count),
         ];
         if (seconds > 0)
         {
-            observations.Add(new(Metrics.ChurnRequestsPerSecond, requests / seconds, Metrics.RequestsPerSecondUnit));
+            observations.Add(new(IngressMetrics.ChurnRequestsPerSecond, requests / seconds, Metrics.RequestsPerSecondUnit));
         }
 
         var around = SlicesAroundChanges().Where(s => s.Failure is null).ToList();
         if (around.Count > 0)
         {
-            observations.Add(new(Metrics.ChurnP99SpikeMs, around.Max(s => s.P99Ms) - SteadyP99Ms, Metrics.Milliseconds));
+            observations.Add(new(IngressMetrics.ChurnP99SpikeMs, around.Max(s => s.P99Ms) - SteadyP99Ms, Metrics.Milliseconds));
         }
 
         return observations;

@@ -81,6 +81,8 @@ public sealed class IngressDefinition : ITestKindDefinition
 
     public ITestKind CreateRunner(TimeProvider time) => new IngressKind(IngressKindOptions.FromRepository());
 
+    public MetricDeclarations Metrics => IngressMetrics.Declarations;
+
     /// <summary>On the lab, CniBench's own dataplanes; on a cluster, controllers of the catalog, which must be named.</summary>
     private static List<string> ReadControllers(TestReader reader, Core.Yaml.YamlValue? controllersValue)
     {

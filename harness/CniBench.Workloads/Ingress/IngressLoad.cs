@@ -130,8 +130,8 @@ internal sealed class IngressLoad(IngressKindOptions options, TestInvocation inv
         if (controller is not null && pids.Count > 0 && cpuAfter >= cpuBefore)
         {
             var seconds = cpuAfter - cpuBefore;
-            cpu.Add(new Observation(Metrics.ControllerCpuPercent, seconds / result.Duration.TotalSeconds * 100, Metrics.Percent));
-            cpu.Add(new Observation(Metrics.ControllerCpuUsPerRequest, seconds * 1e6 / result.Requests, Metrics.Microseconds));
+            cpu.Add(new Observation(IngressMetrics.ControllerCpuPercent, seconds / result.Duration.TotalSeconds * 100, Metrics.Percent));
+            cpu.Add(new Observation(IngressMetrics.ControllerCpuUsPerRequest, seconds * 1e6 / result.Requests, Metrics.Microseconds));
             Note(string.Create(CultureInfo.InvariantCulture, $"controller pids {string.Join(",", pids)}: {seconds:0.###} CPU s over the measured run"));
         }
 

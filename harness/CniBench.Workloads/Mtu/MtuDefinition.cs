@@ -27,4 +27,6 @@ public sealed class MtuDefinition : ITestKindDefinition
     }
 
     public ITestKind CreateRunner(TimeProvider time) => new MtuKind();
+
+    public MetricDeclarations Metrics => MtuMetrics.Declarations;
 }

@@ -72,7 +72,7 @@ public sealed class MtuKind : ITestKind
         return TestOutcome.Ok(
             [
                 new Observation(Metrics.PathMtuBytes, pathMtu, Metrics.Bytes),
-                new Observation(Metrics.PodMtuBytes, client.Mtu, Metrics.Bytes),
+                new Observation(MtuMetrics.PodMtuBytes, client.Mtu, Metrics.Bytes),
                 new Observation(Metrics.MtuMismatch, IsMismatch(pathMtu, client.Mtu) ? 1 : 0, Metrics.Bool),
             ],
             rawFile);

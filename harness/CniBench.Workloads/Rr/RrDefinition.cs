@@ -33,6 +33,8 @@ public sealed class RrDefinition : ITestKindDefinition
 
     public ITestKind CreateRunner(TimeProvider time) => new RrKind(new SockperfDriver(SockperfDriverOptions.Default));
 
+    public Core.Measurements.MetricDeclarations Metrics => RrMetrics.Declarations;
+
     private static List<string>? ReadProtocols(YamlMap map)
     {
         if (map.Value("protocols") is not { } value)

@@ -1,4 +1,5 @@
 using CniBench.Core.Kinds;
+using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
 using CniBench.Workloads.Iperf3;
@@ -37,4 +38,6 @@ public sealed class TcpDefinition : ITestKindDefinition
     }
 
     public ITestKind CreateRunner(TimeProvider time) => new TcpKind(new Iperf3Driver());
+
+    public MetricDeclarations Metrics => TcpMetrics.Declarations;
 }

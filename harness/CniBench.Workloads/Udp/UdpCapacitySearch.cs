@@ -86,8 +86,8 @@ public static class UdpCapacitySearch
         return TestOutcome.Ok(
             [
                 new Observation(Metrics.UdpCapacityBps, best.ReceivedBps, Metrics.BitsPerSecond),
-                new Observation(Metrics.UdpCapacityOfferedBps, best.OfferedBps, Metrics.BitsPerSecond),
-                new Observation(Metrics.UdpCapacityProbes, probes.Count, Metrics.Count),
+                new Observation(UdpMetrics.UdpCapacityOfferedBps, best.OfferedBps, Metrics.BitsPerSecond),
+                new Observation(UdpMetrics.UdpCapacityProbes, probes.Count, Metrics.Count),
                 new Observation(Metrics.LostPercent, best.LostPercent, Metrics.Percent),
                 new Observation(Metrics.JitterMs, best.JitterMs, Metrics.Milliseconds),
             ],

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CniBench.Core.Kinds;
+using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
 using CniBench.Workloads.Iperf3;
@@ -86,6 +87,8 @@ public sealed class UdpDefinition : ITestKindDefinition
     }
 
     public ITestKind CreateRunner(TimeProvider time) => new UdpKind(new Iperf3Driver());
+
+    public MetricDeclarations Metrics => UdpMetrics.Declarations;
 
     private static bool TryParsePercent(string text, out double percent) =>
         double.TryParse(text.Trim().TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out percent);

@@ -26,7 +26,7 @@ public sealed class UdpKind(Iperf3Driver driver) : ITestKind
         {
             return WithPacketRateAsync(
                 UdpCapacitySearch.RunAsync(capacity, (offered, number, token) => ProbeAsync(invocation, capacity, offered, number, token), cancellationToken),
-                PayloadOf(invocation), Core.Measurements.Metrics.UdpCapacityBps, Core.Measurements.Metrics.UdpCapacityPps);
+                PayloadOf(invocation), Core.Measurements.Metrics.UdpCapacityBps, UdpMetrics.UdpCapacityPps);
         }
 
         // Without -b iperf3 offers 1 Mbit/s, a figure that would look like a result but measure nothing.

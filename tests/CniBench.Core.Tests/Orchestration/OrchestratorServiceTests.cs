@@ -4,6 +4,7 @@ using CniBench.Core.Measurements;
 using CniBench.Core.Orchestration;
 using CniBench.Core.Planning;
 using CniBench.Core.Scenarios;
+using CniBench.Runs;
 using CniBench.Workloads.Tcp;
 
 namespace CniBench.Core.Tests.Orchestration;
@@ -63,7 +64,7 @@ public sealed class OrchestratorServiceTests
         Assert.True(exposure.Request.UniqueName);
         var ready = Assert.Single(Calico(sink), r => r.Metric == Metrics.ServiceReadyMs);
         Assert.Equal((MeasurementStatus.Ok, 1234.0, Metrics.Milliseconds), (ready.Status, ready.Value, ready.Unit));
-        Assert.Equal(MetricDirection.LowerIsBetter, MetricRegistry.DirectionOf(Metrics.ServiceReadyMs));
+        Assert.Equal(MetricDirection.LowerIsBetter, TestKinds.Metrics.DirectionOf(Metrics.ServiceReadyMs));
     }
 
     [Fact]

@@ -280,9 +280,9 @@ public sealed partial class KubernetesNetpolTests : IAsyncLifetime
         var ipBlock = await test.RunAsync(Invocation("15-ipblock-except-ingress", TimeSpan.FromSeconds(30)), Ct);
 
         Assert.Equal(1, Value(deny, Core.Measurements.Metrics.CasePass));
-        Assert.True(Value(deny, Core.Measurements.Metrics.ConvergenceRounds) > 1, "the first round should still see the open datapath");
-        Assert.True(Value(deny, Core.Measurements.Metrics.ProgrammingLatencyMs) > 0);
-        Assert.Contains(deny.Observations, o => o.Metric == Core.Measurements.Metrics.PolicyRemovalLatencyMs);
+        Assert.True(Value(deny, NetpolMetrics.ConvergenceRounds) > 1, "the first round should still see the open datapath");
+        Assert.True(Value(deny, NetpolMetrics.ProgrammingLatencyMs) > 0);
+        Assert.Contains(deny.Observations, o => o.Metric == NetpolMetrics.PolicyRemovalLatencyMs);
         Assert.Equal(1, Value(ipBlock, Core.Measurements.Metrics.CasePass));
         Assert.Equal(4, cni.Delays.Count);
         Assert.Empty(_server.Crashes);

@@ -119,9 +119,9 @@ public sealed class NetpolKindTests
 
         var values = Values(outcome);
         Assert.Equal(1, values[Metrics.CasePass]);
-        Assert.Equal(4, values[Metrics.ConvergenceRounds]);
-        Assert.True(values.ContainsKey(Metrics.ProgrammingLatencyMs));
-        Assert.True(values.ContainsKey(Metrics.PolicyRemovalLatencyMs));
+        Assert.Equal(4, values[NetpolMetrics.ConvergenceRounds]);
+        Assert.True(values.ContainsKey(NetpolMetrics.ProgrammingLatencyMs));
+        Assert.True(values.ContainsKey(NetpolMetrics.PolicyRemovalLatencyMs));
         // 4 rounds to converge, 2 blind samples, then after deleting 3 rounds of old rules and 1 that shows the open state.
         Assert.Equal(10, cluster.Prober.Rounds);
         Assert.Null(outcome.Reason);
@@ -149,8 +149,8 @@ public sealed class NetpolKindTests
 
         var values = Values(outcome);
         Assert.Equal(0, values[Metrics.CasePass]);
-        Assert.False(values.ContainsKey(Metrics.ProgrammingLatencyMs));
-        Assert.True(values[Metrics.ConvergenceRounds] > 1);
+        Assert.False(values.ContainsKey(NetpolMetrics.ProgrammingLatencyMs));
+        Assert.True(values[NetpolMetrics.ConvergenceRounds] > 1);
         Assert.StartsWith("the policies never showed in the datapath: waited ", outcome.Reason, StringComparison.Ordinal);
         var raw = sink.Raw[outcome.RawFile!];
         Assert.Contains("policies applied: NOT REACHED within 0.3 s", raw, StringComparison.Ordinal);
@@ -169,7 +169,7 @@ public sealed class NetpolKindTests
         Assert.StartsWith("not tested: every probe of the ports its policies name was unsupported: no SCTP here", outcome.Reason, StringComparison.Ordinal);
         Assert.NotNull(outcome.RawFile);
         await test.RunAsync(Invocation(cluster, "01-deny-all-ingress"), CancellationToken.None);
-        Assert.Equal(1, Values(await test.RunAsync(Invocation(cluster, NetpolTestSpec.ScoreVariant), CancellationToken.None))[Metrics.CasesGraded]);
+        Assert.Equal(1, Values(await test.RunAsync(Invocation(cluster, NetpolTestSpec.ScoreVariant), CancellationToken.None))[NetpolMetrics.CasesGraded]);
     }
 
     [Fact]

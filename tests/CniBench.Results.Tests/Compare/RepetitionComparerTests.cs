@@ -1,5 +1,6 @@
 using CniBench.Core.Measurements;
 using CniBench.Results.Compare;
+using CniBench.Runs;
 
 namespace CniBench.Results.Tests.Compare;
 
@@ -90,7 +91,7 @@ public sealed class RepetitionComparerTests
     [InlineData("wire_frames_sampled", 1.5, Verdict.Changed)]
     public void Compare_DirectionOfMetric_DecidesVerdict(string metric, double factor, Verdict expected)
     {
-        var result = RepetitionComparer.Compare(RunFixtures.Values(100, 6), RunFixtures.Values(100 * factor, 6), MetricRegistry.DirectionOf(metric), Options);
+        var result = RepetitionComparer.Compare(RunFixtures.Values(100, 6), RunFixtures.Values(100 * factor, 6), TestKinds.Metrics.DirectionOf(metric), Options);
 
         Assert.Equal(expected, result.Verdict);
     }

@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using CniBench.Core.Measurements;
 using CniBench.Results.Compare;
+using CniBench.Runs;
 
 namespace CniBench.Results.Tests.Compare;
 
@@ -16,7 +17,7 @@ public sealed class RunComparerTests : IDisposable
         var baseline = await Run("base", RunFixtures.Info("r1", RunFixtures.Start), 9e9);
         var candidate = await Run("cand", RunFixtures.Info("r2", RunFixtures.Start.AddDays(1)), 8.1e9);
 
-        var report = await RunComparer.CompareAsync(baseline, candidate, ComparisonOptions.Default, TestContext.Current.CancellationToken);
+        var report = await RunComparer.CompareAsync(baseline, candidate, ComparisonOptions.Default, TestKinds.Metrics, TestContext.Current.CancellationToken);
 
         var throughput = Assert.Single(report.Metrics, m => m.Key.Metric == Metrics.ThroughputBps);
         Assert.Equal(Verdict.Slower, throughput.Result.Verdict);
@@ -31,7 +32,7 @@ public sealed class RunComparerTests : IDisposable
     {
         var baseline = await Run("base", RunFixtures.Info("r1", RunFixtures.Start), 9e9, caseOutcome: 1);
         var candidate = await Run("cand", RunFixtures.Info("r2", RunFixtures.Start.AddDays(1)), 8.1e9, caseOutcome: 0);
-        var report = await RunComparer.CompareAsync(baseline, candidate, ComparisonOptions.Default, TestContext.Current.CancellationToken);
+        var report = await RunComparer.CompareAsync(baseline, candidate, ComparisonOptions.Default, TestKinds.Metrics, TestContext.Current.CancellationToken);
 
         var path = await CompareJunit.WriteAsync(_temp.Path, report, TestContext.Current.CancellationToken);
 
@@ -51,12 +52,12 @@ public sealed class RunComparerTests : IDisposable
         var baseline = await Run("base", RunFixtures.Info("r1", RunFixtures.Start), 9e9, caseOutcome: 1);
         var candidate = await Run("cand", RunFixtures.Info("r2", RunFixtures.Start), 9e9, caseOutcome: 0);
 
-        var report = await RunComparer.CompareAsync(baseline, candidate, ComparisonOptions.Default, TestContext.Current.CancellationToken);
+        var report = await RunComparer.CompareAsync(baseline, candidate, ComparisonOptions.Default, TestKinds.Metrics, TestContext.Current.CancellationToken);
 
         var policy = Assert.Single(report.NetpolCases);
         Assert.True(policy.IsRegression);
         Assert.Equal(1, report.Regressions);
-        Assert.DoesNotContain(report.Metrics, m => m.Key.Test == RunComparer.NetpolKind);
+        Assert.DoesNotContain(report.Metrics, m => m.Key.Test == "netpol");
     }
 
     [Fact]
@@ -73,7 +74,7 @@ public sealed class RunComparerTests : IDisposable
             .. RunFixtures.Series("r2", "cilium", Metrics.ThroughputBps, Metrics.BitsPerSecond, RunFixtures.Values(8e9, 5)),
         ]);
 
-        var report = await RunComparer.CompareAsync(baseline, candidate, ComparisonOptions.Default, TestContext.Current.CancellationToken);
+        var report = await RunComparer.CompareAsync(baseline, candidate, ComparisonOptions.Default, TestKinds.Metrics, TestContext.Current.CancellationToken);
 
         Assert.Contains(report.Mismatches, m => m.StartsWith("scenario differs", StringComparison.Ordinal) && m.Contains("'nightly'", StringComparison.Ordinal));
         Assert.Contains(report.Mismatches, m => m.StartsWith("host differs", StringComparison.Ordinal) && m.Contains("other-host", StringComparison.Ordinal));
@@ -95,11 +96,29 @@ public sealed class RunComparerTests : IDisposable
         await File.WriteAllTextAsync(csv, string.Join("\n", lines.Take(4)) + "\n" + lines[4][..30] + "\n", TestContext.Current.CancellationToken);
 
         var error = await Assert.ThrowsAsync<MeasurementCsvException>(() =>
-            RunComparer.CompareAsync(baseline, candidate, ComparisonOptions.Default, TestContext.Current.CancellationToken));
+            RunComparer.CompareAsync(baseline, candidate, ComparisonOptions.Default, TestKinds.Metrics, TestContext.Current.CancellationToken));
 
         Assert.Equal(5, error.LineNumber);
         Assert.Contains(csv, error.Message, StringComparison.Ordinal);
         Assert.Contains("line 5", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CompareAsync_CasesOfAKindThatDeclaresThem_AreComparedAsCasesWhateverItsName()
+    {
+        var probes = new MetricDeclarations([new("probe_ok", Metrics.Bool, MetricDirection.None, "Probe passed")]) { Cases = new CaseGrading("probe_ok", "total") };
+        var metrics = new MetricRegistry(SharedMetrics.Declarations, [KeyValuePair.Create("probes", probes)]);
+        async Task<string> Write(string name, string runId, double pass) => await RunFixtures.WriteAsync(Path.Join(_temp.Path, name), RunFixtures.Info(runId, RunFixtures.Start),
+            [.. RunFixtures.Series(runId, "calico", "probe_ok", Metrics.Bool, [pass], test: "probes", variant: "a", topology: Topologies.PodToPod)]);
+        var baseline = await Write("base", "r1", 1);
+        var candidate = await Write("cand", "r2", 0);
+
+        var report = await RunComparer.CompareAsync(baseline, candidate, ComparisonOptions.Default, metrics, TestContext.Current.CancellationToken);
+
+        var probe = Assert.Single(report.NetpolCases);
+        Assert.Equal(("a", CaseOutcome.Pass, CaseOutcome.Fail), (probe.Case, probe.Baseline, probe.Candidate));
+        Assert.Equal(("probes", "probe_ok"), probe.Source);
+        Assert.Empty(report.Metrics);
     }
 
     private async Task<string> Run(string name, RunInfo info, double throughput, int? caseOutcome = null)

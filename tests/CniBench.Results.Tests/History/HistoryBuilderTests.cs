@@ -2,6 +2,7 @@ using CniBench.Core.Measurements;
 using CniBench.Results.Compare;
 using CniBench.Results.History;
 using CniBench.Results.Tests.Compare;
+using CniBench.Runs;
 
 namespace CniBench.Results.Tests.History;
 
@@ -67,7 +68,7 @@ public sealed class HistoryBuilderTests : IDisposable
         await File.WriteAllTextAsync(Path.Join(Directory.CreateDirectory(Path.Join(_temp.Path, "broken")).FullName, RunFolder.MeasurementsCsv),
             "not,a,header\n", TestContext.Current.CancellationToken);
 
-        var report = await HistoryBuilder.BuildAsync(_temp.Path, new HistoryOptions(), TestContext.Current.CancellationToken);
+        var report = await HistoryBuilder.BuildAsync(_temp.Path, new HistoryOptions(), TestKinds.Metrics, TestContext.Current.CancellationToken);
 
         Assert.Equal(["run0", "run1", "run2", "run3"], report.Runs.Select(r => r.RunId));
         var series = Assert.Single(report.Series);

@@ -1,5 +1,6 @@
 using CniBench.Core.Measurements;
 using CniBench.Results.Report;
+using CniBench.Runs;
 
 namespace CniBench.Results.Tests.Report;
 
@@ -23,7 +24,7 @@ public sealed class NoiseFloorTests
     };
 
     private static NoiseControl Build(RunInfo? run, List<Measurement> rows) =>
-        NoiseFloor.Build(run, rows, SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), run, NoSuite, rows));
+        NoiseFloor.Build(run, rows, SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), run, NoSuite, rows, TestKinds.Metrics));
 
     [Fact]
     public void Build_EqualFingerprints_ComparesThePairOnEveryRatedCriterion()

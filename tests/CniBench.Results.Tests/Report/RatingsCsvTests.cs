@@ -1,5 +1,6 @@
 using CniBench.Core.Measurements;
 using CniBench.Results.Report;
+using CniBench.Runs;
 
 namespace CniBench.Results.Tests.Report;
 
@@ -16,7 +17,7 @@ public sealed class RatingsCsvTests
             .. Enumerable.Range(1, 5).Select(i => Samples.Row(Underlay.Name, 10e9 + (i * 1e7), repetition: i)),
             .. Enumerable.Range(1, 5).Select(i => Samples.Row("slow", 5e9 + (i * 1e7), repetition: i)),
         ];
-        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, new Dictionary<string, PolicyDirections>(), rows);
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, new Dictionary<string, PolicyDirections>(), rows, TestKinds.Metrics);
 
         await RatingsCsv.WriteAsync(dir.Path, RatingsCsv.From(matrix), Token);
         var read = RatingsCsv.Read(Path.Join(dir.Path, RatingsCsv.FileName));

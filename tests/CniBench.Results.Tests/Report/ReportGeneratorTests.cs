@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using CniBench.Core.Measurements;
 using CniBench.Results.Report;
+using CniBench.Runs;
 
 namespace CniBench.Results.Tests.Report;
 
@@ -140,7 +141,7 @@ public sealed partial class ReportGeneratorTests
         var summary = SummaryBuilder.Build(MeasurementCsvReader.Read(Path.Join(dir.Path, "measurements.csv")));
         var row = summary.First(r => r.Cni == "calico" && r.Test == "tcp" && r.Topology == Topologies.CrossNode && r.Metric == Metrics.ThroughputBps);
 
-        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken);
+        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestKinds.Metrics, TestContext.Current.CancellationToken);
 
         var tcp = Section(await File.ReadAllTextAsync(files.HtmlPath, TestContext.Current.CancellationToken), "test-tcp");
         Assert.Contains("<th class=\"num\">n</th><th class=\"num\">median</th><th class=\"num\">95% CI of the mean</th>", tcp, StringComparison.Ordinal);
@@ -242,7 +243,7 @@ public sealed partial class ReportGeneratorTests
     {
         using var dir = new TempRunDirectory();
 
-        await Assert.ThrowsAsync<FileNotFoundException>(() => ReportGenerator.WriteAsync(dir.Path, null, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<FileNotFoundException>(() => ReportGenerator.WriteAsync(dir.Path, null, TestKinds.Metrics, TestContext.Current.CancellationToken));
     }
 
     /// <summary>Writes a synthetic run for <paramref name="spec"/> into <paramref name="dir"/>, then its report; returns the files and their text.</summary>
@@ -250,7 +251,7 @@ public sealed partial class ReportGeneratorTests
     {
         var ct = TestContext.Current.CancellationToken;
         await SyntheticRunFolder.WriteAsync(dir.Path, spec, ct);
-        var files = await ReportGenerator.WriteAsync(dir.Path, null, ct);
+        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestKinds.Metrics, ct);
         return (files, await File.ReadAllTextAsync(files.HtmlPath, ct), await File.ReadAllTextAsync(files.MarkdownPath, ct));
     }
 

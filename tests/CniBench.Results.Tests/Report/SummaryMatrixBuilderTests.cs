@@ -1,5 +1,6 @@
 using CniBench.Core.Measurements;
 using CniBench.Results.Report;
+using CniBench.Runs;
 
 namespace CniBench.Results.Tests.Report;
 
@@ -10,6 +11,22 @@ public sealed class SummaryMatrixBuilderTests
     /// <summary>Repetitions spread ±1% around a median: enough for a 95% interval, tight enough to separate clear gaps.</summary>
     private static IEnumerable<Measurement> Repeated(string cni, double median, string metric = Metrics.ThroughputBps, int n = 5) =>
         Enumerable.Range(1, n).Select(i => Samples.Row(cni, median * (1 + ((i - ((n + 1) / 2.0)) * 0.005)), repetition: i, metric: metric));
+
+    [Theory]
+    [InlineData("bulk", Rating.Poor)]
+    [InlineData("tcp", Rating.NotApplicable)]
+    public void Build_CriterionFedByAKind_RatesThatKindsRowsWhateverItsName(string test, Rating expected)
+    {
+        // Which test feeds a criterion is a kind's declaration: here a kind called "bulk" rates throughput_bps.
+        var bulk = new MetricDeclarations([]) { Criteria = [new(ReportCriteria.TcpThroughput, Metrics.ThroughputBps)] };
+        var metrics = new MetricRegistry(SharedMetrics.Declarations, [KeyValuePair.Create("bulk", bulk)]);
+        List<Measurement> rows = [.. Repeated(Underlay.Name, 10e9).Concat(Repeated("slow", 5e9)).Select(r => r with { Test = test })];
+
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows, metrics);
+
+        var column = matrix.Criteria.ToList().FindIndex(c => c.Id == ReportCriteria.TcpThroughput);
+        Assert.Equal(expected, Assert.Single(matrix.Rows).Cells[column].Rating);
+    }
 
     [Fact]
     public void Build_ThroughputAgainstUnderlay_GradesByStatedThresholds()
@@ -23,7 +40,7 @@ public sealed class SummaryMatrixBuilderTests
         ];
         var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows, TestKinds.Metrics);
 
         var tcp = matrix.Criteria.ToList().FindIndex(c => c.Id == "tcp-throughput");
         Assert.Equal(["fast", "middle", "slow"], matrix.Rows.Select(r => r.Cni));
@@ -41,7 +58,7 @@ public sealed class SummaryMatrixBuilderTests
         List<Measurement> rows = [.. Repeated("a", 10e9), .. Repeated("b", 6e9)];
         var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows, TestKinds.Metrics);
 
         var tcp = matrix.Criteria.ToList().FindIndex(c => c.Id == "tcp-throughput");
         Assert.Equal([Rating.Best, Rating.Poor], matrix.Rows.Select(r => r.Cells[tcp].Rating));
@@ -54,7 +71,7 @@ public sealed class SummaryMatrixBuilderTests
         // Mann–Whitney with 3 a side can never reach 95%: the data cannot separate these, whatever the medians say.
         List<Measurement> rows = [.. Repeated(Underlay.Name, 10e9, n: 3), .. Repeated("half", 5e9, n: 3)];
 
-        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows, TestKinds.Metrics);
 
         var tcp = matrix.Criteria.ToList().FindIndex(c => c.Id == "tcp-throughput");
         var cell = matrix.Rows.Single().Cells[tcp];
@@ -78,7 +95,7 @@ public sealed class SummaryMatrixBuilderTests
             .. b.Select((v, i) => Samples.Row("cilium", v, repetition: i + 1)),
         ];
 
-        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows, TestKinds.Metrics);
 
         var tcp = matrix.Criteria.ToList().FindIndex(c => c.Id == "tcp-throughput");
         Assert.All(matrix.Rows, r => Assert.Equal(Rating.Best, r.Cells[tcp].Rating));
@@ -91,7 +108,7 @@ public sealed class SummaryMatrixBuilderTests
         List<Measurement> rows = [Samples.Row("a", 10e9)];
         var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows, TestKinds.Metrics);
 
         foreach (var id in new[] { "udp-throughput", "http", "policy-ingress", "policy-egress", "mtu" })
         {
@@ -111,7 +128,7 @@ public sealed class SummaryMatrixBuilderTests
         ];
         var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows, TestKinds.Metrics);
 
         var ipsec = matrix.Rows.Single(r => r.Cni == "cilium+ipsec");
         Assert.All(ipsec.Cells, c => Assert.Equal(Rating.NotApplicable, c.Rating));
@@ -134,7 +151,7 @@ public sealed class SummaryMatrixBuilderTests
         ];
         var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows, TestKinds.Metrics);
 
         var encrypted = matrix.Criteria.ToList().FindIndex(c => c.Id == "encrypted-throughput");
         var verified = matrix.Criteria.ToList().FindIndex(c => c.Id == "encryption-verified");
@@ -164,7 +181,7 @@ public sealed class SummaryMatrixBuilderTests
             rows.Add(Samples.Row("calico+wireguard", frames, metric: "wire_data_frames_sampled"));
         }
 
-        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows, TestKinds.Metrics);
 
         var verified = matrix.Criteria.ToList().FindIndex(c => c.Id == "encryption-verified");
         var cell = matrix.Rows.Single(r => r.Cni == "calico+wireguard").Cells[verified];
@@ -211,7 +228,7 @@ public sealed class SummaryMatrixBuilderTests
         ];
         var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows, TestKinds.Metrics);
 
         var cpu = matrix.Criteria.ToList().FindIndex(c => c.Id == "cpu-per-gbit");
         Assert.Equal([Rating.Best, Rating.Acceptable, Rating.Poor], matrix.Rows.Select(r => r.Cells[cpu].Rating));
@@ -234,7 +251,7 @@ public sealed class SummaryMatrixBuilderTests
         ];
         var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows, TestKinds.Metrics);
 
         var cpu = matrix.Criteria.ToList().FindIndex(c => c.Id == "cpu-per-gbit");
         Assert.Equal([Rating.Best, Rating.Poor], matrix.Rows.Select(r => r.Cells[cpu].Rating));
@@ -255,7 +272,7 @@ public sealed class SummaryMatrixBuilderTests
         ];
         var summary = SummaryBuilder.Build(rows);
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, NoSuite, rows, TestKinds.Metrics);
 
         var mtu = matrix.Criteria.ToList().FindIndex(c => c.Id == "mtu");
         Assert.Equal([Rating.Best, Rating.Acceptable, Rating.Poor, Rating.Poor], matrix.Rows.Select(r => r.Cells[mtu].Rating));
@@ -275,7 +292,7 @@ public sealed class SummaryMatrixBuilderTests
         var summary = SummaryBuilder.Build(rows);
         var suite = new Dictionary<string, PolicyDirections> { ["07-allow-from-pod"] = PolicyDirections.Ingress };
 
-        var matrix = SummaryMatrixBuilder.Build(summary, null, suite, rows);
+        var matrix = SummaryMatrixBuilder.Build(summary, null, suite, rows, TestKinds.Metrics);
 
         var ingress = matrix.Criteria.ToList().FindIndex(c => c.Id == "policy-ingress");
         var egress = matrix.Criteria.ToList().FindIndex(c => c.Id == "policy-egress");
@@ -289,7 +306,7 @@ public sealed class SummaryMatrixBuilderTests
     {
         List<Measurement> rows = [Samples.Row("calico", 1, test: "netpol", variant: "01-deny-all-ingress", metric: "case_pass") with { Provider = "kubernetes" }];
 
-        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), null, NoSuite, rows, TestKinds.Metrics);
 
         var ingress = matrix.Criteria.ToList().FindIndex(c => c.Id == "policy-ingress");
         Assert.Equal("1/1 cases (n=1)", matrix.Rows[0].Cells[ingress].Text);
@@ -322,7 +339,7 @@ public sealed class SummaryMatrixBuilderTests
             ("calico+wireguard", "implementation", "wireguard-go v0.0.20220316"),
             ("flannel+wireguard", "implementation", "wireguard-go v0.0.20220316"));
 
-        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), run, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), run, NoSuite, rows, TestKinds.Metrics);
 
         var encrypted = matrix.Criteria.ToList().FindIndex(c => c.Id == "encrypted-throughput");
         var tcp = matrix.Criteria.ToList().FindIndex(c => c.Id == "tcp-throughput");
@@ -346,7 +363,7 @@ public sealed class SummaryMatrixBuilderTests
         List<Measurement> rows = [.. Repeated(Underlay.Name, 10e9), .. Repeated("calico+wireguard", 0.3e9), .. Repeated("cilium+wireguard", 3e9)];
         var run = WithFacts(("calico+wireguard", "implementation", "wireguard-go v0.0.20220316"), ("cilium+wireguard", "implementation", "kernel"));
 
-        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), run, NoSuite, rows);
+        var matrix = SummaryMatrixBuilder.Build(SummaryBuilder.Build(rows), run, NoSuite, rows, TestKinds.Metrics);
 
         var encrypted = matrix.Criteria.ToList().FindIndex(c => c.Id == "encrypted-throughput");
         var cells = matrix.Rows.ToDictionary(r => r.Cni);

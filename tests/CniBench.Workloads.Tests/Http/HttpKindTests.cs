@@ -79,7 +79,7 @@ public sealed class HttpKindTests
         var observations = outcome.Observations.ToDictionary(o => o.Metric, o => o.Value);
         Assert.Equal(56_926.6, observations[Metrics.RequestsPerSecond], 0.1);
         Assert.Equal(10.396, observations[Metrics.LatencyP99Ms], 6);
-        Assert.False(observations.ContainsKey(Metrics.TargetRequestsPerSecond));
+        Assert.False(observations.ContainsKey(HttpMetrics.TargetRequestsPerSecond));
         Assert.Equal("raw/calico/http-x.txt", outcome.RawFile);
         Assert.Contains("CNIBENCH_WRK", _sink.RawFiles["raw/calico/http-x.txt"], StringComparison.Ordinal);
     }
@@ -112,7 +112,7 @@ public sealed class HttpKindTests
         Assert.True(outcome.Status == MeasurementStatus.Ok, outcome.Reason);
         Assert.Equal(2, WrkRuns.Count);
         var observations = outcome.Observations.ToDictionary(o => o.Metric, o => o.Value);
-        Assert.Equal(56_926.6 / 2, observations[Metrics.TargetRequestsPerSecond], 0.1);
+        Assert.Equal(56_926.6 / 2, observations[HttpMetrics.TargetRequestsPerSecond], 0.1);
         Assert.Equal(14_423 / 2.038062, observations[Metrics.RequestsPerSecond], 0.1);
         var paced = _client.Runs.Last(r => r.Program == "tee");
         Assert.EndsWith("/paced.lua", paced.Arguments[0], StringComparison.Ordinal);
@@ -132,7 +132,7 @@ public sealed class HttpKindTests
         // Probe and measured run only: the probe stands in for the warm-up.
         Assert.Equal(["2s", "2s"], WrkRuns.Select(r => r.Arguments[8]));
         Assert.Contains("# saturation probe:", _sink.RawFiles.Values.Single(), StringComparison.Ordinal);
-        Assert.Equal(56_926.6 / 2, outcome.Observations.Single(o => o.Metric == Metrics.TargetRequestsPerSecond).Value, 0.1);
+        Assert.Equal(56_926.6 / 2, outcome.Observations.Single(o => o.Metric == HttpMetrics.TargetRequestsPerSecond).Value, 0.1);
     }
 
     [Fact]

@@ -204,7 +204,7 @@ public sealed class CatalogIngressTests
         Assert.Contains("# change 'stop n3-p2' at", raw, StringComparison.Ordinal);
         Assert.Contains("# change 'remove n3-p2' at", raw, StringComparison.Ordinal);
         Assert.Contains(_sink.RawFiles.Keys, k => k.EndsWith("-timeline.json", StringComparison.Ordinal));
-        Assert.Contains(outcome.Observations, o => o.Metric == Metrics.ChurnFailedRequests);
+        Assert.Contains(outcome.Observations, o => o.Metric == IngressMetrics.ChurnFailedRequests);
     }
 
     [Fact]

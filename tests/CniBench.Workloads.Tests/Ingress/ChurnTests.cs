@@ -107,12 +107,12 @@ public sealed class ChurnTests
 
         var figures = timeline.ToObservations().ToDictionary(o => o.Metric, o => o.Value);
 
-        Assert.Equal(4, figures[Metrics.ChurnFailedRequests]);
-        Assert.Equal(2, figures[Metrics.ChurnNon2xx]);
-        Assert.Equal(1, figures[Metrics.ChurnFailedSlices]);
+        Assert.Equal(4, figures[IngressMetrics.ChurnFailedRequests]);
+        Assert.Equal(2, figures[IngressMetrics.ChurnNon2xx]);
+        Assert.Equal(1, figures[IngressMetrics.ChurnFailedSlices]);
         // Slices 1 and 2 overlap [1.2 s, 1.5 s + 1 s]; slice 4's 40 ms is far from any change.
-        Assert.Equal(7, figures[Metrics.ChurnP99SpikeMs], 6);
-        Assert.Equal(3900 / 4.0, figures[Metrics.ChurnRequestsPerSecond], 6);
+        Assert.Equal(7, figures[IngressMetrics.ChurnP99SpikeMs], 6);
+        Assert.Equal(3900 / 4.0, figures[IngressMetrics.ChurnRequestsPerSecond], 6);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class IngressLabIntegrationTests
             Assert.Equal(0, figures[Metrics.HttpNon2xx]);
             if (variant != "direct")
             {
-                Assert.True(figures[Metrics.ControllerCpuPercent] > 0, variant);
+                Assert.True(figures[IngressMetrics.ControllerCpuPercent] > 0, variant);
             }
         }
 
@@ -42,8 +42,8 @@ public sealed class IngressLabIntegrationTests
         var figuresChurn = churned.Observations.ToDictionary(o => o.Metric, o => o.Value);
         // Zero or few: on a loaded host a request can be in flight to the pod that stops half a second after its removal.
         var requests = timeline.Slices.Sum(s => s.Requests);
-        Assert.InRange(figuresChurn[Metrics.ChurnFailedRequests] + figuresChurn[Metrics.ChurnNon2xx], 0, Math.Max(5, requests * 0.001));
-        Assert.Equal(0, figuresChurn[Metrics.ChurnFailedSlices]);
+        Assert.InRange(figuresChurn[IngressMetrics.ChurnFailedRequests] + figuresChurn[IngressMetrics.ChurnNon2xx], 0, Math.Max(5, requests * 0.001));
+        Assert.Equal(0, figuresChurn[IngressMetrics.ChurnFailedSlices]);
 
         Assert.DoesNotContain(Directory.GetDirectories("/tmp", "cnb-ingress-*"), d => Directory.GetLastWriteTimeUtc(d) > DateTime.UtcNow.AddMinutes(-2));
     }

@@ -28,7 +28,7 @@ public sealed partial class IngressTlsLabIntegrationTests
             Assert.True(figures[Metrics.RequestsPerSecond] > 100, variant);
             Assert.Equal(0, figures[Metrics.HttpErrors]);
             Assert.Equal(0, figures[Metrics.HttpNon2xx]);
-            Assert.True(figures[Metrics.ControllerCpuPercent] > 0, variant);
+            Assert.True(figures[IngressMetrics.ControllerCpuPercent] > 0, variant);
             var raw = sink.RawFiles[$"raw/flannel/ingress-{variant}-ingress-r1.txt"];
             Assert.Contains($"https://{IngressModel.Host}:{lab.Options.Port}/", raw, StringComparison.Ordinal);
             Assert.DoesNotContain("PRIVATE KEY", raw, StringComparison.Ordinal);
@@ -42,7 +42,7 @@ public sealed partial class IngressTlsLabIntegrationTests
         Assert.All(timeline.Changes, c => Assert.NotNull(c.AppliedSeconds));
         Assert.All(timeline.Slices, s => Assert.True(s.Requests > 0));
         var figuresChurn = churned.Observations.ToDictionary(o => o.Metric, o => o.Value);
-        Assert.Equal(0, figuresChurn[Metrics.ChurnFailedSlices]);
+        Assert.Equal(0, figuresChurn[IngressMetrics.ChurnFailedSlices]);
         Assert.Contains("https://", sink.RawFiles["raw/flannel/ingress-nginx-tls-ingress-r1.txt"], StringComparison.Ordinal);
 
         // Every controller directory this test used, and with it every key, is gone.

@@ -65,8 +65,8 @@ public sealed class CrrDriverTests
         Assert.Equal(400, observations[Metrics.ConnectionsPerSecond], 6);
         Assert.Equal(10, observations[Metrics.LatencyP50Us], 6);
         Assert.Equal(6900, observations[Metrics.LatencyMaxUs], 6);
-        Assert.Equal(0, observations[Metrics.ConntrackEntriesBefore]);
-        Assert.Equal(200, observations[Metrics.ConntrackEntriesAfter]);
+        Assert.Equal(0, observations[CrrMetrics.ConntrackEntriesBefore]);
+        Assert.Equal(200, observations[CrrMetrics.ConntrackEntriesAfter]);
         Assert.Contains(serverNode.Runs, r => r.Arguments[0] == "-F");
         Assert.Equal(["-c", "198.18.96.5", "-p", "5001", "--connect-only=200"], Assert.Single(client.Runs).Arguments);
         Assert.True(Assert.Single(_serverRunner.Started).WasStopped);
@@ -86,7 +86,7 @@ public sealed class CrrDriverTests
 
         Assert.Equal(MeasurementStatus.Ok, outcome.Status);
         Assert.Equal(400, outcome.Observations.Single(o => o.Metric == Metrics.ConnectionsPerSecond).Value, 6);
-        Assert.DoesNotContain(outcome.Observations, o => o.Metric == Metrics.ConntrackEntriesAfter);
+        Assert.DoesNotContain(outcome.Observations, o => o.Metric == CrrMetrics.ConntrackEntriesAfter);
         Assert.Contains("apt-get install conntrack", _sink.RawFiles[outcome.RawFile!], StringComparison.Ordinal);
         Assert.Equal(2, client.Runs.Count);
     }

@@ -53,7 +53,7 @@ public sealed class MtuIntegrationTests
         Assert.True(outcome.Status == MeasurementStatus.Ok, outcome.Reason);
         var observations = outcome.Observations.ToDictionary(o => o.Metric, o => o.Value);
         Assert.Equal(1450, observations[Metrics.PathMtuBytes]);
-        Assert.Equal(1450, observations[Metrics.PodMtuBytes]);
+        Assert.Equal(1450, observations[MtuMetrics.PodMtuBytes]);
         Assert.Equal(0, observations[Metrics.MtuMismatch]);
     }
 
@@ -67,7 +67,7 @@ public sealed class MtuIntegrationTests
         var observations = outcome.Observations.ToDictionary(o => o.Metric, o => o.Value);
         // A veth accepts MTU + 4 bytes (room for a VLAN tag, is_skb_forwardable), so the real limit is 1450..1454.
         Assert.InRange(observations[Metrics.PathMtuBytes], 1450, 1454);
-        Assert.Equal(1500, observations[Metrics.PodMtuBytes]);
+        Assert.Equal(1500, observations[MtuMetrics.PodMtuBytes]);
         Assert.Equal(1, observations[Metrics.MtuMismatch]);
     }
 }

@@ -39,7 +39,7 @@ public sealed class MtuKindTests
         Assert.True(outcome.Status == MeasurementStatus.Ok, outcome.Reason);
         var observations = ByMetric(outcome);
         Assert.Equal(new Observation(Metrics.PathMtuBytes, 1450, "bytes"), observations[Metrics.PathMtuBytes]);
-        Assert.Equal(new Observation(Metrics.PodMtuBytes, 1500, "bytes"), observations[Metrics.PodMtuBytes]);
+        Assert.Equal(new Observation(MtuMetrics.PodMtuBytes, 1500, "bytes"), observations[MtuMetrics.PodMtuBytes]);
         Assert.Equal(new Observation(Metrics.MtuMismatch, 1, "bool"), observations[Metrics.MtuMismatch]);
         Assert.Empty(_server.Runs);
         Assert.Empty(_server.Started);
