@@ -24,6 +24,7 @@ public static class ToolPackages
         ["tcpdump"] = "tcpdump",
         ["chromium"] = "chromium",
         ["modprobe"] = "kmod",
+        ["taskset"] = "util-linux",
     };
 
     public static IReadOnlyDictionary<string, string> All => Packages;

@@ -75,6 +75,10 @@ public static class MetricRegistry
         new(Metrics.ToolClientCpuPercent, Metrics.Percent, None, "Tool CPU, client process"),
         new(Metrics.ToolServerCpuPercent, Metrics.Percent, None, "Tool CPU, server process"),
         new(Metrics.DaemonCpuPercent, Metrics.Percent, None, "Datapath daemon CPU"),
+        // The idle check before each lab measurement: how quiet the shared host was, for reading a row, not judged.
+        new(Metrics.IdleCheckIdle, Metrics.Bool, None, "Host idle at start"),
+        new(Metrics.IdleCheckWaitSeconds, Metrics.Seconds, None, "Idle check wait"),
+        new(Metrics.IdleCheckBusyPercent, Metrics.Percent, None, "Host CPU busy before start"),
         new(Metrics.DatapathCpuCoresPerGbps, Metrics.Cores, Lower, "Datapath CPU per Gbit/s") { Criteria = [Criteria.CpuPerGbit] },
 
         // http and ingress (wrk).

@@ -35,6 +35,35 @@ public sealed record LabSpec
 
     /// <summary>MTU of the underlay links; each CNI model derives its pod MTU from it.</summary>
     public int Mtu { get; init; } = 1500;
+
+    /// <summary>Whether each measurement's client and server run pinned to CPUs of their own (<c>auto</c>: when the host has two or more).</summary>
+    public CpuPinningMode CpuPinning { get; init; } = CpuPinningMode.Auto;
+
+    /// <summary>The wait for a quiet host before each measurement.</summary>
+    public IdleCheckSpec IdleCheck { get; init; } = new();
+}
+
+public enum CpuPinningMode
+{
+    /// <summary>Client and server each on a CPU of its own when the host has at least two.</summary>
+    Auto,
+
+    /// <summary>The scheduler places them.</summary>
+    Off,
+}
+
+/// <summary>Before each measurement, wait up to <see cref="MaxWait"/> until the host's busy share over <see cref="Window"/> is below <see cref="BusyBelowPercent"/>.</summary>
+public sealed record IdleCheckSpec
+{
+    public bool Enabled { get; init; } = true;
+
+    public TimeSpan MaxWait { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Long enough to average over /proc/stat's 10 ms ticks, short enough to cost little on a quiet host.</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Busy share of all cores (user + system + softirq), in percent.</summary>
+    public double BusyBelowPercent { get; init; } = 20;
 }
 
 /// <summary>

@@ -44,6 +44,48 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
+    public void Load_LabNoiseSettings_ReadsPinningAndIdleCheck()
+    {
+        const string yaml = """
+            name: noise
+            cnis: [calico]
+            lab:
+              cpuPinning: off
+              idleCheck: { enabled: true, maxWait: 5s, window: 250ms, busyBelowPercent: 30 }
+            tests: [{ test: tcp }]
+            """;
+
+        var lab = Loader.Load(yaml, "noise.yaml").Lab;
+
+        Assert.Equal(CpuPinningMode.Off, lab.CpuPinning);
+        Assert.Equal(new IdleCheckSpec { Enabled = true, MaxWait = TimeSpan.FromSeconds(5), Window = TimeSpan.FromMilliseconds(250), BusyBelowPercent = 30 }, lab.IdleCheck);
+    }
+
+    [Fact]
+    public void Load_NoLabNoiseSettings_PinsAndChecksIdleByDefault()
+    {
+        var lab = Loader.Load("name: x\ncnis: [calico]\ntests: [{ test: tcp }]\n", "x.yaml").Lab;
+
+        Assert.Equal((CpuPinningMode.Auto, true, TimeSpan.FromSeconds(10)), (lab.CpuPinning, lab.IdleCheck.Enabled, lab.IdleCheck.MaxWait));
+    }
+
+    [Fact]
+    public void Load_UnknownPinningMode_ReportsTheChoices()
+    {
+        const string yaml = """
+            name: x
+            cnis: [calico]
+            lab: { cpuPinning: always }
+            tests: [{ test: tcp }]
+            """;
+
+        var error = Assert.Single(Assert.Throws<ScenarioException>(() => Loader.Load(yaml, "x.yaml")).Errors);
+
+        Assert.Contains("auto", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, error.Line);
+    }
+
+    [Fact]
     public void Load_UnknownKey_ReportsLineColumnAndSuggestion()
     {
         const string yaml = """
