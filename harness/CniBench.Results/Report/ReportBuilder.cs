@@ -42,7 +42,7 @@ public static class ReportBuilder
         var sections = new List<ReportSection>
         {
             Summary(matrix, noise, onLab),
-            Noise(noise, onLab),
+            Noise(noise, input.Measurements, onLab),
             Charts(input),
             Tests(input),
             Failures(input),
@@ -137,7 +137,7 @@ public static class ReportBuilder
         return legend;
     }
 
-    private static ReportSection Noise(NoiseControl noise, bool onLab)
+    private static ReportSection Noise(NoiseControl noise, IReadOnlyList<Measurement> measurements, bool onLab)
     {
         var blocks = new List<ReportBlock>();
         foreach (var pair in noise.Pairs)
@@ -170,7 +170,31 @@ public static class ReportBuilder
             });
         }
 
+        blocks.AddRange(Detectable(measurements));
         return new ReportSection(NoiseId, "Noise floor (A/A control)", blocks);
+    }
+
+    /// <summary>Per judged metric, the smallest change <c>compare</c> could call against a run with this one's spread.</summary>
+    private static IEnumerable<ReportBlock> Detectable(IReadOnlyList<Measurement> measurements)
+    {
+        var options = ComparisonOptions.Default;
+        var detectable = DetectableChange.OfRun(measurements, options);
+        if (detectable.Count == 0)
+        {
+            yield break;
+        }
+
+        yield return new Paragraph(
+            $"Smallest detectable change: what cnibench compare (minimum effect {options.ThresholdText}) could call between this run and another with the same " +
+            "spread of repetitions and no shift of its own: the threshold plus half the 95% interval of each series compared with itself, the median over the " +
+            "metric's series. A shift between runs on a shared host comes on top, so a real comparison of two runs sees only larger changes.");
+        yield return new Table(
+            ["metric", "smallest detectable change", "series"],
+            [.. detectable.Select(d => (IReadOnlyList<Cell>)[d.Metric, $"±{d.Text}", d.Rows.ToString(CultureInfo.InvariantCulture)])],
+            "detectable-change")
+        {
+            NumericColumns = new HashSet<int> { 1, 2 },
+        };
     }
 
     private static ReportSection Charts(ReportInput input)

@@ -192,6 +192,20 @@ public sealed partial class ReportGeneratorTests
     }
 
     [Fact]
+    public async Task WriteAsync_FiveRepetitions_StatesTheSmallestDetectableChangePerMetricInBothFormats()
+    {
+        using var dir = new TempRunDirectory();
+
+        var (_, html, markdown) = await WriteReportAsync(dir, new SyntheticRunSpec { Repetitions = 5 });
+
+        var noise = Section(html, ReportBuilder.NoiseId);
+        Assert.Contains("Smallest detectable change: what cnibench compare (minimum effect 5%) could call", noise, StringComparison.Ordinal);
+        Assert.Contains("<table id=\"detectable-change\">", noise, StringComparison.Ordinal);
+        Assert.Matches(@"<td>throughput_bps</td><td class=""num"">(±|&#177;)[\d.]+%</td>", noise);
+        Assert.Matches(@"\| throughput\\_bps \| ±[\d.]+% \|", markdown);
+    }
+
+    [Fact]
     public async Task WriteAsync_NoAaPairFewRepetitions_SaysNoNoiseControlWasMeasured()
     {
         using var dir = new TempRunDirectory();
