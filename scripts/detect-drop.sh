@@ -2,6 +2,7 @@
 # Can `cnibench compare` see a 10% TCP throughput drop across two runs of five repetitions?
 #   scripts/detect-drop.sh [scenario] [results-folder]          runs the scenario twice (A, then B)
 #   RUNS="<run-A> <run-B>" scripts/detect-drop.sh               uses two runs already measured
+#   THRESHOLD=3% ...                                            compare's minimum effect (default: compare's, 5%)
 # Then copies B, scales its tcp throughput_bps rows by FACTOR (default 0.9) in the copy's measurements.csv (compare
 # reads measurements.csv and run.json of each folder), and prints compare's verdict and 95% interval per CNI for:
 #   A -> B        the A/A control: what two runs of the same build differ by on their own;
@@ -13,6 +14,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scenario=${1:-scenarios/noise.yaml}
 out=${2:-$(mktemp -d /tmp/detect-drop.XXXX)}
 factor=${FACTOR:-0.9}
+threshold=()
+[[ -n ${THRESHOLD:-} ]] && threshold=(--threshold "$THRESHOLD")
 cli=(dotnet harness/CniBench.Cli/bin/Release/net10.0/cnibench.dll)
 mkdir -p "$out"
 
@@ -40,9 +43,9 @@ awk -F, -v OFS=, -v f="$factor" '
 
 verdicts() {
   local cmp="$out/compare-$1"
-  "${cli[@]}" compare "$2" "$3" --out "$cmp" >/dev/null 2>&1 || true
+  "${cli[@]}" compare "$2" "$3" "${threshold[@]}" --out "$cmp" >/dev/null 2>&1 || true
   echo "$4"
-  grep -E '^\| [a-z0-9+-]+ \| tcp \|.*\| throughput_bps \|' "$cmp/compare.md" |
+  sed -n '/^## All metrics/,$p' "$cmp/compare.md" | grep -E '^\| [a-z0-9+-]+ \| tcp \|.*\| throughput_bps \|' |
     awk -F'|' '{ printf "  %-10s %-11s baseline %-16s candidate %-16s change %s  verdict:%s\n", $2, $5, $7, $8, $9, $10 }'
   grep -E '^\| throughput_bps \| ±' "$cmp/compare.md" | awk -F'|' '{ printf "  smallest detectable change of throughput_bps: %s\n", $3 }'
 }

@@ -25,6 +25,7 @@ public static class ToolPackages
         ["chromium"] = "chromium",
         ["modprobe"] = "kmod",
         ["taskset"] = "util-linux",
+        ["nice"] = "coreutils",
     };
 
     public static IReadOnlyDictionary<string, string> All => Packages;

@@ -1,7 +1,6 @@
 using CniBench.Core.Clusters;
 using CniBench.Core.Measurements;
 using CniBench.Core.Planning;
-using CniBench.Core.Scenarios;
 
 namespace CniBench.Core.Orchestration;
 
@@ -20,10 +19,10 @@ public sealed class Orchestrator(
     TimeProvider time,
     IRunObserver observer)
 {
-    /// <summary>How each cluster's measurements were placed on the host's CPUs, recorded with its facts in run.json.</summary>
-    public const string CpuPinningFact = "cpu_pinning";
+    /// <summary>How each cluster's tools were placed on the host's CPUs, recorded with its facts in run.json.</summary>
+    public const string ToolPlacementFact = "tool_placement";
 
-    private readonly Dictionary<string, string> _pinning = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _placements = new(StringComparer.Ordinal);
 
     /// <summary>Waits for a quiet host before each measurement and records what it saw; none where the host's CPU is not the cluster's (Kubernetes).</summary>
     public HostIdleCheck? IdleCheck { get; init; }
@@ -96,27 +95,21 @@ public sealed class Orchestrator(
     }
 
     private IReadOnlyDictionary<string, string> FactsOf(string cni, ICluster cluster) =>
-        _pinning.TryGetValue(cni, out var placement)
-            ? new Dictionary<string, string>(cluster.Facts, StringComparer.Ordinal) { [CpuPinningFact] = placement }
+        _placements.TryGetValue(cni, out var placement)
+            ? new Dictionary<string, string>(cluster.Facts, StringComparer.Ordinal) { [ToolPlacementFact] = placement }
             : cluster.Facts;
 
-    /// <summary>The endpoints pinned as the scenario asks, when the cluster can pin; the placement is kept for run.json.</summary>
+    /// <summary>The endpoints placed as the scenario asks, when the cluster can place its tools; the placement is kept for run.json.</summary>
     private (IWorkloadHost Client, IWorkloadHost Server) Place(RunPlan plan, PlannedMeasurement planned, ICluster cluster, IWorkloadHost client, IWorkloadHost server)
     {
-        if (cluster is not ICpuPinning pinning)
+        if (cluster is not IToolPlacement placement)
         {
             return (client, server);
         }
 
-        if (plan.Scenario.Lab.CpuPinning == CpuPinningMode.Off)
-        {
-            _pinning[planned.Key.Cni] = "off (lab.cpuPinning: off)";
-            return (client, server);
-        }
-
-        var pinned = pinning.Pin(client, server);
-        _pinning[planned.Key.Cni] = pinned.Placement;
-        return (pinned.Client, pinned.Server);
+        var placed = placement.Place(client, server, new ToolPlacementSpec(plan.Scenario.Lab.CpuPinning, plan.Scenario.Lab.ToolNice));
+        _placements[planned.Key.Cni] = placed.Placement;
+        return (placed.Client, placed.Server);
     }
 
     private async Task StartClusterAsync(

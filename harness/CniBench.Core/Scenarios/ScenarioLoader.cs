@@ -255,6 +255,7 @@ public sealed class ScenarioLoader(IReadOnlyList<ITestKindDefinition> kinds, IRe
             PodsPerNode = map.Int("podsPerNode", required: false, min: 1, max: 50) ?? lab.PodsPerNode,
             Mtu = map.Int("mtu", required: false, min: 1280, max: 9000) ?? lab.Mtu,
             CpuPinning = map.Enum("cpuPinning", required: false, PinningModes) ?? lab.CpuPinning,
+            ToolNice = map.Int("toolNice", required: false, min: -20, max: 19) ?? lab.ToolNice,
             IdleCheck = map.Map("idleCheck", required: false) is { } idle ? ReadIdleCheck(idle) : lab.IdleCheck,
         };
         map.Finish();
@@ -263,8 +264,9 @@ public sealed class ScenarioLoader(IReadOnlyList<ITestKindDefinition> kinds, IRe
 
     private static readonly Dictionary<string, CpuPinningMode> PinningModes = new(StringComparer.Ordinal)
     {
-        ["auto"] = CpuPinningMode.Auto,
         ["off"] = CpuPinningMode.Off,
+        ["separate"] = CpuPinningMode.Separate,
+        ["shared"] = CpuPinningMode.Shared,
     };
 
     private static IdleCheckSpec ReadIdleCheck(YamlMap map)

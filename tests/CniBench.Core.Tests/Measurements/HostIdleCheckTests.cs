@@ -52,6 +52,22 @@ public sealed class HostIdleCheckTests
     }
 
     [Fact]
+    public async Task WaitAsync_NoWaitAllowed_ReadsOneWindowAndReportsTheBusyHost()
+    {
+        var (time, cpu) = Host(busyShares: [0.8, 0.0]);
+        var check = new HostIdleCheck(cpu, time, Spec with { MaxWait = TimeSpan.Zero }).WaitAsync(TestContext.Current.CancellationToken);
+
+        while (!check.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        var result = await check;
+        Assert.Equal((false, TimeSpan.FromMilliseconds(500)), (result.Idle, result.Waited));
+        Assert.Equal(80, result.BusyPercent, 6);
+    }
+
+    [Fact]
     public void ToObservations_TimedOut_RecordsNotIdleTheWaitAndTheShare()
     {
         var observations = new IdleCheckResult(false, TimeSpan.FromSeconds(10), 87.5).ToObservations();

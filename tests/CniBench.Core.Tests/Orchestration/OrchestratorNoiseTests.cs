@@ -8,16 +8,16 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace CniBench.Core.Tests.Orchestration;
 
-/// <summary>What the orchestrator does against a shared host's noise: pins client and server, and waits for a quiet host.</summary>
+/// <summary>What the orchestrator does against a shared host's noise: places client and server as the scenario asks, and waits for a quiet host.</summary>
 public sealed class OrchestratorNoiseTests
 {
-    private static RunPlan Plan(CpuPinningMode pinning = CpuPinningMode.Auto) => RunPlanner.Create(new ScenarioSpec
+    private static RunPlan Plan(CpuPinningMode pinning = CpuPinningMode.Separate, int nice = 0) => RunPlanner.Create(new ScenarioSpec
     {
         Name = "t",
         Cnis = ["calico"],
         Underlay = false,
         Repetitions = 1,
-        Lab = new LabSpec { CpuPinning = pinning },
+        Lab = new LabSpec { CpuPinning = pinning, ToolNice = nice },
         Tests = [new TestSpec { Test = "tcp", Topologies = ["cross-node"], Settings = new TcpTestSpec() }],
     }, "run-1");
 
@@ -25,38 +25,28 @@ public sealed class OrchestratorNoiseTests
         Task.FromResult(TestOutcome.Ok([new Observation(Metrics.ThroughputBps, bps, Metrics.BitsPerSecond)], null));
 
     [Fact]
-    public async Task RunAsync_ClusterThatPins_MeasuresOnThePinnedEndpointsAndRecordsThePlacement()
+    public async Task RunAsync_ClusterThatPlacesTools_MeasuresOnThePlacedEndpointsAndRecordsThePlacement()
     {
         var test = new ScriptedTest("tcp", (_, _, _) => Value(1e9));
-        var orchestrator = new Orchestrator(new PinningProvider(), Tests(test), new MemorySink(), null, TimeProvider.System, NullRunObserver.Instance);
+        var provider = new PlacingProvider();
+        var orchestrator = new Orchestrator(provider, Tests(test), new MemorySink(), null, TimeProvider.System, NullRunObserver.Instance);
 
-        var outcome = await orchestrator.RunAsync(Plan(), CancellationToken.None);
+        var outcome = await orchestrator.RunAsync(Plan(CpuPinningMode.Separate, nice: -10), CancellationToken.None);
 
         var invocation = Assert.Single(test.Invocations);
-        Assert.Equal(("pinned:n1-p1", "pinned:n2-p1"), (invocation.Client.Name, invocation.Server.Name));
-        Assert.Equal("client on CPU 1, server on CPU 0", outcome.ClusterFacts["calico"][Orchestrator.CpuPinningFact]);
+        Assert.Equal(("placed:n1-p1", "placed:n2-p1"), (invocation.Client.Name, invocation.Server.Name));
+        Assert.Equal(new ToolPlacementSpec(CpuPinningMode.Separate, -10), Assert.Single(provider.Asked));
+        Assert.Equal("Separate, nice -10", outcome.ClusterFacts["calico"][Orchestrator.ToolPlacementFact]);
     }
 
     [Fact]
-    public async Task RunAsync_PinningOff_MeasuresUnpinnedAndRecordsThatItWasOff()
-    {
-        var test = new ScriptedTest("tcp", (_, _, _) => Value(1e9));
-        var orchestrator = new Orchestrator(new PinningProvider(), Tests(test), new MemorySink(), null, TimeProvider.System, NullRunObserver.Instance);
-
-        var outcome = await orchestrator.RunAsync(Plan(CpuPinningMode.Off), CancellationToken.None);
-
-        Assert.Equal("n1-p1", Assert.Single(test.Invocations).Client.Name);
-        Assert.StartsWith("off", outcome.ClusterFacts["calico"][Orchestrator.CpuPinningFact], StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task RunAsync_ClusterThatCannotPin_HasNoPinningFact()
+    public async Task RunAsync_ClusterThatCannotPlaceTools_HasNoPlacementFact()
     {
         var orchestrator = new Orchestrator(new FakeProvider(), Tests(new ScriptedTest("tcp", (_, _, _) => Value(1e9))), new MemorySink(), null, TimeProvider.System, NullRunObserver.Instance);
 
         var outcome = await orchestrator.RunAsync(Plan(), CancellationToken.None);
 
-        Assert.False(outcome.ClusterFacts["calico"].ContainsKey(Orchestrator.CpuPinningFact));
+        Assert.False(outcome.ClusterFacts["calico"].ContainsKey(Orchestrator.ToolPlacementFact));
     }
 
     [Fact]
@@ -104,28 +94,33 @@ public sealed class OrchestratorNoiseTests
         }
     }
 
-    private sealed class PinningProvider : IClusterProvider
+    private sealed class PlacingProvider : IClusterProvider
     {
-        public string Name => "pinning";
+        public List<ToolPlacementSpec> Asked { get; } = [];
+
+        public string Name => "placing";
 
         public Task<ICluster> CreateAsync(ClusterRequest request, IProgress<string>? progress, CancellationToken cancellationToken) =>
-            Task.FromResult<ICluster>(new PinningCluster(request.Cni));
+            Task.FromResult<ICluster>(new PlacingCluster(request.Cni, Asked));
     }
 
-    private sealed class PinningCluster(string cni) : ICluster, ICpuPinning
+    private sealed class PlacingCluster(string cni, List<ToolPlacementSpec> asked) : ICluster, IToolPlacement
     {
         private readonly FakeCluster _inner = new(cni);
 
         public string Cni => _inner.Cni;
 
-        public string Description => "pinning";
+        public string Description => "placing";
 
         public IReadOnlyList<ClusterNode> Nodes => _inner.Nodes;
 
         public IReadOnlyDictionary<string, string> Facts => _inner.Facts;
 
-        public PinnedEndpoints Pin(IWorkloadHost client, IWorkloadHost server) =>
-            new(new FakeHost($"pinned:{client.Name}", client.NodeName), new FakeHost($"pinned:{server.Name}", server.NodeName), "client on CPU 1, server on CPU 0");
+        public PlacedEndpoints Place(IWorkloadHost client, IWorkloadHost server, ToolPlacementSpec spec)
+        {
+            asked.Add(spec);
+            return new(new FakeHost($"placed:{client.Name}", client.NodeName), new FakeHost($"placed:{server.Name}", server.NodeName), $"{spec.Pinning}, nice {spec.Nice}");
+        }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
