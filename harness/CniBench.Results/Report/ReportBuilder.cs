@@ -170,8 +170,34 @@ public static class ReportBuilder
             });
         }
 
+        if (HostLoad(measurements) is { } load)
+        {
+            blocks.Add(new Paragraph(load));
+        }
+
         blocks.AddRange(Detectable(measurements));
         return new ReportSection(NoiseId, "Noise floor (A/A control)", blocks);
+    }
+
+    /// <summary>What the idle check saw before the measurements: on a host busy with other work, figures move between runs.</summary>
+    private static string? HostLoad(IReadOnlyList<Measurement> measurements)
+    {
+        var idle = measurements.Where(m => m is { Metric: Metrics.IdleCheckIdle, Status: MeasurementStatus.Ok, Value: not null }).ToList();
+        var busy = measurements
+            .Where(m => m is { Metric: Metrics.IdleCheckBusyPercent, Status: MeasurementStatus.Ok, Value: not null })
+            .Select(m => m.Value!.Value)
+            .Order()
+            .ToList();
+        if (idle.Count == 0 || busy.Count == 0)
+        {
+            return null;
+        }
+
+        var median = busy.Count % 2 == 1 ? busy[busy.Count / 2] : (busy[(busy.Count / 2) - 1] + busy[busy.Count / 2]) / 2;
+        var seen = string.Create(CultureInfo.InvariantCulture,
+            $"{idle.Count(m => m.Value == 1)} of {idle.Count} measurements started on an idle host; the host's busy share just before a measurement was {median:0}% in the median ({busy[0]:0}–{busy[^1]:0}%)");
+        return $"Host load (the idle check before each measurement): {seen}. " +
+            "Other work on the host moves figures between runs, so a busy host widens what a comparison with another run can see.";
     }
 
     /// <summary>Per judged metric, the smallest change <c>compare</c> could call against a run with this one's spread.</summary>

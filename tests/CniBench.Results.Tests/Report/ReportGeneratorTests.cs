@@ -206,6 +206,26 @@ public sealed partial class ReportGeneratorTests
     }
 
     [Fact]
+    public async Task WriteAsync_RunWithIdleChecks_StatesHowBusyTheHostWasBeforeTheMeasurements()
+    {
+        using var dir = new TempRunDirectory();
+        var ct = TestContext.Current.CancellationToken;
+        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec(), ct);
+        var csv = Path.Combine(dir.Path, "measurements.csv");
+        var rows = new[] { (1, 0, 100.0), (2, 0, 96.0), (3, 1, 4.0) }.SelectMany(c => new[]
+        {
+            $"{SyntheticRunFolder.RunId},lab,calico,tcp,streams-1,cross-node,{c.Item1},{Metrics.IdleCheckIdle},{c.Item2},bool,ok,,2026-11-26T12:00:00Z,",
+            $"{SyntheticRunFolder.RunId},lab,calico,tcp,streams-1,cross-node,{c.Item1},{Metrics.IdleCheckBusyPercent},{c.Item3},%,ok,,2026-11-26T12:00:00Z,",
+        });
+        await File.AppendAllLinesAsync(csv, rows, ct);
+
+        var files = await ReportGenerator.WriteAsync(dir.Path, null, ct);
+
+        var noise = Section(await File.ReadAllTextAsync(files.HtmlPath, ct), ReportBuilder.NoiseId);
+        Assert.Contains("1 of 3 measurements started on an idle host; the host&#39;s busy share just before a measurement was 96% in the median (4–100%).", noise, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WriteAsync_NoAaPairFewRepetitions_SaysNoNoiseControlWasMeasured()
     {
         using var dir = new TempRunDirectory();
