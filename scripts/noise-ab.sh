@@ -3,7 +3,7 @@
 #   scripts/noise-ab.sh [rounds] [results-folder]
 # Runs scenarios/noise.yaml (calico + flannel, TCP 1 stream cross-node, 5 repetitions) once per configuration per
 # round, configurations interleaved inside each round. A configuration is "<lab.cpuPinning> <idle> <duration> [nice]",
-# idle being on (wait up to 10 s for a quiet host) or off; set CONFIGS to choose, e.g.
+# idle being on (wait up to 10 s for a quiet host), record (read the busy share, do not wait) or off; set CONFIGS, e.g.
 # CONFIGS="off off 2s;separate off 2s;shared off 5s;off off 2s -15".
 # cpuPinning is off, separate or shared; nice (default 0) runs cnibench, and so every tool it starts, at that niceness
 # (nice -n; lab.toolNice does the same for the tools alone).
@@ -25,7 +25,10 @@ mkdir -p "$out/scenarios"
 scenario_for() {
   local pin=$1 idle=$2 file="$out/scenarios/noise-$1-idle-$2.yaml"
   local enabled=true wait=10s
-  if [[ $idle == off ]]; then enabled=false wait=0s; fi
+  case $idle in
+    off) enabled=false wait=0s ;;
+    record) wait=0s ;;
+  esac
   sed -e "s/^  cpuPinning: .*/  cpuPinning: $pin/" -e "s/^    enabled: .*/    enabled: $enabled/" -e "s/^    maxWait: .*/    maxWait: $wait/" \
     scenarios/noise.yaml >"$file"
   echo "$file"

@@ -29,7 +29,7 @@ public sealed class ShippedScenarioTests
     }
 
     [Fact]
-    public void LoadFile_Noise_RunsTheMeasuredLowNoisePlacement()
+    public void LoadFile_Noise_PinsBothToolsToOneCpuForFiveSecondRepetitions()
     {
         var scenario = Loader.LoadFile(Path.Combine(RepoPaths.Root, "scenarios", "noise.yaml"));
 

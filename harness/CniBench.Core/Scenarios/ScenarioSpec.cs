@@ -37,9 +37,9 @@ public sealed record LabSpec
     public int Mtu { get; init; } = 1500;
 
     /// <summary>
-    /// Where each measurement's client and server run on the host's CPUs. Off by default: separate CPUs cut throughput
-    /// by half or more on a 2-vCPU VM without narrowing the spread, and one shared CPU, which did narrow it, measures a
-    /// one-core datapath (docs/compare-and-history.md, "Noise on this host").
+    /// Where each measurement's client and server run on the host's CPUs. Off by default: on a 2-vCPU VM separate CPUs
+    /// cut throughput by half or more without narrowing the spread, and one shared CPU narrowed it in one batch of runs
+    /// but not in the next, while measuring a one-core datapath (docs/compare-and-history.md, "Noise on this host").
     /// </summary>
     public CpuPinningMode CpuPinning { get; init; } = CpuPinningMode.Off;
 
