@@ -13,7 +13,7 @@ using CniBench.NetworkPolicy.Model;
 namespace CniBench.Lab;
 
 /// <summary>A running lab. Disposing it kills everything inside, deletes its namespaces and its state file.</summary>
-public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry, IServiceCluster, IClusterHealth
+public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry, IServiceCluster, IClusterHealth, IToolPlacement
 {
     private readonly IProcessRunner _runner;
     private readonly LabStateStore _store;
@@ -24,6 +24,7 @@ public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry, IS
     private readonly LabServiceProxy _services;
     private readonly string _keyRoot;
     private readonly Dictionary<string, string> _facts;
+    private readonly LabToolPlacement _placement;
     private LabWireGuard? _wireGuard;
     private int _disposed;
 
@@ -40,6 +41,7 @@ public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry, IS
         _wire = new WireTelemetry(blueprint.SwitchNamespace, WireSamplerOptions.Default, time);
         _daemons = new DaemonCpuTelemetry([.. blueprint.Nodes.Select(n => n.Namespace)], runner, time);
         _services = new LabServiceProxy([.. blueprint.Nodes.Select(n => n.Namespace)], runner);
+        _placement = new LabToolPlacement(runner, CniBench.Processes.ScheduledRunner.AllowedCpus());
         var facts = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["lab.name"] = blueprint.Lab,
@@ -114,6 +116,9 @@ public sealed class LabCluster : ICluster, INetpolCluster, IClusterTelemetry, IS
     /// <remarks>And the CPU of the datapath's daemons (wireguard-go) over the same window.</remarks>
     public async Task<ITelemetryWindow> BeginAsync(TelemetryRequest request, CancellationToken cancellationToken) =>
         new CombinedTelemetryWindow([await _wire.BeginAsync(request, cancellationToken), await _daemons.BeginAsync(cancellationToken)]);
+
+    /// <summary>The client and server pinned (taskset) and at the niceness (nice) the scenario asks, as far as this host allows.</summary>
+    public PlacedEndpoints Place(IWorkloadHost client, IWorkloadHost server, ToolPlacementSpec spec) => _placement.Place(client, server, spec);
 
     /// <summary>Names a dead wireguard-go (the datapath of userspace WireGuard variants); null while the datapath is intact.</summary>
     public ValueTask<string?> CheckAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_wireGuard?.Check());

@@ -24,6 +24,8 @@ public static class ToolPackages
         ["tcpdump"] = "tcpdump",
         ["chromium"] = "chromium",
         ["modprobe"] = "kmod",
+        ["taskset"] = "util-linux",
+        ["nice"] = "coreutils",
     };
 
     public static IReadOnlyDictionary<string, string> All => Packages;

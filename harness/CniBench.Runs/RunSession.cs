@@ -1,4 +1,5 @@
 using CniBench.Core.Clusters;
+using CniBench.Core.Measurements;
 using CniBench.Core.Orchestration;
 using CniBench.Core.Planning;
 using CniBench.Results;
@@ -31,7 +32,12 @@ public sealed class RunSession(IReadOnlyDictionary<string, ITestKind> tests, Tim
         RunOutcome outcome;
         await using (var sink = CsvMeasurementSink.Open(directory))
         {
-            var orchestrator = new Orchestrator(request.Provider, tests, sink, request.HostCpu, time, observer);
+            var idle = request.Plan.Scenario.Lab.IdleCheck;
+            var orchestrator = new Orchestrator(request.Provider, tests, sink, request.HostCpu, time, observer)
+            {
+                // Only where the host's CPU is the datapath's: the lab, which is where a sampler is given.
+                IdleCheck = request.HostCpu is { } cpu && idle.Enabled ? new HostIdleCheck(cpu, time, idle) : null,
+            };
             outcome = await observer.MeasureAsync(request.Plan.Measurements.Count, () => orchestrator.RunAsync(request.Plan, cancellationToken));
         }
 

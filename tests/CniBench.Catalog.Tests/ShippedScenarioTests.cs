@@ -17,6 +17,7 @@ public sealed class ShippedScenarioTests
     [InlineData("netpol.yaml")]
     [InlineData("nightly.yaml")]
     [InlineData("kubernetes-ingress.yaml")]
+    [InlineData("noise.yaml")]
     public void LoadFile_ShippedScenarios_AreValid(string file)
     {
         // Every cni and cni+variant of the shipped catalog (default.yaml runs variants such as calico+wireguard).
@@ -25,6 +26,14 @@ public sealed class ShippedScenarioTests
         var spec = new ScenarioLoader(TestKinds.All, cnis, LocalScenarioFiles.Instance) { IngressControllers = ingress }.LoadFile(Path.Combine(RepoPaths.Root, "scenarios", file));
 
         Assert.NotEmpty(spec.Tests);
+    }
+
+    [Fact]
+    public void LoadFile_Noise_PinsBothToolsToOneCpuForFiveSecondRepetitions()
+    {
+        var scenario = Loader.LoadFile(Path.Combine(RepoPaths.Root, "scenarios", "noise.yaml"));
+
+        Assert.Equal((CpuPinningMode.Shared, 5, TimeSpan.FromSeconds(5)), (scenario.Lab.CpuPinning, scenario.Repetitions, Assert.Single(scenario.Tests).Duration));
     }
 
     [Fact]

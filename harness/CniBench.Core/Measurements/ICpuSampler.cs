@@ -18,17 +18,22 @@ public sealed record CpuSnapshot(
     /// <summary>The observations for the interval from <paramref name="before"/> to this snapshot.</summary>
     public IReadOnlyList<Observation> Since(CpuSnapshot before)
     {
-        var total = (Total - before.Total).TotalSeconds;
-        var busy = (User - before.User) + (System - before.System) + (Softirq - before.Softirq);
-        var percent = total > 0 ? 100.0 * busy.TotalSeconds / total : 0;
         return
         [
-            new(Metrics.HostCpuPercent, percent, Metrics.Percent),
+            new(Metrics.HostCpuPercent, BusyPercent(before), Metrics.Percent),
             new(Metrics.HostCpuUserSeconds, (User - before.User).TotalSeconds, Metrics.Seconds),
             new(Metrics.HostCpuSystemSeconds, (System - before.System).TotalSeconds, Metrics.Seconds),
             new(Metrics.HostCpuSoftirqSeconds, (Softirq - before.Softirq).TotalSeconds, Metrics.Seconds),
             new(Metrics.HarnessCpuSeconds, (Harness - before.Harness).TotalSeconds, Metrics.Seconds),
         ];
+    }
+
+    /// <summary>Busy share (user + system + softirq) of all the host's CPU time since <paramref name="before"/>, in percent; 0 when no CPU time passed.</summary>
+    public double BusyPercent(CpuSnapshot before)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var total = (Total - before.Total).TotalSeconds;
+        return total > 0 ? 100.0 * Busy(before).TotalSeconds / total : 0;
     }
 
     /// <summary>Host cores kept busy (user + system + softirq) on average since <paramref name="before"/>; 0 over no time.</summary>

@@ -21,6 +21,15 @@ public static class Metrics
     /// <summary>Host cores kept busy (user + system + softirq) over the window the tool measured.</summary>
     public const string HostCpuBusyCores = "host_cpu_busy_cores";
 
+    /// <summary>1 when the host was idle when the measurement started, 0 when the idle check's wait ran out first.</summary>
+    public const string IdleCheckIdle = "idle_check_idle";
+
+    /// <summary>How long the idle check waited before the measurement started.</summary>
+    public const string IdleCheckWaitSeconds = "idle_check_wait_seconds";
+
+    /// <summary>The host's busy share over the idle check's last window, just before the measurement started.</summary>
+    public const string IdleCheckBusyPercent = "idle_check_busy_percent";
+
     /// <summary>The client tool process's own CPU over its run, in % of one core, as the tool reports it (iperf3).</summary>
     public const string ToolClientCpuPercent = "tool_client_cpu_percent";
 

@@ -34,6 +34,10 @@ public static class SharedMetrics
         new(Metrics.HostCpuBusyCores, Metrics.Cores, None, "Host cores busy"),
         new(Metrics.HostCpuSecondsPerMillionPackets, Metrics.Seconds, Lower, "Host CPU per million packets"),
         new(Metrics.DaemonCpuPercent, Metrics.Percent, None, "Datapath daemon CPU"),
+        // The idle check before each lab measurement: how quiet the shared host was, for reading a row, not judged.
+        new(Metrics.IdleCheckIdle, Metrics.Bool, None, "Host idle at start"),
+        new(Metrics.IdleCheckWaitSeconds, Metrics.Seconds, None, "Idle check wait"),
+        new(Metrics.IdleCheckBusyPercent, Metrics.Percent, None, "Host CPU busy before start"),
         new(Metrics.DatapathCpuCoresPerGbps, Metrics.Cores, Lower, "Datapath CPU per Gbit/s"),
 
         // wrk (http and ingress).

@@ -19,6 +19,14 @@ public sealed class Orchestrator(
     TimeProvider time,
     IRunObserver observer)
 {
+    /// <summary>How each cluster's tools were placed on the host's CPUs, recorded with its facts in run.json.</summary>
+    public const string ToolPlacementFact = "tool_placement";
+
+    private readonly Dictionary<string, string> _placements = new(StringComparer.Ordinal);
+
+    /// <summary>Waits for a quiet host before each measurement and records what it saw; none where the host's CPU is not the cluster's (Kubernetes).</summary>
+    public HostIdleCheck? IdleCheck { get; init; }
+
     public async Task<RunOutcome> RunAsync(RunPlan plan, CancellationToken cancellationToken)
     {
         var clusters = new Dictionary<string, ICluster>(StringComparer.Ordinal);
@@ -83,7 +91,25 @@ public sealed class Orchestrator(
         return new RunOutcome(
             done, ok, failed, unsupported, cancelled,
             clusters.ToDictionary(c => c.Key, c => c.Value.Description),
-            clusters.ToDictionary(c => c.Key, c => c.Value.Facts));
+            clusters.ToDictionary(c => c.Key, c => FactsOf(c.Key, c.Value)));
+    }
+
+    private IReadOnlyDictionary<string, string> FactsOf(string cni, ICluster cluster) =>
+        _placements.TryGetValue(cni, out var placement)
+            ? new Dictionary<string, string>(cluster.Facts, StringComparer.Ordinal) { [ToolPlacementFact] = placement }
+            : cluster.Facts;
+
+    /// <summary>The endpoints placed as the scenario asks, when the cluster can place its tools; the placement is kept for run.json.</summary>
+    private (IWorkloadHost Client, IWorkloadHost Server) Place(RunPlan plan, PlannedMeasurement planned, ICluster cluster, IWorkloadHost client, IWorkloadHost server)
+    {
+        if (cluster is not IToolPlacement placement)
+        {
+            return (client, server);
+        }
+
+        var placed = placement.Place(client, server, new ToolPlacementSpec(plan.Scenario.Lab.CpuPinning, plan.Scenario.Lab.ToolNice));
+        _placements[planned.Key.Cni] = placed.Placement;
+        return (placed.Client, placed.Server);
     }
 
     private async Task StartClusterAsync(
@@ -186,6 +212,8 @@ public sealed class Orchestrator(
         CancellationToken cancellationToken)
     {
         var rawPath = RawPath(planned.Key);
+        (client, server) = Place(plan, planned, cluster, client, server);
+        var idle = IdleCheck is null ? null : await IdleCheck.WaitAsync(cancellationToken);
         // Host CPU means something only where the datapath runs on this host (the lab).
         await using var recording = cpu is null ? null : CpuRecording.Start(cpu, time);
         var window = cluster is IClusterTelemetry telemetry ? await telemetry.BeginAsync(new TelemetryRequest([client.NodeName, server.NodeName], test.SendsPlaintextMarker), cancellationToken) : null;
@@ -217,7 +245,7 @@ public sealed class Orchestrator(
         var now = time.GetUtcNow();
         return
         [
-            .. outcome.Observations.Concat(cpuObservations).Concat(nodes.Observations).Concat(datapathCpu).Select(o => Row(plan, planned, MeasurementStatus.Ok, null, o.Metric, outcome.RawFile) with
+            .. outcome.Observations.Concat(cpuObservations).Concat(nodes.Observations).Concat(datapathCpu).Concat(idle?.ToObservations() ?? []).Select(o => Row(plan, planned, MeasurementStatus.Ok, null, o.Metric, outcome.RawFile) with
             {
                 Value = o.Value,
                 Unit = o.Unit,

@@ -254,9 +254,33 @@ public sealed class ScenarioLoader(IReadOnlyList<ITestKindDefinition> kinds, IRe
             Nodes = map.Int("nodes", required: false, min: 2, max: 50) ?? lab.Nodes,
             PodsPerNode = map.Int("podsPerNode", required: false, min: 1, max: 50) ?? lab.PodsPerNode,
             Mtu = map.Int("mtu", required: false, min: 1280, max: 9000) ?? lab.Mtu,
+            CpuPinning = map.Enum("cpuPinning", required: false, PinningModes) ?? lab.CpuPinning,
+            ToolNice = map.Int("toolNice", required: false, min: -20, max: 19) ?? lab.ToolNice,
+            IdleCheck = map.Map("idleCheck", required: false) is { } idle ? ReadIdleCheck(idle) : lab.IdleCheck,
         };
         map.Finish();
         return lab;
+    }
+
+    private static readonly Dictionary<string, CpuPinningMode> PinningModes = new(StringComparer.Ordinal)
+    {
+        ["off"] = CpuPinningMode.Off,
+        ["separate"] = CpuPinningMode.Separate,
+        ["shared"] = CpuPinningMode.Shared,
+    };
+
+    private static IdleCheckSpec ReadIdleCheck(YamlMap map)
+    {
+        var check = new IdleCheckSpec();
+        check = check with
+        {
+            Enabled = map.Bool("enabled", required: false) ?? check.Enabled,
+            MaxWait = map.Value("maxWait")?.Duration(TimeSpan.Zero, TimeSpan.FromMinutes(10)) ?? check.MaxWait,
+            Window = map.Value("window")?.Duration(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10)) ?? check.Window,
+            BusyBelowPercent = map.Int("busyBelowPercent", required: false, min: 1, max: 100) ?? check.BusyBelowPercent,
+        };
+        map.Finish();
+        return check;
     }
 
     private List<TestSpec> ReadTests(YamlMap root, ScenarioContext context)

@@ -35,6 +35,50 @@ public sealed record LabSpec
 
     /// <summary>MTU of the underlay links; each CNI model derives its pod MTU from it.</summary>
     public int Mtu { get; init; } = 1500;
+
+    /// <summary>
+    /// Where each measurement's client and server run on the host's CPUs. Off by default: on a 2-vCPU VM separate CPUs
+    /// cut throughput by half or more without narrowing the spread, and one shared CPU narrowed it in one batch of runs
+    /// but not in the next, while measuring a one-core datapath (docs/compare-and-history.md, "Noise on this host").
+    /// </summary>
+    public CpuPinningMode CpuPinning { get; init; } = CpuPinningMode.Off;
+
+    /// <summary>The niceness every measurement's client and server run at (nice -n): below 0 they win CPU time from other work on a shared host.</summary>
+    public int ToolNice { get; init; }
+
+    /// <summary>The wait for a quiet host before each measurement.</summary>
+    public IdleCheckSpec IdleCheck { get; init; } = new();
+}
+
+public enum CpuPinningMode
+{
+    /// <summary>The scheduler places them.</summary>
+    Off,
+
+    /// <summary>Client and server each on a CPU of its own, when the host has at least two.</summary>
+    Separate,
+
+    /// <summary>Client and server together on one CPU, the same one every time.</summary>
+    Shared,
+}
+
+/// <summary>Before each measurement, wait up to <see cref="MaxWait"/> until the host's busy share over <see cref="Window"/> is below <see cref="BusyBelowPercent"/>.</summary>
+public sealed record IdleCheckSpec
+{
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>
+    /// 0 by default: one window is read and recorded, and the measurement starts whatever it says. On a host kept busy by
+    /// other work, waiting (10 s tried) found it idle before 4 of 50 measurements and did not lower the spread, while
+    /// costing the full wait each time (docs/compare-and-history.md, "Noise on this host").
+    /// </summary>
+    public TimeSpan MaxWait { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Long enough to average over /proc/stat's 10 ms ticks, short enough to cost little on a quiet host.</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Busy share of all cores (user + system + softirq), in percent.</summary>
+    public double BusyBelowPercent { get; init; } = 20;
 }
 
 /// <summary>

@@ -25,6 +25,23 @@ public sealed record DetectableChange(string Metric, double Percent, int Rows)
         ];
     }
 
+    /// <summary>
+    /// What one run could detect against a later run with the same spread and no shift of its own: each series compared
+    /// with itself. Run-to-run shifts on a shared host come on top, so a real comparison of two runs can do only worse.
+    /// </summary>
+    public static IReadOnlyList<DetectableChange> OfRun(IEnumerable<Measurement> measurements, ComparisonOptions options, MetricRegistry metrics)
+    {
+        ArgumentNullException.ThrowIfNull(measurements);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(metrics);
+        return PerMetric(
+            RunComparer.Series(measurements, metrics)
+                .Select(s => (s.Key, s.Value, Direction: metrics.DirectionOf(s.Key.Metric)))
+                .Where(s => s.Direction != MetricDirection.None && s.Value.Values.Count > 0)
+                .Select(s => new MetricComparison(s.Key, s.Value.Unit, s.Direction, RepetitionComparer.Compare(s.Value.Values, s.Value.Values, s.Direction, options))),
+            options.Threshold);
+    }
+
     public string Text => Percent.ToString("0.#", CultureInfo.InvariantCulture) + "%";
 
     /// <summary>Half the 95% interval of the ratio, as a fraction of 1; null without an interval (too few repetitions).</summary>

@@ -42,7 +42,7 @@ public static class ReportBuilder
         var sections = new List<ReportSection>
         {
             Summary(matrix, noise, onLab),
-            Noise(noise, onLab),
+            Noise(noise, input.Measurements, onLab, input.Metrics),
             Charts(input),
             Tests(input),
             Failures(input),
@@ -135,7 +135,7 @@ public static class ReportBuilder
         return legend;
     }
 
-    private static ReportSection Noise(NoiseControl noise, bool onLab)
+    private static ReportSection Noise(NoiseControl noise, IReadOnlyList<Measurement> measurements, bool onLab, MetricRegistry metrics)
     {
         var blocks = new List<ReportBlock>();
         foreach (var pair in noise.Pairs)
@@ -168,7 +168,57 @@ public static class ReportBuilder
             });
         }
 
+        if (HostLoad(measurements) is { } load)
+        {
+            blocks.Add(new Paragraph(load));
+        }
+
+        blocks.AddRange(Detectable(measurements, metrics));
         return new ReportSection(NoiseId, "Noise floor (A/A control)", blocks);
+    }
+
+    /// <summary>What the idle check saw before the measurements: on a host busy with other work, figures move between runs.</summary>
+    private static string? HostLoad(IReadOnlyList<Measurement> measurements)
+    {
+        var idle = measurements.Where(m => m is { Metric: Metrics.IdleCheckIdle, Status: MeasurementStatus.Ok, Value: not null }).ToList();
+        var busy = measurements
+            .Where(m => m is { Metric: Metrics.IdleCheckBusyPercent, Status: MeasurementStatus.Ok, Value: not null })
+            .Select(m => m.Value!.Value)
+            .Order()
+            .ToList();
+        if (idle.Count == 0 || busy.Count == 0)
+        {
+            return null;
+        }
+
+        var median = busy.Count % 2 == 1 ? busy[busy.Count / 2] : (busy[(busy.Count / 2) - 1] + busy[busy.Count / 2]) / 2;
+        var seen = string.Create(CultureInfo.InvariantCulture,
+            $"{idle.Count(m => m.Value == 1)} of {idle.Count} measurements started on an idle host; the host's busy share just before a measurement was {median:0}% in the median ({busy[0]:0}–{busy[^1]:0}%)");
+        return $"Host load (the idle check before each measurement): {seen}. " +
+            "Other work on the host moves figures between runs, so a busy host widens what a comparison with another run can see.";
+    }
+
+    /// <summary>Per judged metric, the smallest change <c>compare</c> could call against a run with this one's spread.</summary>
+    private static IEnumerable<ReportBlock> Detectable(IReadOnlyList<Measurement> measurements, MetricRegistry metrics)
+    {
+        var options = ComparisonOptions.Default;
+        var detectable = DetectableChange.OfRun(measurements, options, metrics);
+        if (detectable.Count == 0)
+        {
+            yield break;
+        }
+
+        yield return new Paragraph(
+            $"Smallest detectable change: what cnibench compare (minimum effect {options.ThresholdText}) could call between this run and another with the same " +
+            "spread of repetitions and no shift of its own: the threshold plus half the 95% interval of each series compared with itself, the median over the " +
+            "metric's series. A shift between runs on a shared host comes on top, so a real comparison of two runs sees only larger changes.");
+        yield return new Table(
+            ["metric", "smallest detectable change", "series"],
+            [.. detectable.Select(d => (IReadOnlyList<Cell>)[d.Metric, $"±{d.Text}", d.Rows.ToString(CultureInfo.InvariantCulture)])],
+            "detectable-change")
+        {
+            NumericColumns = new HashSet<int> { 1, 2 },
+        };
     }
 
     private static ReportSection Charts(ReportInput input)

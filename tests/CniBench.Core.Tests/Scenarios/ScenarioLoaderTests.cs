@@ -44,6 +44,50 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
+    public void Load_LabNoiseSettings_ReadsPinningAndIdleCheck()
+    {
+        const string yaml = """
+            name: noise
+            cnis: [calico]
+            lab:
+              cpuPinning: shared
+              toolNice: -10
+              idleCheck: { enabled: true, maxWait: 5s, window: 250ms, busyBelowPercent: 30 }
+            tests: [{ test: tcp }]
+            """;
+
+        var lab = Loader.Load(yaml, "noise.yaml").Lab;
+
+        Assert.Equal((CpuPinningMode.Shared, -10), (lab.CpuPinning, lab.ToolNice));
+        Assert.Equal(new IdleCheckSpec { Enabled = true, MaxWait = TimeSpan.FromSeconds(5), Window = TimeSpan.FromMilliseconds(250), BusyBelowPercent = 30 }, lab.IdleCheck);
+    }
+
+    [Fact]
+    public void Load_NoLabNoiseSettings_LeavesPlacementAloneAndOnlyRecordsTheIdleCheck()
+    {
+        var lab = Loader.Load("name: x\ncnis: [calico]\ntests: [{ test: tcp }]\n", "x.yaml").Lab;
+
+        Assert.Equal((CpuPinningMode.Off, 0), (lab.CpuPinning, lab.ToolNice));
+        Assert.Equal((true, TimeSpan.Zero, TimeSpan.FromMilliseconds(500), 20.0), (lab.IdleCheck.Enabled, lab.IdleCheck.MaxWait, lab.IdleCheck.Window, lab.IdleCheck.BusyBelowPercent));
+    }
+
+    [Fact]
+    public void Load_UnknownPinningMode_ReportsTheChoices()
+    {
+        const string yaml = """
+            name: x
+            cnis: [calico]
+            lab: { cpuPinning: always }
+            tests: [{ test: tcp }]
+            """;
+
+        var error = Assert.Single(Assert.Throws<ScenarioException>(() => Loader.Load(yaml, "x.yaml")).Errors);
+
+        Assert.Contains("off | separate | shared", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, error.Line);
+    }
+
+    [Fact]
     public void Load_UnknownKey_ReportsLineColumnAndSuggestion()
     {
         const string yaml = """

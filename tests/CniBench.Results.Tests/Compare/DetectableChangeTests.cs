@@ -1,5 +1,6 @@
 using CniBench.Core.Measurements;
 using CniBench.Results.Compare;
+using CniBench.Runs;
 
 namespace CniBench.Results.Tests.Compare;
 
@@ -51,5 +52,36 @@ public sealed class DetectableChangeTests
 
         Assert.Contains("## Smallest detectable change", md, StringComparison.Ordinal);
         Assert.Contains("| throughput_bps | ±15% | 1 |", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OfRun_EachSeriesAgainstItself_GivesTheThresholdPlusItsOwnSpreadAndSkipsUnjudgedMetrics()
+    {
+        static Measurement Rep(string metric, int repetition, double value) => new()
+        {
+            RunId = "r", Provider = "lab", Cni = "calico", Test = "tcp", Variant = "1-stream", Topology = "cross-node",
+            Repetition = repetition, Metric = metric, Value = value, Unit = "bit/s",
+        };
+        var steady = new[] { 10.0, 10, 10, 10, 10 }.Select((v, i) => Rep(Metrics.ThroughputBps, i + 1, v));
+        var unjudged = new[] { 1.0, 5, 9, 2, 7 }.Select((v, i) => Rep(Metrics.HostCpuUserSeconds, i + 1, v));
+
+        var detectable = Assert.Single(DetectableChange.OfRun([.. steady, .. unjudged], ComparisonOptions.Default, TestKinds.Metrics));
+
+        Assert.Equal((Metrics.ThroughputBps, 1), (detectable.Metric, detectable.Rows));
+        Assert.Equal(5, detectable.Percent, 9);
+    }
+
+    [Fact]
+    public void OfRun_ScatteredRepetitions_CannotSeeLessThanTheirSpread()
+    {
+        static Measurement Rep(int repetition, double value) => new()
+        {
+            RunId = "r", Provider = "lab", Cni = "calico", Test = "tcp", Variant = "1-stream", Topology = "cross-node",
+            Repetition = repetition, Metric = Metrics.ThroughputBps, Value = value, Unit = "bit/s",
+        };
+
+        var detectable = Assert.Single(DetectableChange.OfRun(new[] { 12.0, 8.8, 10.9, 8.6, 13.0 }.Select((v, i) => Rep(i + 1, v)), ComparisonOptions.Default, TestKinds.Metrics));
+
+        Assert.True(detectable.Percent > 25, $"five repetitions scattered by ±20% read as detecting {detectable.Text}");
     }
 }

@@ -193,6 +193,40 @@ public sealed partial class ReportGeneratorTests
     }
 
     [Fact]
+    public async Task WriteAsync_FiveRepetitions_StatesTheSmallestDetectableChangePerMetricInBothFormats()
+    {
+        using var dir = new TempRunDirectory();
+
+        var (_, html, markdown) = await WriteReportAsync(dir, new SyntheticRunSpec { Repetitions = 5 });
+
+        var noise = Section(html, ReportBuilder.NoiseId);
+        Assert.Contains("Smallest detectable change: what cnibench compare (minimum effect 5%) could call", noise, StringComparison.Ordinal);
+        Assert.Contains("<table id=\"detectable-change\">", noise, StringComparison.Ordinal);
+        Assert.Matches(@"<td>throughput_bps</td><td class=""num"">(±|&#177;)[\d.]+%</td>", noise);
+        Assert.Matches(@"\| throughput\\_bps \| ±[\d.]+% \|", markdown);
+    }
+
+    [Fact]
+    public async Task WriteAsync_RunWithIdleChecks_StatesHowBusyTheHostWasBeforeTheMeasurements()
+    {
+        using var dir = new TempRunDirectory();
+        var ct = TestContext.Current.CancellationToken;
+        await SyntheticRunFolder.WriteAsync(dir.Path, new SyntheticRunSpec(), ct);
+        var csv = Path.Combine(dir.Path, "measurements.csv");
+        var rows = new[] { (1, 0, 100.0), (2, 0, 96.0), (3, 1, 4.0) }.SelectMany(c => new[]
+        {
+            $"{SyntheticRunFolder.RunId},lab,calico,tcp,streams-1,cross-node,{c.Item1},{Metrics.IdleCheckIdle},{c.Item2},bool,ok,,2026-11-26T12:00:00Z,",
+            $"{SyntheticRunFolder.RunId},lab,calico,tcp,streams-1,cross-node,{c.Item1},{Metrics.IdleCheckBusyPercent},{c.Item3},%,ok,,2026-11-26T12:00:00Z,",
+        });
+        await File.AppendAllLinesAsync(csv, rows, ct);
+
+        var files = await ReportGenerator.WriteAsync(dir.Path, null, TestKinds.Metrics, ct);
+
+        var noise = Section(await File.ReadAllTextAsync(files.HtmlPath, ct), ReportBuilder.NoiseId);
+        Assert.Contains("1 of 3 measurements started on an idle host; the host&#39;s busy share just before a measurement was 96% in the median (4–100%).", noise, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WriteAsync_NoAaPairFewRepetitions_SaysNoNoiseControlWasMeasured()
     {
         using var dir = new TempRunDirectory();
