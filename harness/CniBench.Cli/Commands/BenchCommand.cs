@@ -130,9 +130,10 @@ internal static class BenchCommand
     {
         var runs = new Option<int>("--runs", "-n") { Description = "Runs of each kind, interleaved (1-20)", DefaultValueFactory = _ => 5 };
         var seconds = new Option<int>("--duration", "-d") { Description = "Measured seconds per run", DefaultValueFactory = _ => 5 };
+        var warmupPairs = WarmupPairsOption();
         var command = new Command("underlay", "Underlay TCP measured by the harness vs iperf3 run by hand between the same two namespaces, interleaved; prints the median ratio (target 0.95-1.05)")
         {
-            runs, seconds,
+            runs, seconds, warmupPairs,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -150,26 +151,17 @@ internal static class BenchCommand
             var test = new TcpKind(new Iperf3Driver());
             var spec = new TestSpec { Test = TcpKind.TestName, Duration = duration, Warmup = TimeSpan.FromSeconds(1), Settings = new TcpTestSpec() };
             var planned = new PlannedMeasurement(new MeasurementKey(Underlay.Name, TcpKind.TestName, "1-stream", Topologies.CrossNode, 1), spec, new TestVariant("1-stream", 1));
-            var harness = new List<double>();
-            var byHand = new List<double>();
-            for (var i = 0; i < count; i++)
-            {
-                // Alternate which goes first (ABBA), so drift of the shared host cancels out of the ratio.
-                if (i % 2 == 1)
+            var pairs = await InterleavedPairs.RunAsync(count, Math.Clamp(parse.GetValue(warmupPairs), 0, 5),
+                async ct =>
                 {
-                    byHand.Add(await HandRunAsync(client, server, duration, cancellationToken));
-                }
-
-                var outcome = await test.RunAsync(new TestInvocation(planned, client, server, new DiscardSink(), "raw/bench.json"), cancellationToken);
-                harness.Add(outcome.Observations.FirstOrDefault(o => o.Metric == Metrics.ThroughputBps)?.Value ?? double.NaN);
-                if (i % 2 == 0)
-                {
-                    byHand.Add(await HandRunAsync(client, server, duration, cancellationToken));
-                }
-
-                console.MarkupLine($"  run {i + 1}: harness {Quantities.FormatThroughput(harness[^1])}, by hand {Quantities.FormatThroughput(byHand[^1])}");
-            }
-
+                    var outcome = await test.RunAsync(new TestInvocation(planned, client, server, new DiscardSink(), "raw/bench.json"), ct);
+                    return outcome.Observations.FirstOrDefault(o => o.Metric == Metrics.ThroughputBps)?.Value ?? double.NaN;
+                },
+                ct => HandRunAsync(client, server, duration, ct),
+                pair => console.MarkupLine($"  run {pair.Number}: harness {Quantities.FormatThroughput(pair.Harness)}, by hand {Quantities.FormatThroughput(pair.ByHand)}"),
+                cancellationToken);
+            var harness = pairs.Select(p => p.Harness).ToList();
+            var byHand = pairs.Select(p => p.ByHand).ToList();
             var ratios = harness.Zip(byHand, (h, b) => h / b).Where(double.IsFinite).ToList();
             if (ratios.Count == 0)
             {
@@ -193,9 +185,10 @@ internal static class BenchCommand
     {
         var runs = new Option<int>("--runs", "-n") { Description = "Runs of each kind, interleaved (1-20)", DefaultValueFactory = _ => 6 };
         var seconds = new Option<int>("--duration", "-d") { Description = "Measured seconds per run", DefaultValueFactory = _ => 3 };
+        var warmupPairs = WarmupPairsOption();
         var command = new Command("rr", "Underlay rr (TCP, 14 B, 1 flow) measured by the harness vs sockperf run by hand between the same two namespaces, interleaved; prints the median ratios of p50 and transactions/s (target 0.95-1.05) and the harness's CPU share")
         {
-            runs, seconds,
+            runs, seconds, warmupPairs,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -216,33 +209,24 @@ internal static class BenchCommand
             var spec = new TestSpec { Test = Workloads.Rr.RrTestSpec.Name, Duration = duration, Settings = latency };
             var planned = new PlannedMeasurement(new MeasurementKey(Underlay.Name, spec.Test, variant.Name, Topologies.CrossNode, 1), spec, variant);
             var sampler = new Workloads.Cpu.ProcStatCpuSampler(TimeProvider.System);
-            var harness = new List<(double P50, double Tps)>();
-            var byHand = new List<(double P50, double Tps)>();
-            var harnessShares = new List<double>();
-            for (var i = 0; i < count; i++)
-            {
-                // Alternate which goes first (ABBA), so drift of the shared host cancels out of the ratio.
-                if (i % 2 == 1)
+            var pairs = await InterleavedPairs.RunAsync(count, Math.Clamp(parse.GetValue(warmupPairs), 0, 5),
+                async ct =>
                 {
-                    byHand.Add(await HandSockperfAsync(client, server, duration, cancellationToken));
-                }
-
-                var before = sampler.Read();
-                var outcome = await test.RunAsync(new TestInvocation(planned, client, server, new DiscardSink(), "raw/bench.json"), cancellationToken);
-                var after = sampler.Read();
-                var busy = ((after.User - before.User) + (after.System - before.System) + (after.Softirq - before.Softirq)).TotalSeconds;
-                harnessShares.Add(busy > 0 ? 100 * (after.Harness - before.Harness).TotalSeconds / busy : double.NaN);
-                double Value(string metric) => outcome.Observations.FirstOrDefault(o => o.Metric == metric)?.Value ?? double.NaN;
-                harness.Add((Value(Metrics.LatencyP50Us), Value(Metrics.TransactionsPerSecond)));
-                if (i % 2 == 0)
-                {
-                    byHand.Add(await HandSockperfAsync(client, server, duration, cancellationToken));
-                }
-
-                console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  run {i + 1}: harness p50 {harness[^1].P50:0.0} µs, {harness[^1].Tps:0} trans/s; by hand p50 {byHand[^1].P50:0.0} µs, {byHand[^1].Tps:0} trans/s; harness CPU {harnessShares[^1]:0.0}% of the host's busy time"));
-            }
-
+                    var before = sampler.Read();
+                    var outcome = await test.RunAsync(new TestInvocation(planned, client, server, new DiscardSink(), "raw/bench.json"), ct);
+                    var after = sampler.Read();
+                    var busy = ((after.User - before.User) + (after.System - before.System) + (after.Softirq - before.Softirq)).TotalSeconds;
+                    double Value(string metric) => outcome.Observations.FirstOrDefault(o => o.Metric == metric)?.Value ?? double.NaN;
+                    return new RrFigures(Value(Metrics.LatencyP50Us), Value(Metrics.TransactionsPerSecond),
+                        busy > 0 ? 100 * (after.Harness - before.Harness).TotalSeconds / busy : double.NaN);
+                },
+                ct => HandSockperfAsync(client, server, duration, ct),
+                pair => console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  run {pair.Number}: harness p50 {pair.Harness.P50:0.0} µs, {pair.Harness.Tps:0} trans/s; by hand p50 {pair.ByHand.P50:0.0} µs, {pair.ByHand.Tps:0} trans/s; harness CPU {pair.Harness.HarnessCpuShare:0.0}% of the host's busy time")),
+                cancellationToken);
+            var harness = pairs.Select(p => p.Harness).ToList();
+            var byHand = pairs.Select(p => p.ByHand).ToList();
+            var harnessShares = harness.Select(h => h.HarnessCpuShare).ToList();
             var p50Ratios = harness.Zip(byHand, (h, b) => h.P50 / b.P50).Where(double.IsFinite).ToList();
             var tpsRatios = harness.Zip(byHand, (h, b) => h.Tps / b.Tps).Where(double.IsFinite).ToList();
             if (p50Ratios.Count == 0 || tpsRatios.Count == 0)
@@ -260,8 +244,17 @@ internal static class BenchCommand
         return command;
     }
 
+    /// <summary>One rr run's figures; the harness's CPU share is NaN on the by-hand side, which has no harness to measure.</summary>
+    private sealed record RrFigures(double P50, double Tps, double HarnessCpuShare);
+
+    private static Option<int> WarmupPairsOption() => new("--warmup")
+    {
+        Description = "Pairs run first and not kept: the first run after the lab comes up meets a host still busy from building it (0-5)",
+        DefaultValueFactory = _ => 1,
+    };
+
     /// <summary>What an engineer would type: a sockperf server, then a plain ping-pong client; its own printed p50 and rate.</summary>
-    private static async Task<(double P50, double Tps)> HandSockperfAsync(IWorkloadHost client, IWorkloadHost server, TimeSpan duration, CancellationToken cancellationToken)
+    private static async Task<RrFigures> HandSockperfAsync(IWorkloadHost client, IWorkloadHost server, TimeSpan duration, CancellationToken cancellationToken)
     {
         const string port = "11311";
         await using var serverProcess = server.Runner.Start(new ProcessSpec("sockperf", ["server", "--tcp", "-i", server.Address.ToString(), "-p", port]));
@@ -275,9 +268,9 @@ internal static class BenchCommand
         var valid = System.Text.RegularExpressions.Regex.Match(result.StandardOutput, @"\[Valid Duration\] RunTime=(?<t>[0-9.]+) sec; SentMessages=\d+; ReceivedMessages=(?<rx>\d+)");
         var p50 = System.Text.RegularExpressions.Regex.Match(result.StandardOutput, @"percentile 50\.000 =\s*(?<v>[0-9.]+)");
         return valid.Success && p50.Success
-            ? (double.Parse(p50.Groups["v"].Value, CultureInfo.InvariantCulture),
-                double.Parse(valid.Groups["rx"].Value, CultureInfo.InvariantCulture) / double.Parse(valid.Groups["t"].Value, CultureInfo.InvariantCulture))
-            : (double.NaN, double.NaN);
+            ? new RrFigures(double.Parse(p50.Groups["v"].Value, CultureInfo.InvariantCulture),
+                double.Parse(valid.Groups["rx"].Value, CultureInfo.InvariantCulture) / double.Parse(valid.Groups["t"].Value, CultureInfo.InvariantCulture), double.NaN)
+            : new RrFigures(double.NaN, double.NaN, double.NaN);
     }
 
     /// <summary>What an engineer would type: a daemonised one-off server, then a plain client.</summary>
