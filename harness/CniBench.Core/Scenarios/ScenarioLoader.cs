@@ -298,11 +298,28 @@ public sealed class ScenarioLoader(IReadOnlyList<ITestKindDefinition> kinds, IRe
             return tests;
         }
 
+        // Where each (test, variant, topology) was first planned: a second entry planning it again would write the same
+        // rows and the same raw files, so two settings (crr's 1000 and 5000 connections) would mix in one median.
+        var planned = new Dictionary<(string Test, string Variant, string Topology), long>();
         foreach (var item in testsValue.List()!)
         {
             if (item.Map() is { } map && ReadTest(map, context) is { } test)
             {
                 tests.Add(test);
+                var keys = test.Settings.Variants().SelectMany(v => test.Topologies.Select(t => (test.Test, Variant: v.Name, Topology: t))).ToList();
+                var clashes = keys.Where(planned.ContainsKey).ToList();
+                foreach (var key in keys)
+                {
+                    planned.TryAdd(key, item.Node.Start.Line);
+                }
+
+                if (clashes.Count > 0)
+                {
+                    var clash = clashes[0];
+                    item.Error($"this {clash.Test} entry plans variant '{clash.Variant}' on {clash.Topology}, as the entry at line {planned[clash]} does: " +
+                        "their rows and raw files would mix; make them differ in a setting that names the variant (as flows or bitrate do), " +
+                        "or put one in another scenario");
+                }
             }
         }
 
