@@ -6,6 +6,7 @@ public static class ToolPackages
     private static readonly Dictionary<string, string> Packages = new(StringComparer.Ordinal)
     {
         ["ip"] = "iproute2",
+        ["ss"] = "iproute2",
         ["nft"] = "nftables",
         ["conntrack"] = "conntrack",
         ["iperf3"] = "iperf3",

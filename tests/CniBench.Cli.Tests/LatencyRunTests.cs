@@ -7,8 +7,8 @@ namespace CniBench.Cli.Tests;
 
 /// <summary>
 /// rr and crr on a real small lab through the CLI: every row ok, sane figures (a round trip between microseconds and
-/// a second, transactions/s consistent with it, conntrack entries for the connections through a Service), and nothing
-/// left behind.
+/// a second, transactions/s consistent with it, conntrack entries for the connections through a Service, no TIME_WAIT
+/// socket carried into crr's second repetition), and nothing left behind.
 /// </summary>
 [Collection(LabRunCollection.Name)]
 public sealed class LatencyRunTests : IDisposable
@@ -31,6 +31,7 @@ public sealed class LatencyRunTests : IDisposable
             connections: 300
             flows: [1]
             topologies: [cross-node, pod-to-service]
+            repetitions: 2
         """;
 
     private readonly TempFolder _temp = new();
@@ -82,12 +83,19 @@ public sealed class LatencyRunTests : IDisposable
             Assert.True(File.Exists(Path.Combine(runDirectory, measurement.First().RawFile!)), measurement.First().RawFile);
         }
 
-        var crr = rows.Where(r => r.Test == "crr").GroupBy(r => r.Key).ToDictionary(g => g.Key.Cni + "/" + g.Key.Topology, g => g.ToDictionary(r => r.Metric, r => r.Value!.Value));
+        var crr = rows.Where(r => r.Test == "crr" && r.Repetition == 1).GroupBy(r => r.Key).ToDictionary(g => g.Key.Cni + "/" + g.Key.Topology, g => g.ToDictionary(r => r.Metric, r => r.Value!.Value));
         Assert.Equal(["calico/cross-node", "calico/pod-to-service", "underlay/cross-node"], crr.Keys.Order(StringComparer.Ordinal));
         Assert.All(crr.Values, m => Assert.InRange(m[Metrics.ConnectionsPerSecond], 10, 1_000_000));
         // Every connection through the Service is NATed on the client's node, so conntrack holds an entry for each (flushed before).
         Assert.InRange(crr["calico/pod-to-service"][CrrMetrics.ConntrackEntriesAfter], 300, 1000);
         Assert.True(crr["calico/pod-to-service"][CrrMetrics.ConntrackEntriesBefore] < 300);
+
+        // The first repetition's 300 connections leave TIME_WAIT sockets for 60 s; the second starts without them.
+        var second = rows.Where(r => r.Test == "crr" && r.Repetition == 2).ToList();
+        Assert.Equal(3, second.Select(r => r.Key).Distinct().Count());
+        Assert.All(second.Where(r => r.Metric == CrrMetrics.TimeWaitAtStart), r => Assert.Equal(0, r.Value));
+        var raw = File.ReadAllText(Path.Combine(runDirectory, second.First(r => r.Key.Cni == "underlay").RawFile!));
+        Assert.Matches(@"TIME_WAIT sockets on \S+ to [0-9.]+:5001: [1-9][0-9]* inherited, 0 at start after ss -K\n", raw);
         Assert.DoesNotContain("left behind", cli.Output, StringComparison.Ordinal);
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using CniBench.Core.Clusters;
 using CniBench.Core.Processes;
-using CniBench.Workloads.Latency;
 
 namespace CniBench.Workloads.Crr;
 
@@ -13,8 +12,6 @@ namespace CniBench.Workloads.Crr;
 public static class Conntrack
 {
     public const string Program = "conntrack";
-
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The entry count, or the reason there is none (no conntrack tool or no permission there).</summary>
     public static async Task<(long? Count, string? Error)> CountAsync(IWorkloadHost node, CancellationToken cancellationToken)
@@ -38,23 +35,6 @@ public static class Conntrack
         return (await RunAsync(node, ["-F"], cancellationToken)).Error;
     }
 
-    private static async Task<(ProcessResult? Result, string? Error)> RunAsync(IWorkloadHost node, IReadOnlyList<string> args, CancellationToken cancellationToken)
-    {
-        var spec = new ProcessSpec(Program, args) { Timeout = Timeout };
-        try
-        {
-            var result = await node.Runner.RunAsync(spec, cancellationToken);
-            return result.Succeeded
-                ? (result, null)
-                : (null, $"'{spec}' on {node.Name} exited with code {result.ExitCode.ToString(CultureInfo.InvariantCulture)}: {ToolServers.Detail(result.StandardError)}");
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            return (null, $"'{spec}' on {node.Name}: {ToolServers.Detail(ex.Message)}");
-        }
-    }
+    private static Task<(ProcessResult? Result, string? Error)> RunAsync(IWorkloadHost node, IReadOnlyList<string> args, CancellationToken cancellationToken) =>
+        HostCommand.RunAsync(node, Program, args, cancellationToken);
 }

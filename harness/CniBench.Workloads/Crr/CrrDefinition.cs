@@ -25,6 +25,7 @@ public sealed class CrrDefinition : ITestKindDefinition
             Percentiles = LatencySettings.ReadPercentiles(map, Name) ?? defaults.Percentiles,
             Connections = map.Int("connections", required: false, min: 100, max: 1_000_000) ?? defaults.Connections,
             FlushConntrack = map.Bool("flushConntrack", required: false) ?? defaults.FlushConntrack,
+            ClearTimeWait = map.Bool("clearTimeWait", required: false) ?? defaults.ClearTimeWait,
         };
         return LatencySettings.Spec(reader, Name, LatencySettings.DefaultDuration, spec);
     }

@@ -9,8 +9,11 @@ using CniBench.Workloads.Latency;
 
 namespace CniBench.Workloads.Crr;
 
-/// <summary>What one crr measurement runs: flows (client processes), connections per flow, percentiles, and the flush.</summary>
-public sealed record CrrRequest(int Flows, int Connections, IReadOnlyList<double> Percentiles, bool FlushConntrack);
+/// <summary>
+/// What one crr measurement runs: flows (client processes), connections per flow, percentiles, and what the repetition
+/// must not inherit: conntrack entries (flushed on both nodes) and the client's TIME_WAIT sockets to the server (cleared).
+/// </summary>
+public sealed record CrrRequest(int Flows, int Connections, IReadOnlyList<double> Percentiles, bool FlushConntrack, bool ClearTimeWait = true);
 
 /// <summary>Where conntrack is counted and flushed: the client's and the server's node (null where the cluster has none).</summary>
 public sealed record ConntrackNodes(IWorkloadHost? Client, IWorkloadHost? Server);
@@ -29,8 +32,9 @@ public sealed record CrrDriverOptions
 /// Runs one crr measurement with iperf2: one server on the server host, <c>flows</c> connect-only clients at once, each
 /// opening and closing <c>connections</c> TCP connections back to back. Connections/s is the connections of every flow
 /// over the longest client's run time; connect-time percentiles come from every connection of every flow merged.
-/// conntrack on the client's and server's nodes is flushed first (so no repetition inherits entries) and the client
-/// node's count recorded before and after. The clients' output is kept as the raw file.
+/// conntrack on the client's and server's nodes is flushed first and the client's TIME_WAIT sockets to the server are
+/// cleared (so no repetition inherits entries or busy ports); the client node's conntrack count is recorded before and
+/// after, and the TIME_WAIT sockets the connections started with. The clients' output is kept as the raw file.
 /// </summary>
 public sealed class CrrDriver(CrrDriverOptions options)
 {
@@ -58,6 +62,7 @@ public sealed class CrrDriver(CrrDriverOptions options)
             }
         }
 
+        var timeWait = await ClientTimeWaitAsync(request, client, target, cancellationToken);
         var before = nodes.Client is null ? (null, "no node") : await Conntrack.CountAsync(nodes.Client, cancellationToken);
         await using var servers = new ToolServers();
         var notReady = await servers.StartAsync(server, [Iperf2Tool.Server(Iperf2Tool.Port)], Iperf2Tool.ReadyMarker, Options.ServerReadyTimeout, cancellationToken);
@@ -119,6 +124,8 @@ public sealed class CrrDriver(CrrDriverOptions options)
             raw.Append("# conntrack ").Append(note).Append('\n');
         }
 
+        raw.Append(CultureInfo.InvariantCulture, $"# TIME_WAIT sockets on {client.Name} to {target}:{Iperf2Tool.Port}: {timeWait.Note}\n");
+
         var rawFile = await sink.WriteRawAsync(ToolServers.TextPath(rawPath), raw.ToString(), cancellationToken);
         if (failure is not null)
         {
@@ -135,6 +142,35 @@ public sealed class CrrDriver(CrrDriverOptions options)
             observations.Add(new Observation(CrrMetrics.ConntrackEntriesAfter, a, Metrics.Count));
         }
 
+        if (timeWait.AtStart is { } atStart)
+        {
+            observations.Add(new Observation(CrrMetrics.TimeWaitAtStart, atStart, Metrics.Count));
+        }
+
         return TestOutcome.Ok(observations, rawFile);
+    }
+
+    /// <summary>
+    /// The client's TIME_WAIT sockets to the server, cleared when the request asks: how many the connections start with,
+    /// and a line for the raw file saying what was inherited and whether clearing worked.
+    /// </summary>
+    private static async Task<(long? AtStart, string Note)> ClientTimeWaitAsync(CrrRequest request, IWorkloadHost client, IPAddress target, CancellationToken cancellationToken)
+    {
+        var (inherited, error) = await TimeWaitSockets.CountAsync(client, target, Iperf2Tool.Port, cancellationToken);
+        if (inherited is null)
+        {
+            return (null, $"not counted: {error}");
+        }
+
+        if (!request.ClearTimeWait || inherited == 0)
+        {
+            return (inherited, string.Create(CultureInfo.InvariantCulture, $"{inherited} at start{(request.ClearTimeWait ? "" : " (clearTimeWait: false)")}"));
+        }
+
+        var clearError = await TimeWaitSockets.ClearAsync(client, target, Iperf2Tool.Port, cancellationToken);
+        var (left, countError) = await TimeWaitSockets.CountAsync(client, target, Iperf2Tool.Port, cancellationToken);
+        var note = string.Create(CultureInfo.InvariantCulture, $"{inherited} inherited, {left?.ToString(CultureInfo.InvariantCulture) ?? "?"} at start after ss -K");
+        var why = clearError ?? countError ?? (left > 0 ? "ss -K left them: it needs a kernel with INET_DIAG_DESTROY and CAP_NET_ADMIN in the client's namespace" : null);
+        return (left, why is null ? note : $"{note} ({why})");
     }
 }

@@ -21,7 +21,7 @@ public sealed class CrrKind(CrrDriver driver) : ITestKind
         var planned = invocation.Planned;
         var spec = planned.Test.SettingsAs<CrrTestSpec>();
         var flows = planned.Variant.Streams;
-        var request = new CrrRequest(flows, spec.Connections, spec.Percentiles, spec.FlushConntrack);
+        var request = new CrrRequest(flows, spec.Connections, spec.Percentiles, spec.FlushConntrack, spec.ClearTimeWait);
         var nodes = new ConntrackNodes(NodeOf(invocation, invocation.Client), NodeOf(invocation, invocation.Server));
         return driver.RunAsync(request, invocation.Client, invocation.Server, invocation.Target, nodes, invocation.Sink, invocation.RawPath, cancellationToken);
     }

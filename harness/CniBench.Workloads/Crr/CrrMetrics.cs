@@ -10,6 +10,9 @@ public static class CrrMetrics
 
     public const string ConntrackEntriesAfter = "conntrack_entries_after";
 
+    /// <summary>crr: the client's TIME_WAIT sockets to the server when its connections start (0 once cleared).</summary>
+    public const string TimeWaitAtStart = "time_wait_at_start";
+
     private const string Measured = "crr (iperf2 connect-only)";
 
     public static MetricDeclarations Declarations { get; } = new(
@@ -18,6 +21,8 @@ public static class CrrMetrics
         // Diagnostic: how many flows the Service's NAT and the policy left tracked; not judged.
         new(ConntrackEntriesBefore, Metrics.Count, MetricDirection.None, "Conntrack entries before"),
         new(ConntrackEntriesAfter, Metrics.Count, MetricDirection.None, "Conntrack entries after"),
+        // Diagnostic: busy local ports the connections started with; anything but 0 slows the port search.
+        new(TimeWaitAtStart, Metrics.Count, MetricDirection.None, "TIME_WAIT sockets at start"),
     ])
     {
         Criteria = [new(ReportCriteria.CrrRate, Metrics.ConnectionsPerSecond)],

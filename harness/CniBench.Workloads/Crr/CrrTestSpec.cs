@@ -24,6 +24,12 @@ public sealed record CrrTestSpec : TestSettings
     /// <summary>Flush conntrack on the client's and the server's node before each repetition, so no run inherits entries.</summary>
     public bool FlushConntrack { get; init; } = true;
 
+    /// <summary>
+    /// Destroy the client's TIME_WAIT sockets to the server before each repetition (ss -K): each holds a local port for
+    /// 60 s, and a repetition that inherits thousands of them measures the kernel's port search, not the datapath.
+    /// </summary>
+    public bool ClearTimeWait { get; init; } = true;
+
     /// <summary>One planned variant per flow count; the flows are the variant's streams.</summary>
     public override IReadOnlyList<TestVariant> Variants() =>
         [.. Flows.Select(f => new TestVariant(LatencySettings.FlowsName(f), f))];

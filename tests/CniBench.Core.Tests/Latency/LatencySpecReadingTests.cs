@@ -53,10 +53,10 @@ public sealed class LatencySpecReadingTests
     [Fact]
     public void Read_Crr_ReadsConnectionsAndTheFlushIntoItsOwnSettings()
     {
-        var test = Assert.Single(Load("  - test: crr\n    flows: [2]\n    connections: 300\n    flushConntrack: false\n    percentiles: [50, 99]\n").Tests);
+        var test = Assert.Single(Load("  - test: crr\n    flows: [2]\n    connections: 300\n    flushConntrack: false\n    clearTimeWait: false\n    percentiles: [50, 99]\n").Tests);
 
         var settings = test.SettingsAs<CrrTestSpec>();
-        Assert.Equal((300, false), (settings.Connections, settings.FlushConntrack));
+        Assert.Equal((300, false, false), (settings.Connections, settings.FlushConntrack, settings.ClearTimeWait));
         Assert.Equal([50, 99], settings.Percentiles);
         var variant = Assert.Single(RunPlanner.Variants(test));
         Assert.Equal(("2-flows", 2), (variant.Name, variant.Streams));

@@ -13,14 +13,32 @@ public sealed class CrrDriverTests
     private readonly FakeProcessRunner _serverRunner = new();
     private readonly RecordingSink _sink = new();
     private long _tracked;
+    private long _timeWait;
+    private bool _destroyRefused;
 
     private FakeWorkloadHost Server => new("n2-p1", IPAddress.Parse("198.19.2.2"), _serverRunner) { NodeName = "n2" };
 
-    private static FakeProcessRunner Replaying(string name, TimeSpan elapsed) =>
+    /// <summary>
+    /// A client that replays a recorded iperf2 run (after <paramref name="onConnect"/>) and answers ss from
+    /// <see cref="_timeWait"/>: ss -K empties it unless <see cref="_destroyRefused"/>.
+    /// </summary>
+    private FakeProcessRunner Replaying(string name, TimeSpan elapsed, Action? onConnect = null) =>
         new()
         {
-            OnRun = (_, _) =>
+            OnRun = (spec, _) =>
             {
+                if (spec.Program == TimeWaitSockets.Program)
+                {
+                    if (spec.Arguments[0].Contains('K', StringComparison.Ordinal) && !_destroyRefused)
+                    {
+                        _timeWait = 0;
+                    }
+
+                    var lines = string.Concat(Enumerable.Repeat("0 0 198.19.1.2:40000 198.19.2.2:5001\n", (int)_timeWait));
+                    return Task.FromResult(new ProcessResult(0, lines, "", TimeSpan.Zero));
+                }
+
+                onConnect?.Invoke();
                 var (stdout, stderr) = TestAssets.Recorded("iperf2", name);
                 return Task.FromResult(new ProcessResult(0, stdout, stderr, elapsed));
             },
@@ -47,13 +65,7 @@ public sealed class CrrDriverTests
         _tracked = 57;
         var clientNode = Node();
         var serverNode = Node();
-        var client = Replaying("connect-only-200", TimeSpan.FromSeconds(0.5));
-        client.OnRun = async (spec, token) =>
-        {
-            _tracked += 200;
-            var (stdout, stderr) = TestAssets.Recorded("iperf2", "connect-only-200");
-            return await Task.FromResult(new ProcessResult(0, stdout, stderr, TimeSpan.FromSeconds(0.5)));
-        };
+        var client = Replaying("connect-only-200", TimeSpan.FromSeconds(0.5), () => _tracked += 200);
         var nodes = new ConntrackNodes(new FakeWorkloadHost("n1", IPAddress.Parse("198.18.0.1"), clientNode), new FakeWorkloadHost("n2", IPAddress.Parse("198.18.0.2"), serverNode));
 
         var outcome = await new CrrDriver(CrrDriverOptions.Default).RunAsync(
@@ -68,7 +80,7 @@ public sealed class CrrDriverTests
         Assert.Equal(0, observations[CrrMetrics.ConntrackEntriesBefore]);
         Assert.Equal(200, observations[CrrMetrics.ConntrackEntriesAfter]);
         Assert.Contains(serverNode.Runs, r => r.Arguments[0] == "-F");
-        Assert.Equal(["-c", "198.18.96.5", "-p", "5001", "--connect-only=200"], Assert.Single(client.Runs).Arguments);
+        Assert.Equal(["-c", "198.18.96.5", "-p", "5001", "--connect-only=200"], Assert.Single(client.Runs, r => r.Program == Iperf2Tool.Program).Arguments);
         Assert.True(Assert.Single(_serverRunner.Started).WasStopped);
         Assert.Contains("before 0, after 200", _sink.RawFiles["raw/calico/crr-1-flow-pod-to-service-r1.txt"], StringComparison.Ordinal);
     }
@@ -88,7 +100,7 @@ public sealed class CrrDriverTests
         Assert.Equal(400, outcome.Observations.Single(o => o.Metric == Metrics.ConnectionsPerSecond).Value, 6);
         Assert.DoesNotContain(outcome.Observations, o => o.Metric == CrrMetrics.ConntrackEntriesAfter);
         Assert.Contains("apt-get install conntrack", _sink.RawFiles[outcome.RawFile!], StringComparison.Ordinal);
-        Assert.Equal(2, client.Runs.Count);
+        Assert.Equal(2, client.Runs.Count(r => r.Program == Iperf2Tool.Program));
     }
 
     [Fact]
@@ -103,5 +115,52 @@ public sealed class CrrDriverTests
         Assert.Equal(MeasurementStatus.Failed, outcome.Status);
         Assert.Contains("Connection refused", outcome.Reason, StringComparison.Ordinal);
         Assert.True(Assert.Single(_serverRunner.Started).WasStopped);
+    }
+
+    [Fact]
+    public async Task RunAsync_InheritedTimeWaitSockets_AreClearedBeforeTheConnectionsAndRecorded()
+    {
+        _timeWait = 5000;
+        var client = Replaying("connect-only-200", TimeSpan.FromSeconds(0.5), () => Assert.Equal(0, _timeWait));
+
+        var outcome = await new CrrDriver(CrrDriverOptions.Default).RunAsync(
+            new CrrRequest(1, 200, [50], FlushConntrack: false), new FakeWorkloadHost("n1-p1", IPAddress.Parse("198.19.1.2"), client), Server,
+            IPAddress.Parse("198.18.96.5"), new ConntrackNodes(null, null), _sink, RawPath, TestContext.Current.CancellationToken);
+
+        Assert.Equal(MeasurementStatus.Ok, outcome.Status);
+        Assert.Equal(0, outcome.Observations.Single(o => o.Metric == CrrMetrics.TimeWaitAtStart).Value);
+        Assert.Contains(client.Runs, r => r.Program == "ss" && r.Arguments.SequenceEqual(["-HtnK", "state", "time-wait", "dst", "198.18.96.5", "dport", "=", ":5001"]));
+        Assert.Contains("5000 inherited, 0 at start after ss -K", _sink.RawFiles[outcome.RawFile!], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_TimeWaitSocketsThatCannotBeCleared_AreRecordedWithTheReason()
+    {
+        _timeWait = 300;
+        _destroyRefused = true;
+        var client = Replaying("connect-only-200", TimeSpan.FromSeconds(0.5));
+
+        var outcome = await new CrrDriver(CrrDriverOptions.Default).RunAsync(
+            new CrrRequest(1, 200, [50], FlushConntrack: false), new FakeWorkloadHost("n1-p1", IPAddress.Parse("198.19.1.2"), client), Server,
+            Server.Address, new ConntrackNodes(null, null), _sink, RawPath, TestContext.Current.CancellationToken);
+
+        Assert.Equal(MeasurementStatus.Ok, outcome.Status);
+        Assert.Equal(300, outcome.Observations.Single(o => o.Metric == CrrMetrics.TimeWaitAtStart).Value);
+        Assert.Contains("300 inherited, 300 at start after ss -K (ss -K left them: it needs", _sink.RawFiles[outcome.RawFile!], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_ClearTimeWaitOff_LeavesTheSocketsAndRecordsThem()
+    {
+        _timeWait = 42;
+        var client = Replaying("connect-only-200", TimeSpan.FromSeconds(0.5));
+
+        var outcome = await new CrrDriver(CrrDriverOptions.Default).RunAsync(
+            new CrrRequest(1, 200, [50], FlushConntrack: false, ClearTimeWait: false), new FakeWorkloadHost("n1-p1", IPAddress.Parse("198.19.1.2"), client), Server,
+            Server.Address, new ConntrackNodes(null, null), _sink, RawPath, TestContext.Current.CancellationToken);
+
+        Assert.Equal(42, outcome.Observations.Single(o => o.Metric == CrrMetrics.TimeWaitAtStart).Value);
+        Assert.DoesNotContain(client.Runs, r => r.Arguments[0] == "-HtnK");
+        Assert.Equal(42, _timeWait);
     }
 }
