@@ -224,7 +224,9 @@ public sealed class LabIntegrationTests
         await using var sleeper = Pod(cluster, "n1-p1").Runner.Start(new ProcessSpec("sleep", [marker]));
         try
         {
-            Assert.True(SpinUntil(() => FindProcesses(marker).Count > 0), "sleep did not start");
+            // Until the process is sleep itself: before its exec it is the runner's namespace wrapper with the same
+            // arguments, not yet in the pod's namespace, and the janitor (rightly) lists nothing there (a CI flake).
+            Assert.True(SpinUntil(() => FindProcesses(marker).Exists(IsSleep)), "sleep did not start");
             Assert.True(File.Exists(new LabStateStore(options.StateDirectory).PathOf(cluster.Name)));
             var status = Assert.Single(await new LabJanitor(new() { StateDirectory = options.StateDirectory, Scope = options.RunPrefix }).ListAsync(Token));
             Assert.True(status.OwnerAlive);
@@ -480,6 +482,18 @@ public sealed class LabIntegrationTests
         }
 
         return found;
+    }
+
+    private static bool IsSleep(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/comm").Trim() == "sleep";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static bool SpinUntil(Func<bool> condition)
