@@ -186,25 +186,19 @@ public sealed class CrrDriver(CrrDriverOptions options)
         TimeSpan? least = null;
         for (var i = 0; i < StartCostRuns; i++)
         {
-            try
+            var (result, error) = await HostCommand.RunAsync(client, spec, cancellationToken);
+            if (result is null)
             {
-                var result = await client.Runner.RunAsync(spec, cancellationToken);
-                var (parsed, error) = Iperf2ConnectParser.Parse(result.StandardOutput, result.StandardError);
-                if (!result.Succeeded || parsed is not { ConnectTimesUs.Count: 1 })
-                {
-                    return (null, error ?? $"exit {result.ExitCode.ToString(CultureInfo.InvariantCulture)}: {ToolServers.Detail(result.StandardError)}");
-                }
+                return (null, error);
+            }
 
-                least = least is { } l && l <= result.Elapsed ? l : result.Elapsed;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            var (parsed, parseError) = Iperf2ConnectParser.Parse(result.StandardOutput, result.StandardError);
+            if (parsed is not { ConnectTimesUs.Count: 1 })
             {
-                throw;
+                return (null, parseError ?? "iperf2 did not report one connection");
             }
-            catch (Exception ex)
-            {
-                return (null, ToolServers.Detail(ex.Message));
-            }
+
+            least = least is { } l && l <= result.Elapsed ? l : result.Elapsed;
         }
 
         return (least, null);

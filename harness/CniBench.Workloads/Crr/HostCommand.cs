@@ -6,16 +6,19 @@ using CniBench.Workloads.Latency;
 namespace CniBench.Workloads.Crr;
 
 /// <summary>
-/// A short housekeeping command crr runs around its connections (conntrack, ss): its result, or the reason it gave none.
-/// Never throws but for the caller's cancellation, because housekeeping that fails is noted, not fatal.
+/// A short command crr runs around its connections (conntrack, ss, the one-connection start-cost runs): its result, or
+/// the reason it gave none. Never throws but for the caller's cancellation: the caller decides whether a failure is
+/// noted (housekeeping) or fails the measurement (the start cost).
 /// </summary>
 internal static class HostCommand
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    public static async Task<(ProcessResult? Result, string? Error)> RunAsync(IWorkloadHost host, string program, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    public static Task<(ProcessResult? Result, string? Error)> RunAsync(IWorkloadHost host, string program, IReadOnlyList<string> args, CancellationToken cancellationToken) =>
+        RunAsync(host, new ProcessSpec(program, args) { Timeout = Timeout }, cancellationToken);
+
+    public static async Task<(ProcessResult? Result, string? Error)> RunAsync(IWorkloadHost host, ProcessSpec spec, CancellationToken cancellationToken)
     {
-        var spec = new ProcessSpec(program, args) { Timeout = Timeout };
         try
         {
             var result = await host.Runner.RunAsync(spec, cancellationToken);
